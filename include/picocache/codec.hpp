@@ -1,0 +1,29 @@
+// The canonical encoding of values: Encoder, Decoder, the Codec<T> customisation point, the
+// codecs for standard types, and schema fingerprints. C++17, header-only.
+//
+// Schema descriptions (what schema_of<T>() returns):
+//   b  bool          i  signed integer      u  unsigned integer or character
+//   f  float/double  s  std::string(_view)  mono  std::monostate
+//   enum<U>  vec<T>  deque<T>  list<T>  arr<N,T>  set<T>  multiset<T>  map<K,V>  multimap<K,V>
+//   uset<T>  umultiset<T>  umap<K,V>  umultimap<K,V>  pair<A,B>  tup<A,B,...>  opt<T>
+//   var<A|B|...>  dur<num/den,Rep>
+#pragma once
+
+#include <picocache/codec/codec_traits.hpp>
+#include <picocache/codec/decode_error.hpp>
+#include <picocache/codec/decoder.hpp>
+#include <picocache/codec/encode_mode.hpp>
+#include <picocache/codec/encoder.hpp>
+#include <picocache/codec/schema.hpp>
+
+#include <picocache/codec/array_codec.hpp>
+#include <picocache/codec/duration_codec.hpp>
+#include <picocache/codec/floating_codecs.hpp>
+#include <picocache/codec/integer_codecs.hpp>
+#include <picocache/codec/optional_codec.hpp>
+#include <picocache/codec/ordered_container_codecs.hpp>
+#include <picocache/codec/sequence_codecs.hpp>
+#include <picocache/codec/string_codecs.hpp>
+#include <picocache/codec/tuple_codecs.hpp>
+#include <picocache/codec/unordered_container_codecs.hpp>
+#include <picocache/codec/variant_codec.hpp>

@@ -1,0 +1,188 @@
+// What a generated wrapper calls: one CachedFunction object per cached function, and memoize<R>(),
+// which looks the call up in the process's store and runs the original body on a miss. C++17.
+//
+// The shape picocache-gen emits (keep it working):
+//
+//   static ::picocache::CachedFunction picocache_fn_0{
+//       ::picocache::address_of(static_cast<int (*)(int)>(&fib)), "fib", "int (int)", 128, false};
+//   static int picocache_body_0(int n);                  // the original body, renamed
+//   int fib(int n) {
+//     return ::picocache::memoize<int>(picocache_fn_0,
+//         [&](::picocache::Encoder& e) { e.write(n); },
+//         [&]() -> int { return picocache_body_0(n); });
+//   }
+//
+// The template stays thin: the store, its failures and the warnings live in the runtime library
+// (picocache::detail::lookup and remember), so user code compiles little and never sees a store.
+#pragma once
+
+#include <picocache/codec.hpp>
+#include <picocache/key.hpp>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace picocache {
+
+// maxsize=none: the store never evicts this function's entries.
+inline constexpr std::uint64_t unbounded = ~std::uint64_t{0};
+
+// The bytes of a function pointer or member function pointer, zero-padded: how cache_info(fn)
+// finds the CachedFunction of `fn`.
+using FunctionAddress = std::array<unsigned char, 16>;
+
+template <class F>
+FunctionAddress address_of(F fn) {
+  static_assert((std::is_pointer_v<F> && std::is_function_v<std::remove_pointer_t<F>>) ||
+                    std::is_member_function_pointer_v<F>,
+                "picocache: address_of takes a function pointer or a member function pointer");
+  static_assert(sizeof(F) <= sizeof(FunctionAddress), "picocache: unexpected function pointer size");
+  FunctionAddress address{};
+  std::memcpy(address.data(), &fn, sizeof fn);
+  return address;
+}
+
+// One cached function: its identity in the store and this process's hit/miss counts. Generated
+// code defines one at namespace scope per cached function; it registers itself in the process's
+// registry (for cache_info and friends) on construction and unregisters on destruction.
+class CachedFunction {
+ public:
+  CachedFunction(FunctionAddress address, const char* qualified_name, const char* signature,
+                 std::uint64_t maxsize, bool typed);
+  ~CachedFunction();
+
+  CachedFunction(const CachedFunction&) = delete;
+  CachedFunction& operator=(const CachedFunction&) = delete;
+
+  const FunctionAddress& address() const { return address_; }
+  const std::string& qualified_name() const { return qualified_name_; }
+  const std::string& signature() const { return signature_; }
+  // "qualified_name signature": how listings and error messages name the function.
+  const std::string& display_name() const { return display_name_; }
+  // 32 hex digits of hash_key(qualified_name '\0' signature '\0' salt): the store's name for it.
+  const std::string& id() const { return id_; }
+  std::uint64_t maxsize() const { return maxsize_; }
+  bool typed() const { return typed_; }
+
+  std::uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+  std::uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
+  void count_hit() { hits_.fetch_add(1, std::memory_order_relaxed); }
+  void count_miss() { misses_.fetch_add(1, std::memory_order_relaxed); }
+  void reset_counters() {
+    hits_.store(0, std::memory_order_relaxed);
+    misses_.store(0, std::memory_order_relaxed);
+  }
+
+ private:
+  FunctionAddress address_;
+  std::string qualified_name_;
+  std::string signature_;
+  std::string display_name_;
+  std::string id_;
+  std::uint64_t maxsize_;
+  bool typed_;
+  std::atomic<std::uint64_t> hits_{0};
+  std::atomic<std::uint64_t> misses_{0};
+};
+
+namespace detail {
+
+// The version byte that starts every stored value; a value with another version is a miss.
+inline constexpr std::uint8_t value_format_version = 1;
+// Version byte + 8-byte little-endian schema fingerprint of the result type.
+inline constexpr std::size_t value_header_size = 9;
+
+// The stored value for `key` from the process's store, or nullopt on absence or store failure
+// (which is reported once and never thrown). Defined in the runtime library.
+std::optional<std::string> lookup(CachedFunction& fn, const Key128& key);
+
+// Stores `value` (header included) for `key`, evicting down to fn.maxsize(). Store failures are
+// reported once and never thrown. Defined in the runtime library.
+void remember(CachedFunction& fn, const Key128& key, std::string value);
+
+inline void append_value_header(std::string& out, std::uint64_t fingerprint) {
+  out.push_back(static_cast<char>(value_format_version));
+  for (int i = 0; i < 8; ++i) {
+    out.push_back(static_cast<char>(static_cast<std::uint8_t>(fingerprint)));
+    fingerprint >>= 8;
+  }
+}
+
+// The payload after a header that matches `fingerprint`, or nullopt: a value written by another
+// format version or for another shape of the result type is a miss, never misread.
+inline std::optional<std::string_view> value_payload(std::string_view stored,
+                                                     std::uint64_t fingerprint) {
+  if (stored.size() < value_header_size ||
+      static_cast<std::uint8_t>(stored[0]) != value_format_version) {
+    return std::nullopt;
+  }
+  std::uint64_t found = 0;
+  for (std::size_t i = 8; i >= 1; --i) found = (found << 8) | static_cast<std::uint8_t>(stored[i]);
+  if (found != fingerprint) return std::nullopt;
+  return stored.substr(value_header_size);
+}
+
+template <class R>
+std::string encode_value(const R& result) {
+  std::string bytes;
+  append_value_header(bytes, schema_fingerprint<R>());
+  Encoder encoder(bytes, EncodeMode::value);
+  encoder.write(result);
+  return bytes;
+}
+
+// The result decoded from a stored value, or nullopt when the header does not match or the
+// payload does not decode exactly (bytes from a shared store are untrusted).
+template <class R>
+std::optional<R> decode_value(std::string_view stored) {
+  const std::optional<std::string_view> payload = value_payload(stored, schema_fingerprint<R>());
+  if (!payload) return std::nullopt;
+  try {
+    Decoder decoder(*payload);
+    std::optional<R> result(decoder.read<R>());
+    decoder.expect_end();
+    return result;
+  } catch (const std::exception&) {  // DecodeError, or whatever a user's codec throws
+    return std::nullopt;
+  }
+}
+
+}  // namespace detail
+
+// Returns fn's result for the arguments `encode_args` writes: from the store on a hit, else by
+// running `body` and storing what it returns. Exceptions from `body` propagate and store nothing;
+// store failures never reach the caller (the call runs uncached and one warning is logged).
+template <class R, class EncodeArgs, class Body>
+R memoize(CachedFunction& fn, EncodeArgs&& encode_args, Body&& body) {
+  static_assert(!std::is_void_v<R> && !std::is_reference_v<R>,
+                "picocache: a cached function must return a value (not void, not a reference)");
+  if (fn.maxsize() == 0) {  // maxsize=0 caches nothing, as lru_cache(maxsize=0)
+    fn.count_miss();
+    return std::forward<Body>(body)();
+  }
+  std::string arguments;
+  Encoder encoder(arguments, fn.typed() ? EncodeMode::typed_key : EncodeMode::key);
+  std::forward<EncodeArgs>(encode_args)(encoder);
+  const Key128 key = hash_key(arguments);
+
+  if (std::optional<std::string> stored = detail::lookup(fn, key)) {
+    if (std::optional<R> result = detail::decode_value<R>(*stored)) {
+      fn.count_hit();
+      return std::move(*result);
+    }
+  }
+  fn.count_miss();
+  R result = std::forward<Body>(body)();
+  detail::remember(fn, key, detail::encode_value(result));
+  return result;
+}
+
+}  // namespace picocache
