@@ -1,0 +1,44 @@
+// FunctionRegistry: a mutex-guarded list. It is read only by cache_info() and friends, never on
+// a cached call, so a list beats anything cleverer.
+#include "function_registry.hpp"
+
+#include <algorithm>
+
+namespace picocache::detail {
+
+FunctionRegistry& FunctionRegistry::instance() {
+  static FunctionRegistry* registry = new FunctionRegistry;
+  return *registry;
+}
+
+void FunctionRegistry::add(CachedFunction& fn) {
+  std::lock_guard lock(mutex_);
+  functions_.push_back(&fn);
+}
+
+void FunctionRegistry::remove(CachedFunction& fn) {
+  std::lock_guard lock(mutex_);
+  const auto found = std::find(functions_.begin(), functions_.end(), &fn);
+  if (found != functions_.end()) functions_.erase(found);
+}
+
+CachedFunction* FunctionRegistry::find(const FunctionAddress& address) const {
+  std::lock_guard lock(mutex_);
+  for (CachedFunction* fn : functions_) {
+    if (fn->address() == address) return fn;
+  }
+  return nullptr;
+}
+
+std::vector<CachedFunction*> FunctionRegistry::find(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  std::vector<CachedFunction*> exact;
+  std::vector<CachedFunction*> by_name;
+  for (CachedFunction* fn : functions_) {
+    if (fn->display_name() == name) exact.push_back(fn);
+    if (fn->qualified_name() == name) by_name.push_back(fn);
+  }
+  return exact.empty() ? by_name : exact;
+}
+
+}  // namespace picocache::detail
