@@ -1,0 +1,36 @@
+// Cached geometry functions of the end-to-end project; each body logs "body: <name>" to stderr.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "units.hpp"
+
+namespace geo {
+
+struct Point {
+  double x = 0, y = 0;
+};
+
+struct Shape {
+  std::string name;
+  std::vector<Point> outline;
+};
+
+struct Measure {
+  double area = 0;
+  double perimeter = 0;
+  std::vector<std::string> notes;
+};
+
+[[picocache::cached(maxsize = 16)]]
+Measure measure(const Shape& shape);
+
+[[picocache::cached]]
+long fib(int n);
+
+// Overloads never share entries.
+[[picocache::cached]] std::string describe(int sides);
+[[picocache::cached]] std::string describe(const std::string& name);
+
+}  // namespace geo

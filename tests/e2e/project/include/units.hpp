@@ -1,0 +1,4 @@
+// Included by geometry.hpp: touching it must re-run picocache-gen.
+#pragma once
+
+constexpr double kScale = SHAPES_SCALE;

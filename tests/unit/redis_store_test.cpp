@@ -1,0 +1,563 @@
+// The Redis store against a private redis-server: what every store must do (the shared
+// conformance suite), and what only Redis has: the hash-tag key layout, one round trip per hit,
+// AUTH and ACL users, db selection, unix sockets, many processes on one function, fork, a lost
+// script cache, and a server that goes away.
+#include "redis_server.hpp"
+#include "store_conformance.hpp"
+#include "stores/redis_store.hpp"
+#include "stores/store.hpp"
+
+#include <gtest/gtest.h>
+#include <hiredis/hiredis.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace picocache {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::RedisServer;
+using testing::RedisServerOptions;
+
+constexpr std::uint64_t unbounded_maxsize = ~std::uint64_t{0};
+
+// A plain hiredis connection, to look at what the store wrote.
+class RawRedis {
+ public:
+  explicit RawRedis(const RedisServer& server, int db = 0) {
+    context_ = redisConnect("127.0.0.1", server.port());
+    if (context_ == nullptr || context_->err != 0) throw std::runtime_error("raw connect failed");
+    if (!server.password().empty()) command({"AUTH", server.password()});
+    if (db != 0) command({"SELECT", std::to_string(db)});
+  }
+  ~RawRedis() { redisFree(context_); }
+  RawRedis(const RawRedis&) = delete;
+  RawRedis& operator=(const RawRedis&) = delete;
+
+  struct Reply {
+    int type = REDIS_REPLY_NIL;
+    std::string text;
+    long long integer = 0;
+    std::vector<std::string> elements;
+  };
+
+  Reply command(std::initializer_list<std::string> args) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (const std::string& arg : args) {
+      argv.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+    auto* raw = static_cast<redisReply*>(
+        redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()));
+    if (raw == nullptr) throw std::runtime_error("raw command failed");
+    Reply reply;
+    reply.type = raw->type;
+    reply.integer = raw->integer;
+    if (raw->str != nullptr) reply.text.assign(raw->str, raw->len);
+    for (std::size_t i = 0; i < raw->elements; ++i) {
+      const redisReply* element = raw->element[i];
+      reply.elements.emplace_back(element->str != nullptr ? std::string(element->str, element->len)
+                                                          : std::string());
+    }
+    freeReplyObject(raw);
+    return reply;
+  }
+
+  // Every key in the db, found with SCAN (the store itself never lists keys).
+  std::set<std::string> all_keys() {
+    std::set<std::string> keys;
+    std::string cursor = "0";
+    do {
+      auto* raw = static_cast<redisReply*>(
+          redisCommand(context_, "SCAN %s COUNT 1000", cursor.c_str()));
+      if (raw == nullptr || raw->type != REDIS_REPLY_ARRAY) throw std::runtime_error("SCAN");
+      cursor.assign(raw->element[0]->str, raw->element[0]->len);
+      const redisReply* batch = raw->element[1];
+      for (std::size_t i = 0; i < batch->elements; ++i) {
+        keys.emplace(batch->element[i]->str, batch->element[i]->len);
+      }
+      freeReplyObject(raw);
+    } while (cursor != "0");
+    return keys;
+  }
+
+  // calls per command, from INFO commandstats (commands run inside scripts count too).
+  std::map<std::string, long long> command_calls() {
+    const std::string info = command({"INFO", "commandstats"}).text;
+    std::map<std::string, long long> calls;
+    std::size_t at = 0;
+    while ((at = info.find("cmdstat_", at)) != std::string::npos) {
+      const std::size_t colon = info.find(':', at);
+      const std::size_t count = info.find("calls=", colon) + 6;
+      calls[info.substr(at + 8, colon - at - 8)] = std::atoll(info.c_str() + count);
+      at = colon;
+    }
+    return calls;
+  }
+
+ private:
+  redisContext* context_ = nullptr;
+};
+
+// What changed between two command_calls(), without the INFO calls that took them.
+std::map<std::string, long long> calls_between(const std::map<std::string, long long>& before,
+                                               const std::map<std::string, long long>& after) {
+  std::map<std::string, long long> delta;
+  for (const auto& [name, count] : after) {
+    const auto old = before.find(name);
+    const long long change = count - (old == before.end() ? 0 : old->second);
+    if (change != 0 && name != "info") delta[name] = change;
+  }
+  return delta;
+}
+
+constexpr char function_id[] = "0123456789abcdef0123456789abcdef";
+constexpr char other_id[] = "fedcba9876543210fedcba9876543210";
+const FunctionRef fib{function_id, "fib int (int)"};
+const FunctionRef other{other_id, "other int (int)"};
+
+Key128 key_of(std::uint64_t n) { return Key128{n * 0x9e3779b97f4a7c15ULL + 1, n}; }
+std::string value_of(std::uint64_t n) {
+  return "value-" + std::to_string(n) + std::string(40, static_cast<char>('a' + n % 26));
+}
+
+class RedisStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PICOCACHE_REQUIRE_REDIS_SERVER();
+    server_ = std::make_unique<RedisServer>(options());
+  }
+  virtual RedisServerOptions options() const { return {}; }
+
+  std::unique_ptr<RedisServer> server_;
+};
+
+// ---- The shared conformance suite ------------------------------------------------------------
+
+// One server for the whole conformance suite; each store gets a fresh db namespace by flushing.
+RedisServer* conformance_server() {
+  static std::unique_ptr<RedisServer> server = [] {
+    return RedisServer::unavailable_reason() ? nullptr : std::make_unique<RedisServer>();
+  }();
+  return server.get();
+}
+
+// ---- Key layout ------------------------------------------------------------------------------
+
+TEST_F(RedisStoreTest, EveryKeyOfAFunctionSharesOneHashTag) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  store->put(fib, key_of(2), value_of(2), 10);
+  store->put(other, key_of(1), value_of(1), 10);
+
+  RawRedis raw(*server_);
+  const std::string prefix = std::string("picocache:{") + function_id + "}:";
+  const std::string other_prefix = std::string("picocache:{") + other_id + "}:";
+  const std::set<std::string> expected = {
+      prefix + "v:" + key_of(1).to_hex(),
+      prefix + "v:" + key_of(2).to_hex(),
+      prefix + "lru",
+      prefix + "tick",
+      prefix + "name",
+      other_prefix + "v:" + key_of(1).to_hex(),
+      other_prefix + "lru",
+      other_prefix + "tick",
+      other_prefix + "name",
+      "picocache:functions",
+  };
+  EXPECT_EQ(raw.all_keys(), expected);
+
+  EXPECT_EQ(raw.command({"GET", prefix + "v:" + key_of(2).to_hex()}).text, value_of(2));
+  EXPECT_EQ(raw.command({"GET", prefix + "name"}).text, "fib int (int)");
+  EXPECT_EQ(raw.command({"TYPE", prefix + "lru"}).text, "zset");
+  const auto members = raw.command({"ZRANGE", prefix + "lru", "0", "-1"}).elements;
+  EXPECT_EQ(std::set<std::string>(members.begin(), members.end()),
+            (std::set<std::string>{key_of(1).to_hex(), key_of(2).to_hex()}));
+  const auto ids = raw.command({"SMEMBERS", "picocache:functions"}).elements;
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()),
+            (std::set<std::string>{function_id, other_id}));
+}
+
+TEST_F(RedisStoreTest, RecencyIsATickPerFunction) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  store->put(fib, key_of(2), value_of(2), 10);
+  ASSERT_TRUE(store->get(fib, key_of(1)));
+  RawRedis raw(*server_);
+  const std::string prefix = std::string("picocache:{") + function_id + "}:";
+  EXPECT_EQ(raw.command({"GET", prefix + "tick"}).text, "3");
+  EXPECT_EQ(raw.command({"ZSCORE", prefix + "lru", key_of(1).to_hex()}).text, "3");
+  EXPECT_EQ(raw.command({"ZSCORE", prefix + "lru", key_of(2).to_hex()}).text, "2");
+}
+
+// ---- Round trips -----------------------------------------------------------------------------
+
+TEST_F(RedisStoreTest, AHitIsOneEvalshaRoundTrip) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  ASSERT_TRUE(store->get(fib, key_of(1)));  // connected, scripts loaded
+
+  RawRedis raw(*server_);
+  const auto before = raw.command_calls();
+  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
+  const auto delta = calls_between(before, raw.command_calls());
+  // One command from the client (EVALSHA); the rest ran inside its script.
+  const std::map<std::string, long long> expected = {
+      {"evalsha", 1}, {"get", 1}, {"incr", 1}, {"zadd", 1}};
+  EXPECT_EQ(delta, expected);
+}
+
+TEST_F(RedisStoreTest, AMissIsAGetThenOnePutScript) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);  // connected, scripts loaded
+
+  RawRedis raw(*server_);
+  const auto before = raw.command_calls();
+  EXPECT_FALSE(store->get(fib, key_of(2)));
+  store->put(fib, key_of(2), value_of(2), 10);
+  const auto delta = calls_between(before, raw.command_calls());
+  EXPECT_EQ(delta.at("evalsha"), 2);
+  EXPECT_EQ(delta.at("sadd"), 1);  // pipelined with the put script
+  EXPECT_EQ(delta.count("eval"), 0u);
+  EXPECT_EQ(delta.count("keys"), 0u);
+}
+
+// ---- Eviction and clear ----------------------------------------------------------------------
+
+TEST_F(RedisStoreTest, EvictionDeletesTheValueKeys) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 50; ++n) store->put(fib, key_of(n), value_of(n), 8);
+  EXPECT_EQ(store->size(fib), 8u);
+  RawRedis raw(*server_);
+  std::size_t value_keys = 0;
+  for (const std::string& key : raw.all_keys()) value_keys += key.find("}:v:") != std::string::npos;
+  EXPECT_EQ(value_keys, 8u);
+  for (std::uint64_t n = 42; n < 50; ++n) EXPECT_EQ(store->get(fib, key_of(n)), value_of(n));
+}
+
+TEST_F(RedisStoreTest, UnboundedNeverEvicts) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 300; ++n) store->put(fib, key_of(n), value_of(n), unbounded_maxsize);
+  EXPECT_EQ(store->size(fib), 300u);
+}
+
+TEST_F(RedisStoreTest, ClearRemovesEveryKeyOfTheFunctionWithoutKeysCommand) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 2500; ++n) store->put(fib, key_of(n), value_of(n), unbounded_maxsize);
+  store->put(other, key_of(1), value_of(1), 10);
+
+  RawRedis raw(*server_);
+  const auto before = raw.command_calls();
+  store->clear(fib);
+  const auto delta = calls_between(before, raw.command_calls());
+  EXPECT_EQ(delta.count("keys"), 0u);
+  EXPECT_EQ(delta.count("scan"), 0u);
+  EXPECT_EQ(delta.at("evalsha"), 3);  // 2500 entries in batches of 1000
+
+  EXPECT_EQ(store->size(fib), 0u);
+  EXPECT_FALSE(store->get(fib, key_of(7)));
+  const std::string other_prefix = std::string("picocache:{") + other_id + "}:";
+  EXPECT_EQ(raw.all_keys(), (std::set<std::string>{other_prefix + "v:" + key_of(1).to_hex(),
+                                                   other_prefix + "lru", other_prefix + "tick",
+                                                   other_prefix + "name",
+                                                   "picocache:functions"}));
+  EXPECT_EQ(store->get(other, key_of(1)), value_of(1));
+}
+
+TEST_F(RedisStoreTest, FunctionsListsNamesAndSizesButNotClearedOnes) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  store->put(fib, key_of(2), value_of(2), 10);
+  store->put(other, key_of(1), value_of(1), 10);
+  auto listed = store->functions();
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].id, function_id);
+  EXPECT_EQ(listed[0].name, "fib int (int)");
+  EXPECT_EQ(listed[0].size, 2u);
+  EXPECT_EQ(listed[1].id, other_id);
+  EXPECT_EQ(listed[1].size, 1u);
+
+  store->clear(other);
+  listed = store->functions();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].id, function_id);
+}
+
+// ---- Script cache ----------------------------------------------------------------------------
+
+TEST_F(RedisStoreTest, SurvivesAFlushedScriptCache) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  RawRedis raw(*server_);
+  raw.command({"SCRIPT", "FLUSH"});
+  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));  // NOSCRIPT -> EVAL
+  raw.command({"SCRIPT", "FLUSH"});
+  store->put(fib, key_of(2), value_of(2), 10);
+  EXPECT_EQ(store->get(fib, key_of(2)), value_of(2));
+}
+
+// ---- AUTH, ACL users, db, unix socket --------------------------------------------------------
+
+class RedisAuthTest : public RedisStoreTest {
+ protected:
+  RedisServerOptions options() const override { return {"s3cret-pass", false}; }
+  std::string url_with(std::string_view credentials) const {
+    return "redis://" + std::string(credentials) + "@127.0.0.1:" + std::to_string(server_->port());
+  }
+};
+
+TEST_F(RedisAuthTest, TheRightPasswordWorks) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
+}
+
+TEST_F(RedisAuthTest, AWrongPasswordIsAnAuthenticationError) {
+  auto store = open_store(url_with(":n0t-the-pass"));
+  try {
+    store->get(fib, key_of(1));
+    FAIL() << "expected a StoreError";
+  } catch (const StoreError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("authentication"), std::string::npos) << message;
+    EXPECT_NE(message.find("127.0.0.1:" + std::to_string(server_->port())), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("get"), std::string::npos) << message;
+    EXPECT_EQ(message.find("n0t-the-pass"), std::string::npos) << "password leaked: " << message;
+  }
+}
+
+TEST_F(RedisAuthTest, NoPasswordIsAnAuthenticationError) {
+  auto store = open_store("redis://127.0.0.1:" + std::to_string(server_->port()));
+  try {
+    store->put(fib, key_of(1), value_of(1), 10);
+    FAIL() << "expected a StoreError";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("authentication"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST_F(RedisAuthTest, AnAclUserAuthenticatesWithItsName) {
+  RawRedis raw(*server_);
+  ASSERT_EQ(raw.command({"ACL", "SETUSER", "cache", "on", ">cache-pw", "~picocache:*", "+@all"})
+                .type,
+            REDIS_REPLY_STATUS);
+  auto store = open_store(url_with("cache:cache-pw"));
+  store->put(fib, key_of(1), value_of(1), 10);
+  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
+
+  auto wrong = open_store(url_with("cache:s3cret-pass"));  // the default user's password
+  try {
+    wrong->get(fib, key_of(1));
+    FAIL() << "expected a StoreError";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("authentication"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST_F(RedisStoreTest, ADbIsItsOwnNamespace) {
+  auto db3 = open_store(server_->url(3));
+  auto db0 = open_store(server_->url(0));
+  db3->put(fib, key_of(1), value_of(1), 10);
+  EXPECT_EQ(db3->get(fib, key_of(1)), value_of(1));
+  EXPECT_FALSE(db0->get(fib, key_of(1)));
+  EXPECT_EQ(db0->size(fib), 0u);
+  EXPECT_TRUE(db0->functions().empty());
+  RawRedis raw3(*server_, 3);
+  EXPECT_GT(raw3.command({"DBSIZE"}).integer, 0);
+  RawRedis raw0(*server_, 0);
+  EXPECT_EQ(raw0.command({"DBSIZE"}).integer, 0);
+}
+
+class RedisUnixSocketTest : public RedisStoreTest {
+ protected:
+  RedisServerOptions options() const override { return {"", true}; }
+};
+
+TEST_F(RedisUnixSocketTest, StoresThroughTheSocket) {
+  auto store = open_store(server_->unix_url(2));
+  store->put(fib, key_of(1), value_of(1), 10);
+  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
+  RawRedis raw(*server_, 2);  // the same server over TCP sees it in db 2
+  EXPECT_EQ(raw.command({"GET", std::string("picocache:{") + function_id + "}:v:" +
+                                    key_of(1).to_hex()})
+                .text,
+            value_of(1));
+}
+
+// ---- Concurrency: processes, fork, threads ---------------------------------------------------
+
+TEST_F(RedisStoreTest, FourProcessesKeepMaxsizeAndNeverSeeWrongValues) {
+  constexpr std::uint64_t maxsize = 16;
+  constexpr std::uint64_t distinct = 60;
+  const std::string url = server_->url();
+  std::vector<pid_t> children;
+  for (int process = 0; process < 4; ++process) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      int status = 0;
+      try {
+        auto store = open_store(url);
+        std::mt19937_64 random(static_cast<std::uint64_t>(process) * 7919 + 1);
+        for (int i = 0; i < 400; ++i) {
+          const std::uint64_t n = random() % distinct;
+          const auto found = store->get(fib, key_of(n));
+          if (found && *found != value_of(n)) status = 2;
+          if (!found) store->put(fib, key_of(n), value_of(n), maxsize);
+        }
+      } catch (...) {
+        status = 3;
+      }
+      _exit(status);
+    }
+    children.push_back(pid);
+  }
+  for (const pid_t child : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "2: a wrong value was read, 3: a store error";
+  }
+
+  auto store = open_store(url);
+  EXPECT_EQ(store->size(fib), maxsize);
+  RawRedis raw(*server_);
+  const std::string prefix = std::string("picocache:{") + function_id + "}:";
+  std::size_t value_keys = 0;
+  for (const std::string& key : raw.all_keys()) value_keys += key.rfind(prefix + "v:", 0) == 0;
+  EXPECT_EQ(value_keys, maxsize) << "value keys and the lru set disagree";
+  for (std::uint64_t n = 0; n < distinct; ++n) {
+    const auto found = store->get(fib, key_of(n));
+    if (found) EXPECT_EQ(*found, value_of(n));
+  }
+}
+
+TEST_F(RedisStoreTest, AForkedChildOpensItsOwnConnection) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    int status = 0;
+    try {
+      // The same store object: the parent's pooled connection must not be used here.
+      for (std::uint64_t n = 2; n < 50; ++n) store->put(fib, key_of(n), value_of(n), 100);
+      if (store->get(fib, key_of(1)) != value_of(1)) status = 2;
+    } catch (...) {
+      status = 3;
+    }
+    _exit(status);
+  }
+  // Meanwhile the parent keeps using its connection.
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(store->size(fib), 49u);
+  EXPECT_EQ(store->get(fib, key_of(30)), value_of(30));
+}
+
+TEST_F(RedisStoreTest, ThreadsShareOneStore) {
+  auto store = open_store(server_->url());
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937_64 random(static_cast<std::uint64_t>(t) + 11);
+      for (int i = 0; i < 300; ++i) {
+        const std::uint64_t n = random() % 40;
+        const auto found = store->get(fib, key_of(n));
+        if (found && *found != value_of(n)) ++wrong;
+        if (!found) store->put(fib, key_of(n), value_of(n), 12);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(store->size(fib), 12u);
+}
+
+// ---- A server that goes away -----------------------------------------------------------------
+
+TEST_F(RedisStoreTest, AStoppedServerIsAStoreErrorNamingUrlAndOperation) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  server_->stop();
+  try {
+    store->get(fib, key_of(1));
+    FAIL() << "expected a StoreError";
+  } catch (const StoreError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("redis://127.0.0.1:" + std::to_string(server_->port())),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("get"), std::string::npos) << message;
+  }
+  // Reconnecting fails too, and quickly (connection refused; then the backoff answers).
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) EXPECT_THROW(store->size(fib), StoreError);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+}
+
+TEST_F(RedisStoreTest, ARestartedServerIsReconnectedAfterTheBackoff) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  server_->stop();
+  EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
+  EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
+  server_->start();  // persistence is off: the restarted server is empty
+  const auto deadline = std::chrono::steady_clock::now() + redis_reconnect_backoff_max + 2s;
+  bool reconnected = false;
+  while (!reconnected && std::chrono::steady_clock::now() < deadline) {
+    try {
+      store->put(fib, key_of(2), value_of(2), 10);
+      reconnected = true;
+    } catch (const StoreError&) {
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+  ASSERT_TRUE(reconnected);
+  EXPECT_EQ(store->get(fib, key_of(2)), value_of(2));
+}
+
+TEST_F(RedisStoreTest, AKilledServerIsAStoreErrorNotACrash) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  server_->kill();
+  EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
+  EXPECT_THROW(store->put(fib, key_of(2), value_of(2), 10), StoreError);
+  server_->start();
+}
+
+TEST(RedisStoreUnreachable, AnUnreachablePortFailsFast) {
+  // A port nobody listens on: bound and closed again just now by the harness's trick.
+  int port = 0;
+  {
+    PICOCACHE_REQUIRE_REDIS_SERVER();
+    RedisServer server;
+    port = server.port();
+    server.stop();
+  }
+  auto store = open_store("redis://127.0.0.1:" + std::to_string(port) + "/0");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
+  EXPECT_THROW(store->put(fib, key_of(1), value_of(1), 10), StoreError);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+}
+
+}  // namespace
+}  // namespace picocache
