@@ -41,4 +41,9 @@ std::vector<CachedFunction*> FunctionRegistry::find(std::string_view name) const
   return exact.empty() ? by_name : exact;
 }
 
+std::vector<CachedFunction*> FunctionRegistry::all() const {
+  std::lock_guard lock(mutex_);
+  return functions_;
+}
+
 }  // namespace picocache::detail

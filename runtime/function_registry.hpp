@@ -27,6 +27,9 @@ class FunctionRegistry {
   // exactly (then at most one, unless the same function is registered twice).
   std::vector<CachedFunction*> find(std::string_view name) const;
 
+  // Every registered function, for messages that list them.
+  std::vector<CachedFunction*> all() const;
+
  private:
   FunctionRegistry() = default;
 

@@ -1,6 +1,5 @@
-// RedisStore (see redis_store.hpp): the key layout, the three Lua scripts, and the connection
-// pool with its reconnect backoff. The store never logs: every failure is a StoreError naming
-// the URL (password masked), the operation and the cause; the runtime decides what to say.
+// RedisStore (see redis_store.hpp): the three Lua scripts, the connection with its own RESP
+// writer, and the connection pool with its reconnect backoff.
 #include "stores/redis_store.hpp"
 
 #include "stores/store_factories.hpp"
@@ -12,7 +11,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
 #include <cstring>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 #include <utility>
@@ -22,16 +24,17 @@ namespace picocache {
 namespace {
 
 // Recency is a per-function counter INCRemented inside the scripts, not the server clock
-// (TIME): it is a strict total order of every get and put of the function, whoever made them,
-// with no ties within a millisecond and nothing to go wrong when a clock steps or a cluster
-// fails over to a replica whose clock differs. It costs one INCR, in the same script.
+// (TIME): a strict total order of every get and put of the function, whoever made them, with
+// no ties and nothing to go wrong when a clock steps or a cluster fails over to a replica
+// whose clock differs. The LRU order is therefore exact, across processes and machines.
 //
 // The scripts name their keys in KEYS except the value keys of evicted or cleared entries,
 // which come out of the sorted set; they are built from the same `picocache:{<id>}:` prefix, so
-// they live in the same cluster slot as the declared keys, which Redis Cluster accepts.
+// they live in the same cluster slot as the declared keys.
 
-// KEYS: value, lru, tick. ARGV: entry hex. Returns the value or nil.
-constexpr const char* get_script = R"lua(
+// KEYS: value, lru, tick. ARGV: entry hex. Returns the value, or nil (and forgets an index
+// entry whose value is gone, e.g. evicted by the server's own maxmemory policy).
+constexpr std::string_view get_script = R"lua(
 local value = redis.call('GET', KEYS[1])
 if value then
   redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])
@@ -41,42 +44,51 @@ end
 return value
 )lua";
 
-// KEYS: value, lru, tick, name. ARGV: entry hex, value, maxsize (-1: unbounded), name,
-// value-key prefix. Stores, ticks, records the name, then evicts the least recently used
-// entries (lowest ticks) until at most maxsize remain. Returns the number evicted.
-constexpr const char* put_script = R"lua(
+// KEYS: value, lru, tick. ARGV: entry hex, value, maxsize (-1: unbounded), value-key prefix.
+// Stores and ticks the entry, then evicts the least recently used entries (lowest ticks) until
+// at most maxsize remain, all in one atomic step. Returns the number evicted.
+constexpr std::string_view put_script = R"lua(
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])
-redis.call('SET', KEYS[4], ARGV[4])
 local maxsize = tonumber(ARGV[3])
 if maxsize < 0 then return 0 end
 local excess = redis.call('ZCARD', KEYS[2]) - maxsize
 if excess <= 0 then return 0 end
 local victims = redis.call('ZRANGE', KEYS[2], 0, excess - 1)
-for _, member in ipairs(victims) do
-  redis.call('DEL', ARGV[5] .. member)
+for first = 1, #victims, 500 do
+  local keys = {}
+  for i = first, math.min(first + 499, #victims) do keys[#keys + 1] = ARGV[4] .. victims[i] end
+  redis.call('UNLINK', unpack(keys))
 end
 redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
 return excess
 )lua";
 
-// KEYS: lru, tick, name. ARGV: value-key prefix, batch size. Deletes up to a batch of entries
-// (so one call never blocks the server for long) and, once none are left, the function's other
-// keys. Returns how many entries remain. No KEYS command: the sorted set lists the entries.
-constexpr const char* clear_script = R"lua(
+// KEYS: lru, tick. ARGV: value-key prefix, batch size. Deletes up to a batch of entries (so one
+// call never blocks the server for long) and, once none are left, the index and the counter.
+// Returns how many entries remain. No KEYS command: the sorted set lists the entries.
+constexpr std::string_view clear_script = R"lua(
 local batch = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-for _, member in ipairs(batch) do
-  redis.call('DEL', ARGV[1] .. member)
+if #batch > 0 then
+  local keys = {}
+  for i = 1, #batch do keys[i] = ARGV[1] .. batch[i] end
+  redis.call('UNLINK', unpack(keys))
+  redis.call('ZREM', KEYS[1], unpack(batch))
 end
-if #batch > 0 then redis.call('ZREM', KEYS[1], unpack(batch)) end
 local left = redis.call('ZCARD', KEYS[1])
-if left == 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
+if left == 0 then redis.call('DEL', KEYS[1], KEYS[2]) end
 return left
 )lua";
 
-constexpr const char* script_text[] = {get_script, put_script, clear_script};
-constexpr std::size_t clear_batch = 1000;
+constexpr std::string_view script_text[] = {get_script, put_script, clear_script};
+constexpr std::size_t clear_batch = 500;
 constexpr std::size_t max_idle_connections = 16;
+// An output buffer grown past this by a large value is given back after the write.
+constexpr std::size_t kept_buffer_capacity = std::size_t{1} << 20;
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0  // platforms without it use SO_NOSIGPIPE, set in connect()
+#endif
 
 timeval to_timeval(std::chrono::milliseconds duration) {
   timeval tv{};
@@ -86,13 +98,12 @@ timeval to_timeval(std::chrono::milliseconds duration) {
 }
 
 std::string make_display_url(const RedisUrl& url) {
-  std::string shown;
   if (!url.unix_path.empty()) {
-    shown = fmt::format("unix://{}", url.unix_path);
+    std::string shown = fmt::format("unix://{}", url.unix_path);
     if (url.db != 0) shown += fmt::format("?db={}", url.db);
     return shown;
   }
-  shown = "redis://";
+  std::string shown = "redis://";
   if (!url.user.empty() || !url.password.empty()) {
     shown += url.user;
     if (!url.password.empty()) shown += ":***";
@@ -110,97 +121,172 @@ struct ReplyDeleter {
 using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
 
 std::string_view reply_text(const redisReply& reply) {
-  return std::string_view(reply.str, reply.len);
+  return reply.str != nullptr ? std::string_view(reply.str, reply.len) : std::string_view();
 }
 
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
+// What an error reply means for the user: authentication problems are worded as such.
+std::string describe_error_reply(std::string_view text) {
+  if (starts_with(text, "NOAUTH")) return fmt::format("authentication required: {}", text);
+  if (starts_with(text, "WRONGPASS")) return fmt::format("authentication failed: {}", text);
+  return std::string(text);
+}
+
+// The connection cannot be used any more (closed, reset, timed out, or it never came up).
+// Internal: with_connection() turns it into a StoreError.
+struct RedisFailure {
+  std::string cause;
+  bool timed_out = false;
+};
+
+// One command's arguments, borrowed (the strings must outlive the call).
+class CommandArgs {
+ public:
+  CommandArgs(std::initializer_list<std::string_view> args) {
+    for (std::string_view arg : args) add(arg);
+  }
+  void add(std::string_view arg) {
+    if (count_ == capacity) throw std::logic_error("picocache: too many Redis command arguments");
+    args_[count_++] = arg;
+  }
+  void set(std::size_t index, std::string_view arg) { args_[index] = arg; }
+  const std::string_view* begin() const { return args_; }
+  const std::string_view* end() const { return args_ + count_; }
+  std::size_t size() const { return count_; }
+
+ private:
+  static constexpr std::size_t capacity = 16;
+  std::string_view args_[capacity];
+  std::size_t count_ = 0;
+};
+
+void append_decimal(std::string& out, std::size_t n) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
+}
+
 }  // namespace
 
-// One hiredis connection, used by one thread at a time.
+// One hiredis connection, used by one thread at a time. Commands are written by this class
+// (RESP, with send(MSG_NOSIGNAL), so a server that went away is an error, never SIGPIPE) and
+// their replies read by hiredis. Any I/O failure throws RedisFailure and marks it broken.
 class RedisStore::Connection {
  public:
-  Connection(redisContext* context, std::uint64_t generation)
-      : context_(context), generation_(generation), pid_(getpid()) {}
+  Connection(redisContext* context, std::uint64_t generation, pid_t pid)
+      : context_(context), generation_(generation), pid_(pid) {}
   ~Connection() {
-    // In a child after fork this only closes the child's copy of the socket; the parent's
-    // connection is untouched.
-    if (context_ != nullptr) redisFree(context_);
+    // In a child after fork this closes only the child's copy of the socket (redisFree does
+    // not shut the connection down), so the parent's connection is untouched.
+    redisFree(context_);
   }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   redisContext* context() const { return context_; }
-  bool broken() const { return context_->err != 0; }
+  bool broken() const { return broken_; }
   std::uint64_t generation() const { return generation_; }
   pid_t pid() const { return pid_; }
 
-  // Sends one command and reads its reply; nullptr means the connection broke (see error()).
-  ReplyPtr command(std::size_t argc, const char* const* argv, const std::size_t* lengths) {
-    void* reply = redisCommandArgv(context_, static_cast<int>(argc), const_cast<const char**>(argv),
-                                   lengths);
-    return ReplyPtr(static_cast<redisReply*>(reply));
-  }
-  ReplyPtr command(std::initializer_list<std::string_view> args) {
-    const char* argv[8];
-    std::size_t lengths[8];
-    std::size_t argc = 0;
+  // Queues a command; flush() writes every queued command in one send.
+  void append(const CommandArgs& args) {
+    out_ += '*';
+    append_decimal(out_, args.size());
+    out_ += "\r\n";
     for (std::string_view arg : args) {
-      argv[argc] = arg.data();
-      lengths[argc++] = arg.size();
+      out_ += '$';
+      append_decimal(out_, arg.size());
+      out_ += "\r\n";
+      out_ += arg;
+      out_ += "\r\n";
     }
-    return command(argc, argv, lengths);
   }
-  // Queues a command for the next read_reply (pipelining).
-  bool append(std::size_t argc, const char* const* argv, const std::size_t* lengths) {
-    return redisAppendCommandArgv(context_, static_cast<int>(argc),
-                                  const_cast<const char**>(argv), lengths) == REDIS_OK;
+
+  void flush() {
+    std::size_t sent = 0;
+    while (sent < out_.size()) {
+      const ssize_t n =
+          ::send(context_->fd, out_.data() + sent, out_.size() - sent, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += static_cast<std::size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      const int error = n < 0 ? errno : EPIPE;
+      out_.clear();
+      if (error == EAGAIN || error == EWOULDBLOCK) timed_out("send");
+      lost(fmt::format("send failed: {}", std::strerror(error)));
+    }
+    out_.clear();
+    if (out_.capacity() > kept_buffer_capacity) out_.shrink_to_fit();
   }
-  ReplyPtr read_reply() {
+
+  // The next reply (error replies included: the connection is fine after one).
+  ReplyPtr receive() {
     void* reply = nullptr;
-    if (redisGetReply(context_, &reply) != REDIS_OK) return nullptr;
+    errno = 0;
+    if (redisGetReply(context_, &reply) != REDIS_OK || reply == nullptr) {
+      const int error = errno;
+      if (context_->err == REDIS_ERR_IO && (error == EAGAIN || error == EWOULDBLOCK)) {
+        timed_out("reply");
+      }
+      if (context_->err == REDIS_ERR_EOF) lost("connection closed by the server");
+      lost(context_->errstr[0] != '\0' ? std::string(context_->errstr) : "connection error");
+    }
     return ReplyPtr(static_cast<redisReply*>(reply));
   }
 
-  std::string error() const {
-    if (context_->err == REDIS_ERR_EOF) return "connection closed by the server";
-    return context_->errstr[0] != '\0' ? std::string(context_->errstr) : "connection error";
+  // One command, one round trip.
+  ReplyPtr call(const CommandArgs& args) {
+    append(args);
+    flush();
+    return receive();
+  }
+
+  [[noreturn]] void lost(std::string cause) {
+    broken_ = true;
+    throw RedisFailure{std::move(cause), false};
   }
 
  private:
+  [[noreturn]] void timed_out(const char* what) {
+    broken_ = true;
+    throw RedisFailure{fmt::format("no {} within {} ms (command timeout)",
+                                   what, redis_command_timeout.count()),
+                       true};
+  }
+
   redisContext* context_;
   std::uint64_t generation_;
   pid_t pid_;
+  bool broken_ = false;
+  std::string out_;
 };
 
 // A connection borrowed from the pool for one operation: given back when the operation ends,
-// unless it broke (then the store is told, and the connection is freed).
+// or dropped when it broke.
 class RedisStore::Lease {
  public:
-  Lease(RedisStore& store, std::unique_ptr<Connection> connection)
-      : store_(store), connection_(std::move(connection)) {}
+  Lease(RedisStore& store, std::unique_ptr<Connection> connection, bool reused)
+      : store_(store), connection_(std::move(connection)), reused_(reused) {}
   Lease(Lease&& other) noexcept
-      : store_(other.store_), connection_(std::move(other.connection_)) {}
+      : store_(other.store_), connection_(std::move(other.connection_)), reused_(other.reused_) {}
+  Lease& operator=(Lease&&) = delete;
   ~Lease() {
-    if (!connection_) return;
-    if (connection_->broken()) {
-      store_.connection_lost();
-    } else {
-      store_.release(std::move(connection_));
-    }
+    if (connection_ && !connection_->broken()) store_.release(std::move(connection_));
   }
+
   Connection& operator*() const { return *connection_; }
-  Connection* operator->() const { return connection_.get(); }
+  // Whether the connection served earlier calls (and so may have been closed since).
+  bool reused() const { return reused_; }
 
  private:
   RedisStore& store_;
   std::unique_ptr<Connection> connection_;
-};
-
-struct RedisStore::ScriptReply {
-  ReplyPtr reply;
+  bool reused_;
 };
 
 RedisStore::RedisStore(RedisUrl url)
@@ -217,50 +303,68 @@ std::string RedisStore::key_prefix(std::string_view function_id) {
   return prefix;
 }
 
-void RedisStore::fail(const char* operation, std::string_view cause) const {
-  throw StoreError(fmt::format("{}: {}: {}", display_url_, operation, cause));
+void RedisStore::fail(const char* name, std::string_view cause) const {
+  throw StoreError(fmt::format("{}: {}: {}", display_url_, name, cause));
 }
 
-RedisStore::Lease RedisStore::acquire(const char* operation) {
+template <class Operation>
+auto RedisStore::with_connection(const char* name, Operation&& operation) {
+  for (int attempt = 0;; ++attempt) {
+    Lease lease = acquire(name);
+    try {
+      return operation(*lease);
+    } catch (const RedisFailure& failure) {
+      // A pooled connection the server closed (it restarted, or dropped idle clients): try
+      // once more on a new connection. A timeout is not retried: the server is stuck.
+      if (attempt == 0 && lease.reused() && !failure.timed_out) {
+        connection_closed();
+        continue;
+      }
+      server_lost(failure.cause);
+      fail(name, failure.cause);
+    }
+  }
+}
+
+RedisStore::Lease RedisStore::acquire(const char* name) {
   {
     std::lock_guard lock(mutex_);
-    const pid_t pid = getpid();
-    if (pid != pid_) {
-      // A forked child: the parent's connections share its sockets; never use them.
+    if (const pid_t pid = getpid(); pid != pid_) {
+      // A forked child: the pooled connections share the parent's sockets; never use them.
       idle_.clear();
       pid_ = pid;
       backoff_ = std::chrono::milliseconds{0};
-      next_connect_ = {};
+      probing_ = false;
     }
-    while (!idle_.empty()) {
+    if (!idle_.empty()) {
       std::unique_ptr<Connection> connection = std::move(idle_.back());
       idle_.pop_back();
-      if (connection->generation() == generation_) return Lease(*this, std::move(connection));
+      return Lease(*this, std::move(connection), true);
     }
-    const auto now = std::chrono::steady_clock::now();
-    if (now < next_connect_) {
-      const auto wait =
-          std::chrono::duration_cast<std::chrono::milliseconds>(next_connect_ - now).count();
-      fail(operation, fmt::format("{} (not reconnecting for another {} ms)", last_connect_error_,
-                                  wait));
+    if (backoff_.count() != 0) {
+      const auto now = std::chrono::steady_clock::now();
+      if (probing_ || now < next_connect_) {
+        const auto wait = std::max<std::int64_t>(
+            0, std::chrono::duration_cast<std::chrono::milliseconds>(next_connect_ - now).count());
+        fail(name, fmt::format("{} (server unavailable; next reconnect attempt in {} ms)",
+                               last_error_, wait));
+      }
+      probing_ = true;  // this thread tries; the others keep failing at once meanwhile
     }
   }
   try {
     std::unique_ptr<Connection> connection = connect();
     std::lock_guard lock(mutex_);
     backoff_ = std::chrono::milliseconds{0};
-    next_connect_ = {};
-    return Lease(*this, std::move(connection));
-  } catch (const StoreError& error) {
+    probing_ = false;
+    return Lease(*this, std::move(connection), false);
+  } catch (const RedisFailure& failure) {
+    server_lost(failure.cause);
+    fail(name, failure.cause);
+  } catch (...) {
     std::lock_guard lock(mutex_);
-    backoff_ = backoff_.count() == 0 ? redis_reconnect_backoff_initial
-                                     : std::min(backoff_ * 2, redis_reconnect_backoff_max);
-    next_connect_ = std::chrono::steady_clock::now() + backoff_;
-    const std::string_view message = error.what();
-    // Keep only the cause: the message is re-worded for the operation that meets the backoff.
-    last_connect_error_ = std::string(message.substr(std::min(message.size(),
-                                                              display_url_.size() + 2)));
-    fail(operation, last_connect_error_);
+    probing_ = false;
+    throw;
   }
 }
 
@@ -270,12 +374,23 @@ void RedisStore::release(std::unique_ptr<Connection> connection) {
   if (idle_.size() < max_idle_connections) idle_.push_back(std::move(connection));
 }
 
-void RedisStore::connection_lost() {
-  // The server went away or restarted: the other idle connections are just as dead, so drop
-  // them now rather than fail one call per connection.
+void RedisStore::connection_closed() {
+  // Its siblings in the pool were very likely closed by the same restart: drop them all now
+  // rather than meet each one's failure in a later call.
   std::lock_guard lock(mutex_);
   ++generation_;
   idle_.clear();
+}
+
+void RedisStore::server_lost(std::string cause) {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  idle_.clear();
+  backoff_ = backoff_.count() == 0 ? redis_reconnect_backoff_initial
+                                   : std::min(backoff_ * 2, redis_reconnect_backoff_max);
+  next_connect_ = std::chrono::steady_clock::now() + backoff_;
+  probing_ = false;
+  last_error_ = std::move(cause);
 }
 
 std::unique_ptr<RedisStore::Connection> RedisStore::connect() {
@@ -284,119 +399,122 @@ std::unique_ptr<RedisStore::Connection> RedisStore::connect() {
       url_.unix_path.empty()
           ? redisConnectWithTimeout(url_.host.c_str(), static_cast<int>(url_.port), connect_timeout)
           : redisConnectUnixWithTimeout(url_.unix_path.c_str(), connect_timeout);
-  if (context == nullptr) fail("connect", "cannot allocate a hiredis context");
+  if (context == nullptr) throw RedisFailure{"cannot connect: out of memory", false};
   std::uint64_t generation;
   {
     std::lock_guard lock(mutex_);
     generation = generation_;
   }
-  auto connection = std::make_unique<Connection>(context, generation);
-  if (context->err != 0) fail("connect", connection->error());
+  auto connection = std::make_unique<Connection>(context, generation, getpid());
+  if (context->err != 0) throw RedisFailure{fmt::format("cannot connect: {}", context->errstr)};
   if (redisSetTimeout(context, to_timeval(redis_command_timeout)) != REDIS_OK) {
-    fail("connect", connection->error());
+    throw RedisFailure{fmt::format("cannot set the command timeout: {}", context->errstr)};
   }
+  if (url_.unix_path.empty()) redisEnableKeepAlive(context);  // notices a vanished peer
+#ifdef SO_NOSIGPIPE
+  const int one = 1;
+  setsockopt(context->fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
 
+  // AUTH, SELECT and the script loading (or a PING, to see the server answer) in one round
+  // trip. Redis 6 ACL users authenticate with AUTH <user> <password>; AUTH <password> is the
+  // default user (and all that older servers know).
+  const std::string db = std::to_string(url_.db);
+  const bool load = !scripts_loaded_.load(std::memory_order_acquire);
+  std::size_t sent = 0;
   if (!url_.password.empty()) {
-    // Redis 6 ACL users authenticate with AUTH <user> <password>; older servers know only
-    // AUTH <password>, which is what an URL without a user asks for.
-    ReplyPtr reply = url_.user.empty() ? connection->command({"AUTH", url_.password})
-                                       : connection->command({"AUTH", url_.user, url_.password});
-    if (!reply) fail("connect", connection->error());
-    if (reply->type == REDIS_REPLY_ERROR) {
-      fail("connect", fmt::format("authentication failed: {}", reply_text(*reply)));
+    connection->append(url_.user.empty() ? CommandArgs{"AUTH", url_.password}
+                                         : CommandArgs{"AUTH", url_.user, url_.password});
+    ++sent;
+  }
+  if (url_.db != 0) {
+    connection->append({"SELECT", db});
+    ++sent;
+  }
+  if (load) {
+    for (std::string_view script : script_text) connection->append({"SCRIPT", "LOAD", script});
+    sent += 3;
+  } else if (sent == 0) {
+    connection->append({"PING"});
+    ++sent;
+  }
+  connection->flush();
+  std::vector<ReplyPtr> replies;
+  for (std::size_t i = 0; i < sent; ++i) replies.push_back(connection->receive());
+
+  std::size_t next = 0;
+  auto check = [&](const char* what) -> const redisReply& {
+    const redisReply& reply = *replies[next++];
+    if (reply.type == REDIS_REPLY_ERROR) {
+      const std::string_view text = reply_text(reply);
+      throw RedisFailure{starts_with(text, "NOAUTH") || starts_with(text, "WRONGPASS") ||
+                                 !url_.password.empty()
+                             ? describe_error_reply(text)
+                             : fmt::format("{}: {}", what, text)};
+    }
+    return reply;
+  };
+  if (!url_.password.empty()) {
+    const redisReply& reply = *replies[next++];
+    if (reply.type == REDIS_REPLY_ERROR) {
+      throw RedisFailure{fmt::format("authentication failed: {}", reply_text(reply))};
     }
   }
   if (url_.db != 0) {
-    const std::string db = std::to_string(url_.db);
-    ReplyPtr reply = connection->command({"SELECT", db});
-    if (!reply) fail("connect", connection->error());
-    if (reply->type == REDIS_REPLY_ERROR) {
-      fail("connect", fmt::format("cannot select db {}: {}", url_.db, reply_text(*reply)));
+    const redisReply& reply = *replies[next++];
+    if (reply.type == REDIS_REPLY_ERROR) {
+      throw RedisFailure{
+          fmt::format("cannot select db {}: {}", url_.db, describe_error_reply(reply_text(reply)))};
     }
   }
-  if (!scripts_loaded_.load(std::memory_order_acquire)) load_scripts(*connection);
+  if (load) {
+    std::string sha[3];
+    for (std::string& digest : sha) {
+      const redisReply& reply = check("cannot load the Lua scripts");
+      if (reply.type != REDIS_REPLY_STRING) {
+        throw RedisFailure{"cannot load the Lua scripts: unexpected reply to SCRIPT LOAD"};
+      }
+      digest = std::string(reply_text(reply));
+    }
+    std::lock_guard lock(mutex_);
+    if (!scripts_loaded_.load(std::memory_order_relaxed)) {
+      for (std::size_t i = 0; i < 3; ++i) script_sha_[i] = std::move(sha[i]);
+      scripts_loaded_.store(true, std::memory_order_release);
+    }
+  } else if (next < sent) {
+    check("PING");
+  }
   return connection;
 }
 
-void RedisStore::load_scripts(Connection& connection) {
-  std::string sha[3];
-  for (std::size_t i = 0; i < 3; ++i) {
-    ReplyPtr reply = connection.command({"SCRIPT", "LOAD", script_text[i]});
-    if (!reply) fail("connect", connection.error());
-    if (reply->type == REDIS_REPLY_ERROR) {
-      const std::string_view text = reply_text(*reply);
-      fail("connect", starts_with(text, "NOAUTH")
-                          ? fmt::format("authentication required: {}", text)
-                          : fmt::format("cannot load the Lua scripts: {}", text));
-    }
-    if (reply->type != REDIS_REPLY_STRING) fail("connect", "unexpected reply to SCRIPT LOAD");
-    sha[i] = std::string(reply_text(*reply));
+namespace {
+
+// EVALSHA <sha> <numkeys> keys... args..., falling back to EVAL <script> when the server has
+// lost its script cache (a restart, SCRIPT FLUSH, a failover): EVAL caches it again, so the
+// next EVALSHA finds it. `also` is pipelined behind the script, in the same round trip.
+// Returns the script's reply; error replies are returned too, for the caller to word.
+ReplyPtr eval_script(auto& connection, std::string_view sha, std::string_view script,
+                     std::initializer_list<std::string_view> keys,
+                     std::initializer_list<std::string_view> args,
+                     const CommandArgs* also = nullptr) {
+  static constexpr std::string_view key_counts[] = {"0", "1", "2", "3", "4", "5"};
+  CommandArgs command{"EVALSHA", sha, key_counts[keys.size()]};
+  for (std::string_view key : keys) command.add(key);
+  for (std::string_view arg : args) command.add(arg);
+  connection.append(command);
+  if (also != nullptr) connection.append(*also);
+  connection.flush();
+  ReplyPtr reply = connection.receive();
+  if (also != nullptr) connection.receive();  // HSET's count; an error there is not worth a miss
+  if (reply->type == REDIS_REPLY_ERROR && starts_with(reply_text(*reply), "NOSCRIPT")) {
+    command.set(0, "EVAL");
+    command.set(1, script);
+    reply = connection.call(command);
   }
-  std::lock_guard lock(mutex_);
-  if (scripts_loaded_.load(std::memory_order_relaxed)) return;
-  for (std::size_t i = 0; i < 3; ++i) script_sha_[i] = std::move(sha[i]);
-  scripts_loaded_.store(true, std::memory_order_release);
+  return reply;
 }
 
-RedisStore::ScriptReply RedisStore::run_script(Connection& connection, Script script,
-                                               const std::vector<std::string_view>& keys,
-                                               const std::vector<std::string_view>& args,
-                                               const char* operation,
-                                               std::initializer_list<std::string_view> also) {
-  const auto index = static_cast<std::size_t>(script);
-  const std::string key_count = std::to_string(keys.size());
-  constexpr std::size_t max_args = 12;
-  const char* argv[max_args];
-  std::size_t lengths[max_args];
-  std::size_t argc = 0;
-  auto push = [&](std::string_view arg) {
-    argv[argc] = arg.data();
-    lengths[argc++] = arg.size();
-  };
-  push("EVALSHA");
-  push(script_sha_[index]);
-  push(key_count);
-  for (std::string_view key : keys) push(key);
-  for (std::string_view arg : args) push(arg);
-
-  ReplyPtr reply;
-  if (also.size() == 0) {
-    reply = connection.command(argc, argv, lengths);
-  } else {
-    // The extra command goes in the same write, behind the script: still one round trip.
-    const char* also_argv[4];
-    std::size_t also_lengths[4];
-    std::size_t also_argc = 0;
-    for (std::string_view arg : also) {
-      also_argv[also_argc] = arg.data();
-      also_lengths[also_argc++] = arg.size();
-    }
-    if (!connection.append(argc, argv, lengths) ||
-        !connection.append(also_argc, also_argv, also_lengths)) {
-      fail(operation, connection.error());
-    }
-    reply = connection.read_reply();
-    ReplyPtr also_reply = connection.read_reply();
-    if (!also_reply) fail(operation, connection.error());
-    if (also_reply->type == REDIS_REPLY_ERROR) fail(operation, reply_text(*also_reply));
-  }
-  if (reply && reply->type == REDIS_REPLY_ERROR && starts_with(reply_text(*reply), "NOSCRIPT")) {
-    // The server lost its script cache (a restart, SCRIPT FLUSH, a failover): EVAL sends the
-    // script itself and caches it again, so the next EVALSHA finds it.
-    argv[0] = "EVAL";
-    lengths[0] = 4;
-    argv[1] = script_text[index];
-    lengths[1] = std::strlen(script_text[index]);
-    reply = connection.command(argc, argv, lengths);
-  }
-  if (!reply) fail(operation, connection.error());
-  if (reply->type == REDIS_REPLY_ERROR) {
-    const std::string_view text = reply_text(*reply);
-    fail(operation, starts_with(text, "NOAUTH") ? fmt::format("authentication required: {}", text)
-                                                : std::string(text));
-  }
-  return ScriptReply{std::move(reply)};
-}
+}  // namespace
 
 std::optional<std::string> RedisStore::get(const FunctionRef& fn, const Key128& key) {
   const std::string prefix = key_prefix(fn.id);
@@ -404,14 +522,15 @@ std::optional<std::string> RedisStore::get(const FunctionRef& fn, const Key128& 
   const std::string value_key = prefix + "v:" + hex;
   const std::string lru_key = prefix + "lru";
   const std::string tick_key = prefix + "tick";
-
-  Lease connection = acquire("get");
-  ScriptReply result = run_script(*connection, Script::get, {value_key, lru_key, tick_key}, {hex},
-                                  "get");
-  const redisReply& reply = *result.reply;
-  if (reply.type == REDIS_REPLY_NIL) return std::nullopt;
-  if (reply.type != REDIS_REPLY_STRING) fail("get", "unexpected reply type from the get script");
-  return std::string(reply.str, reply.len);
+  return with_connection("get", [&](Connection& connection) -> std::optional<std::string> {
+    const ReplyPtr reply =
+        eval_script(connection, script_sha_[static_cast<int>(Script::get)], get_script,
+                    {value_key, lru_key, tick_key}, {hex});
+    if (reply->type == REDIS_REPLY_NIL) return std::nullopt;
+    if (reply->type == REDIS_REPLY_STRING) return std::string(reply->str, reply->len);
+    if (reply->type == REDIS_REPLY_ERROR) fail("get", describe_error_reply(reply_text(*reply)));
+    fail("get", "unexpected reply type from the get script");
+  });
 }
 
 void RedisStore::put(const FunctionRef& fn, const Key128& key, std::string_view value,
@@ -421,100 +540,96 @@ void RedisStore::put(const FunctionRef& fn, const Key128& key, std::string_view 
   const std::string value_key = prefix + "v:" + hex;
   const std::string lru_key = prefix + "lru";
   const std::string tick_key = prefix + "tick";
-  const std::string name_key = prefix + "name";
   const std::string value_prefix = prefix + "v:";
   const std::string limit = maxsize == unbounded ? std::string("-1") : std::to_string(maxsize);
-
-  Lease connection = acquire("put");
   // picocache:functions is outside the function's hash tag, so the put script (which may only
-  // touch one cluster slot) cannot add to it; a separate SADD, pipelined behind the script,
-  // costs no extra round trip. Ids are never removed (clear leaves them; functions() skips
-  // the empty ones), so no clear racing with a put can drop a function that has entries.
-  run_script(*connection, Script::put, {value_key, lru_key, tick_key, name_key},
-             {hex, value, limit, fn.name, value_prefix}, "put", {"SADD", functions_key, fn.id});
+  // touch one cluster slot) cannot write it; the HSET pipelined behind the script costs no
+  // round trip. Ids are never removed (clear leaves them; functions() skips the empty ones),
+  // so no clear racing with a put can hide a function that has entries.
+  const CommandArgs name{"HSET", functions_key, fn.id, fn.name};
+  with_connection("put", [&](Connection& connection) {
+    const ReplyPtr reply =
+        eval_script(connection, script_sha_[static_cast<int>(Script::put)], put_script,
+                    {value_key, lru_key, tick_key}, {hex, value, limit, value_prefix}, &name);
+    if (reply->type == REDIS_REPLY_ERROR) fail("put", describe_error_reply(reply_text(*reply)));
+    return true;
+  });
 }
 
 void RedisStore::clear(const FunctionRef& fn) {
   const std::string prefix = key_prefix(fn.id);
   const std::string lru_key = prefix + "lru";
   const std::string tick_key = prefix + "tick";
-  const std::string name_key = prefix + "name";
   const std::string value_prefix = prefix + "v:";
   const std::string batch = std::to_string(clear_batch);
-
-  Lease connection = acquire("clear");
-  // Batches keep each script short; writers adding entries meanwhile can only prolong this by
-  // as many batches as they add entries, so stop after what was there plus a margin.
-  std::size_t rounds_left = 0;
-  for (;;) {
-    ScriptReply result = run_script(*connection, Script::clear, {lru_key, tick_key, name_key},
-                                    {value_prefix, batch}, "clear");
-    if (result.reply->type != REDIS_REPLY_INTEGER) fail("clear", "unexpected reply type");
-    const auto left = static_cast<std::uint64_t>(result.reply->integer);
-    if (left == 0) return;
-    if (rounds_left == 0) {
-      rounds_left = left / clear_batch + 16;
-    } else if (--rounds_left == 0) {
-      return;
+  with_connection("clear", [&](Connection& connection) {
+    // Batches keep each script short. Writers adding entries meanwhile could prolong this
+    // forever, so stop after the batches that were there at the start plus a margin: what
+    // they add after the clear began is theirs.
+    std::uint64_t rounds_left = 0;
+    for (;;) {
+      const ReplyPtr reply =
+          eval_script(connection, script_sha_[static_cast<int>(Script::clear)], clear_script,
+                      {lru_key, tick_key}, {value_prefix, batch});
+      if (reply->type == REDIS_REPLY_ERROR) {
+        fail("clear", describe_error_reply(reply_text(*reply)));
+      }
+      if (reply->type != REDIS_REPLY_INTEGER) fail("clear", "unexpected reply type");
+      const auto left = static_cast<std::uint64_t>(reply->integer);
+      if (left == 0) return true;
+      if (rounds_left == 0) {
+        rounds_left = left / clear_batch + 16;
+      } else if (--rounds_left == 0) {
+        return true;
+      }
     }
-  }
+  });
 }
 
 std::uint64_t RedisStore::size(const FunctionRef& fn) {
   const std::string lru_key = key_prefix(fn.id) + "lru";
-  Lease connection = acquire("size");
-  ReplyPtr reply = connection->command({"ZCARD", lru_key});
-  if (!reply) fail("size", connection->error());
-  if (reply->type != REDIS_REPLY_INTEGER) {
-    fail("size", reply->type == REDIS_REPLY_ERROR ? reply_text(*reply) : "unexpected reply type");
-  }
-  return static_cast<std::uint64_t>(reply->integer);
+  return with_connection("size", [&](Connection& connection) -> std::uint64_t {
+    const ReplyPtr reply = connection.call({"ZCARD", lru_key});
+    if (reply->type == REDIS_REPLY_ERROR) fail("size", describe_error_reply(reply_text(*reply)));
+    if (reply->type != REDIS_REPLY_INTEGER) fail("size", "unexpected reply type");
+    return static_cast<std::uint64_t>(reply->integer);
+  });
 }
 
 std::vector<FunctionSummary> RedisStore::functions() {
-  Lease connection = acquire("functions");
-  ReplyPtr members = connection->command({"SMEMBERS", functions_key});
-  if (!members) fail("functions", connection->error());
-  if (members->type != REDIS_REPLY_ARRAY) {
-    fail("functions",
-         members->type == REDIS_REPLY_ERROR ? reply_text(*members) : "unexpected reply type");
-  }
-  std::vector<std::string> ids;
-  ids.reserve(members->elements);
-  for (std::size_t i = 0; i < members->elements; ++i) {
-    const redisReply& element = *members->element[i];
-    if (element.type == REDIS_REPLY_STRING) ids.emplace_back(element.str, element.len);
-  }
-  std::sort(ids.begin(), ids.end());
-
-  // Every id's name and size in one round trip: GET and ZCARD per id, pipelined.
-  for (const std::string& id : ids) {
-    const std::string prefix = key_prefix(id);
-    const std::string name_key = prefix + "name";
-    const std::string lru_key = prefix + "lru";
-    const char* get_argv[2] = {"GET", name_key.c_str()};
-    const std::size_t get_lengths[2] = {3, name_key.size()};
-    const char* zcard_argv[2] = {"ZCARD", lru_key.c_str()};
-    const std::size_t zcard_lengths[2] = {5, lru_key.size()};
-    if (!connection->append(2, get_argv, get_lengths) ||
-        !connection->append(2, zcard_argv, zcard_lengths)) {
-      fail("functions", connection->error());
+  return with_connection("functions", [&](Connection& connection) {
+    const ReplyPtr all = connection.call({"HGETALL", functions_key});
+    if (all->type == REDIS_REPLY_ERROR) {
+      fail("functions", describe_error_reply(reply_text(*all)));
     }
-  }
-  std::vector<FunctionSummary> summaries;
-  for (const std::string& id : ids) {
-    ReplyPtr name = connection->read_reply();
-    if (!name) fail("functions", connection->error());
-    ReplyPtr size = connection->read_reply();
-    if (!size) fail("functions", connection->error());
-    if (size->type != REDIS_REPLY_INTEGER || size->integer <= 0) continue;  // cleared
-    FunctionSummary summary;
-    summary.id = id;
-    if (name->type == REDIS_REPLY_STRING) summary.name = std::string(name->str, name->len);
-    summary.size = static_cast<std::uint64_t>(size->integer);
-    summaries.push_back(std::move(summary));
-  }
-  return summaries;
+    if (all->type != REDIS_REPLY_ARRAY) fail("functions", "unexpected reply type");
+    std::vector<FunctionSummary> summaries;
+    for (std::size_t i = 0; i + 1 < all->elements; i += 2) {
+      FunctionSummary summary;
+      summary.id = std::string(reply_text(*all->element[i]));
+      summary.name = std::string(reply_text(*all->element[i + 1]));
+      summaries.push_back(std::move(summary));
+    }
+    // Every function's size in one round trip: a ZCARD per function, pipelined.
+    std::vector<std::string> lru_keys;
+    lru_keys.reserve(summaries.size());
+    for (const FunctionSummary& summary : summaries) {
+      lru_keys.push_back(key_prefix(summary.id) + "lru");
+      connection.append({"ZCARD", lru_keys.back()});
+    }
+    connection.flush();
+    for (FunctionSummary& summary : summaries) {
+      const ReplyPtr size = connection.receive();
+      if (size->type == REDIS_REPLY_INTEGER && size->integer > 0) {
+        summary.size = static_cast<std::uint64_t>(size->integer);
+      }
+    }
+    std::erase_if(summaries, [](const FunctionSummary& summary) { return summary.size == 0; });
+    std::sort(summaries.begin(), summaries.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.name, a.id) < std::tie(b.name, b.id);
+    });
+    return summaries;
+  });
 }
 
 std::unique_ptr<Store> make_redis_store(const RedisUrl& url) {

@@ -1,17 +1,24 @@
-// RedisStore: the Store over a Redis server (or a Redis Cluster node) through hiredis.
+// RedisStore: the Store over a Redis server (or one Redis Cluster node) through hiredis.
 //
 // Key layout. Every key of a function shares the hash tag `{<function-id>}`, so one Redis
-// Cluster slot holds them all and the Lua scripts below may touch them together:
+// Cluster slot holds them all and one Lua script may touch them together:
 //   picocache:{<id>}:v:<32 hex>   the value of one entry (the hex is Key128::to_hex())
-//   picocache:{<id>}:lru          sorted set of the entries' hex, scored by recency tick
+//   picocache:{<id>}:lru          sorted set of the entries' hex, scored by recency tick: the
+//                                 per-function index that clear() and size() use (no KEYS)
 //   picocache:{<id>}:tick         the function's recency counter (INCR)
-//   picocache:{<id>}:name         "qualified_name signature", for listings
-//   picocache:functions           set of function ids, for listings (see redis_store.cpp)
+//   picocache:functions           hash id -> "qualified_name signature", for listings
 //
 // A hit is one round trip (one EVALSHA that reads the value and bumps its tick); a miss is two
-// (that EVALSHA, then one EVALSHA that stores, ticks, evicts beyond maxsize and records the
-// name, with the SADD to picocache:functions pipelined behind it). Both scripts are atomic, so
-// maxsize holds however many processes write at once.
+// (that EVALSHA, then one EVALSHA that stores, ticks and evicts beyond maxsize, with the HSET of
+// the name pipelined behind it). The scripts are atomic, so maxsize holds however many
+// processes write at once.
+//
+// Failure. Every failure is a StoreError naming the URL (password masked), the operation and
+// the cause; the store never logs. While the server is away, calls fail at once instead of
+// waiting on the network each time: after a failed connect (or a command that timed out) no
+// reconnect is tried for a backoff that doubles from 100 ms to 5 s, and calls in between throw
+// immediately. A pooled connection that the server closed (a restart) is replaced once within
+// the same call, so a restart between calls costs nothing.
 #pragma once
 
 #include "stores/store.hpp"
@@ -20,7 +27,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -32,10 +38,10 @@
 namespace picocache {
 
 // The Redis store's timeouts, in one place. A server on the same host or LAN accepts a
-// connection in well under 100 ms; every command here is O(log n) in Redis (except evicting or
-// clearing many entries at once), so one that takes 2 s means the server is lost or stuck.
-inline constexpr std::chrono::milliseconds redis_connect_timeout{100};
-inline constexpr std::chrono::milliseconds redis_command_timeout{2000};
+// connection in well under 200 ms; every command here is O(log n) in Redis (evicting or
+// clearing is batched), so one that takes a second means the server is lost or stuck.
+inline constexpr std::chrono::milliseconds redis_connect_timeout{200};
+inline constexpr std::chrono::milliseconds redis_command_timeout{1000};
 // After a failed connect, calls fail at once (no network) for this long, doubling up to the
 // maximum while the server stays away; a successful connect resets it.
 inline constexpr std::chrono::milliseconds redis_reconnect_backoff_initial{100};
@@ -63,7 +69,7 @@ class RedisStore final : public Store {
 
   // "picocache:{<id>}:", the start of every key of the function `id`.
   static std::string key_prefix(std::string_view function_id);
-  // The set of function ids, outside any hash tag.
+  // The hash of function ids to names, outside any hash tag.
   static constexpr std::string_view functions_key = "picocache:functions";
 
  private:
@@ -71,36 +77,40 @@ class RedisStore final : public Store {
   class Lease;
   enum class Script { get, put, clear };
 
-  Lease acquire(const char* operation);
+  // Runs `operation` on a pooled connection (or a new one), replacing a connection the server
+  // closed once; turns every failure into a StoreError for `name`.
+  template <class Operation>
+  auto with_connection(const char* name, Operation&& operation);
+  Lease acquire(const char* name);
   void release(std::unique_ptr<Connection> connection);
-  void connection_lost();
+  // The server is away: drops every pooled connection and starts (or doubles) the backoff.
+  void server_lost(std::string cause);
+  // A pooled connection was closed by the server: drops the pool, no backoff.
+  void connection_closed();
   std::unique_ptr<Connection> connect();
   void load_scripts(Connection& connection);
-  [[noreturn]] void fail(const char* operation, std::string_view cause) const;
-
-  struct ScriptReply;
-  ScriptReply run_script(Connection& connection, Script script,
-                         const std::vector<std::string_view>& keys,
-                         const std::vector<std::string_view>& args, const char* operation,
-                         std::initializer_list<std::string_view> also = {});
+  [[noreturn]] void fail(const char* name, std::string_view cause) const;
 
   const RedisUrl url_;
   const std::string display_url_;
 
-  // SHA1s of the scripts, set once by the first successful connect (SCRIPT LOAD) and read-only
+  // SHA1s of the scripts, set by the first successful connect (SCRIPT LOAD) and read-only
   // afterwards; scripts_loaded_ publishes them.
   std::atomic<bool> scripts_loaded_{false};
   std::string script_sha_[3];
 
-  // Idle connections, reused by whichever thread calls next. A connection is used by one thread
-  // at a time; connections made before a fork are dropped, never used, by the child.
+  // Idle connections, reused by whichever thread calls next (a connection serves one thread
+  // at a time). Connections made before a fork are dropped, never used, by the child.
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;
   pid_t pid_;
-  std::uint64_t generation_ = 0;  // bumped when a connection is lost: older ones are dropped
-  std::chrono::steady_clock::time_point next_connect_{};
+  std::uint64_t generation_ = 0;  // bumped when the server is lost: older connections are dropped
+  // Reconnect backoff: zero while the server answers. While it is non-zero, one thread at a
+  // time (probing_) tries to connect once next_connect_ has passed; the others fail at once.
   std::chrono::milliseconds backoff_{0};
-  std::string last_connect_error_;
+  std::chrono::steady_clock::time_point next_connect_{};
+  bool probing_ = false;
+  std::string last_error_;
 };
 
 }  // namespace picocache

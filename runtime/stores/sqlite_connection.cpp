@@ -1,0 +1,121 @@
+#include "stores/sqlite_connection.hpp"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+namespace picocache::sqlite {
+
+Connection::Connection(const std::string& path, std::string label) : label_(std::move(label)) {
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError(fmt::format("{}: cannot open the database: {}", label_, why));
+  }
+  sqlite3_extended_result_codes(db_, 1);
+}
+
+Connection::~Connection() {
+  // Statements are finalized by their owners first; close_v2 tolerates stragglers.
+  if (db_) sqlite3_close_v2(db_);
+}
+
+void Connection::execute(const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    const std::string why = error ? error : sqlite3_errmsg(db_);
+    sqlite3_free(error);
+    throw StoreError(fmt::format("{}: {} failed: {}", label_, sql, why));
+  }
+}
+
+std::int64_t Connection::changes() const { return sqlite3_changes(db_); }
+
+void Connection::fail(std::string_view what) const {
+  throw StoreError(fmt::format("{}: {} failed: {}", label_, what, sqlite3_errmsg(db_)));
+}
+
+Statement::Statement(Connection& connection, const char* sql) : connection_(connection), sql_(sql) {
+  if (sqlite3_prepare_v3(connection.handle(), sql, -1, SQLITE_PREPARE_PERSISTENT, &statement_,
+                         nullptr) != SQLITE_OK) {
+    connection.fail(fmt::format("preparing \"{}\"", sql));
+  }
+}
+
+Statement::~Statement() { sqlite3_finalize(statement_); }
+
+Statement& Statement::bind_text(int index, std::string_view text) {
+  if (sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+                        SQLITE_STATIC) != SQLITE_OK) {
+    connection_.fail("binding a parameter");
+  }
+  return *this;
+}
+
+Statement& Statement::bind_blob(int index, const void* data, std::size_t size) {
+  if (sqlite3_bind_blob64(statement_, index, data, size, SQLITE_STATIC) != SQLITE_OK) {
+    connection_.fail("binding a parameter");
+  }
+  return *this;
+}
+
+Statement& Statement::bind_int(int index, std::int64_t value) {
+  if (sqlite3_bind_int64(statement_, index, value) != SQLITE_OK) {
+    connection_.fail("binding a parameter");
+  }
+  return *this;
+}
+
+bool Statement::step() {
+  const int result = sqlite3_step(statement_);
+  if (result == SQLITE_ROW) return true;
+  if (result == SQLITE_DONE) return false;
+  const std::string why = sqlite3_errmsg(connection_.handle());
+  sqlite3_reset(statement_);
+  throw StoreError(fmt::format("{}: \"{}\" failed: {}", connection_.label(), sql_, why));
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(statement_);
+  sqlite3_clear_bindings(statement_);
+}
+
+std::int64_t Statement::column_int(int column) const {
+  return sqlite3_column_int64(statement_, column);
+}
+
+std::string Statement::column_text(int column) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement_, column));
+  return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)))
+              : std::string();
+}
+
+std::string Statement::column_blob(int column) const {
+  const void* data = sqlite3_column_blob(statement_, column);
+  const int size = sqlite3_column_bytes(statement_, column);
+  return data ? std::string(static_cast<const char*>(data), static_cast<std::size_t>(size))
+              : std::string();
+}
+
+WriteTransaction::WriteTransaction(Connection& connection) : connection_(connection) {
+  connection_.execute("BEGIN IMMEDIATE");
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (open_) sqlite3_exec(connection_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void WriteTransaction::commit() {
+  connection_.execute("COMMIT");
+  open_ = false;
+}
+
+}  // namespace picocache::sqlite

@@ -1,0 +1,90 @@
+// A thin RAII layer over one SQLite connection and its prepared statements, so the store reads as
+// SQL and every failure becomes a StoreError that says what was being done and why it failed.
+#pragma once
+
+#include "stores/store.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace picocache::sqlite {
+
+class Connection;
+
+// One prepared statement, reset after every use so it never holds a read transaction open.
+class Statement {
+ public:
+  Statement(Connection& connection, const char* sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind_text(int index, std::string_view text);
+  Statement& bind_blob(int index, const void* data, std::size_t size);
+  Statement& bind_int(int index, std::int64_t value);
+
+  // Steps once: true when a row is available, false when done. Throws StoreError on failure.
+  bool step();
+  // Steps to completion (for statements that return no rows) and resets.
+  void run();
+  void reset();
+
+  std::int64_t column_int(int column) const;
+  std::string column_text(int column) const;
+  std::string column_blob(int column) const;
+
+ private:
+  Connection& connection_;
+  sqlite3_stmt* statement_ = nullptr;
+  const char* sql_;
+};
+
+class Connection {
+ public:
+  // Opens (creating when missing) the database at `path` (":memory:" for a private in-memory
+  // one). `label` names the store in messages, e.g. "sqlite:picocache.db".
+  Connection(const std::string& path, std::string label);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one or more statements without results (schema, pragmas, BEGIN/COMMIT).
+  void execute(const char* sql);
+  // Rows changed by the last INSERT/UPDATE/DELETE.
+  std::int64_t changes() const;
+
+  // A StoreError for the last failure of this connection, while doing `what`.
+  [[noreturn]] void fail(std::string_view what) const;
+
+  sqlite3* handle() const { return db_; }
+  const std::string& label() const { return label_; }
+
+  // Forgets the handle without closing it: for connections inherited across fork(), which
+  // SQLite forbids using (or closing) in the child.
+  void abandon() { db_ = nullptr; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string label_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back when an exception leaves the scope. IMMEDIATE takes the
+// write lock up front (waiting up to the busy timeout), so two writers never deadlock upgrading.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Connection& connection);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  void commit();
+
+ private:
+  Connection& connection_;
+  bool open_ = true;
+};
+
+}  // namespace picocache::sqlite

@@ -1,0 +1,102 @@
+// Store URLs: every accepted form, and the messages for the rejected ones.
+#include "stores/store_url.hpp"
+
+#include <picocache/picocache.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace picocache {
+namespace {
+
+using ::testing::HasSubstr;
+
+SqliteUrl sqlite(std::string_view url) { return std::get<SqliteUrl>(parse_store_url(url)); }
+RedisUrl redis(std::string_view url) { return std::get<RedisUrl>(parse_store_url(url)); }
+
+std::string error_of(std::string_view url) {
+  try {
+    parse_store_url(url);
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+TEST(StoreUrl, SqliteRelativeFile) {
+  EXPECT_EQ(sqlite("sqlite:picocache.db").path, "picocache.db");
+  EXPECT_EQ(sqlite("sqlite:data/cache.db").path, "data/cache.db");
+  EXPECT_FALSE(sqlite("sqlite:picocache.db").memory);
+}
+
+TEST(StoreUrl, SqliteAbsoluteFile) {
+  EXPECT_EQ(sqlite("sqlite:///var/cache/app.db").path, "/var/cache/app.db");
+}
+
+TEST(StoreUrl, SqliteMemory) {
+  EXPECT_TRUE(sqlite("sqlite::memory:").memory);
+}
+
+TEST(StoreUrl, RedisDefaults) {
+  const RedisUrl url = redis("redis://cache.local");
+  EXPECT_EQ(url.host, "cache.local");
+  EXPECT_EQ(url.port, 6379);
+  EXPECT_EQ(url.db, 0u);
+  EXPECT_TRUE(url.password.empty());
+  EXPECT_TRUE(url.user.empty());
+}
+
+TEST(StoreUrl, RedisEveryPart) {
+  const RedisUrl url = redis("redis://alice:s3cret@10.0.0.5:6380/4");
+  EXPECT_EQ(url.user, "alice");
+  EXPECT_EQ(url.password, "s3cret");
+  EXPECT_EQ(url.host, "10.0.0.5");
+  EXPECT_EQ(url.port, 6380);
+  EXPECT_EQ(url.db, 4u);
+}
+
+TEST(StoreUrl, RedisPasswordOnlyAndEscapes) {
+  const RedisUrl url = redis("redis://:p%40ss@localhost/1");
+  EXPECT_TRUE(url.user.empty());
+  EXPECT_EQ(url.password, "p@ss");
+  EXPECT_EQ(url.db, 1u);
+}
+
+TEST(StoreUrl, RedisIpv6) {
+  const RedisUrl url = redis("redis://[::1]:7000");
+  EXPECT_EQ(url.host, "::1");
+  EXPECT_EQ(url.port, 7000);
+}
+
+TEST(StoreUrl, UnixSocket) {
+  const RedisUrl url = redis("unix:///run/redis/redis.sock?db=2");
+  EXPECT_EQ(url.unix_path, "/run/redis/redis.sock");
+  EXPECT_EQ(url.db, 2u);
+  EXPECT_EQ(redis("unix:///tmp/r.sock").db, 0u);
+}
+
+TEST(StoreUrl, BadUrlsSayWhatIsWrong) {
+  EXPECT_THAT(error_of("postgres://db/x"), HasSubstr("postgres://db/x"));
+  EXPECT_THAT(error_of("postgres://db/x"), HasSubstr("scheme"));
+  EXPECT_THAT(error_of(""), HasSubstr("no scheme"));
+  EXPECT_THAT(error_of("sqlite:"), HasSubstr("path"));
+  EXPECT_THAT(error_of("redis://"), HasSubstr("host"));
+  EXPECT_THAT(error_of("redis://host:99999"), HasSubstr("port"));
+  EXPECT_THAT(error_of("redis://host:abc"), HasSubstr("port"));
+  EXPECT_THAT(error_of("redis://host/xyz"), HasSubstr("database number"));
+  EXPECT_THAT(error_of("unix://"), HasSubstr("path"));
+  EXPECT_THAT(error_of("unix:///s.sock?db=x"), HasSubstr("db"));
+}
+
+TEST(StoreUrl, MessagesNeverShowThePassword) {
+  EXPECT_THAT(error_of("redis://u:hunter2@host:bad"), Not(HasSubstr("hunter2")));
+  EXPECT_EQ(redact_store_url("redis://u:hunter2@host:1/0"), "redis://u:***@host:1/0");
+  EXPECT_EQ(redact_store_url("sqlite:x.db"), "sqlite:x.db");
+}
+
+TEST(StoreUrl, ConfigureRejectsABadUrl) {
+  EXPECT_THROW(configure("nosuchscheme:x"), Error);
+}
+
+}  // namespace
+}  // namespace picocache
