@@ -16,6 +16,7 @@
 #include <cstring>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <tuple>
 #include <unistd.h>
 #include <utility>
 
@@ -443,30 +444,23 @@ std::unique_ptr<RedisStore::Connection> RedisStore::connect() {
   for (std::size_t i = 0; i < sent; ++i) replies.push_back(connection->receive());
 
   std::size_t next = 0;
-  auto check = [&](const char* what) -> const redisReply& {
-    const redisReply& reply = *replies[next++];
-    if (reply.type == REDIS_REPLY_ERROR) {
-      const std::string_view text = reply_text(reply);
-      throw RedisFailure{starts_with(text, "NOAUTH") || starts_with(text, "WRONGPASS") ||
-                                 !url_.password.empty()
-                             ? describe_error_reply(text)
-                             : fmt::format("{}: {}", what, text)};
-    }
-    return reply;
-  };
   if (!url_.password.empty()) {
     const redisReply& reply = *replies[next++];
     if (reply.type == REDIS_REPLY_ERROR) {
       throw RedisFailure{fmt::format("authentication failed: {}", reply_text(reply))};
     }
   }
-  if (url_.db != 0) {
+  // An error past AUTH: NOAUTH when the server wants a password and the URL has none.
+  auto check = [&](const char* what) -> const redisReply& {
     const redisReply& reply = *replies[next++];
     if (reply.type == REDIS_REPLY_ERROR) {
-      throw RedisFailure{
-          fmt::format("cannot select db {}: {}", url_.db, describe_error_reply(reply_text(reply)))};
+      const std::string_view text = reply_text(reply);
+      throw RedisFailure{starts_with(text, "NOAUTH") ? describe_error_reply(text)
+                                                     : fmt::format("{}: {}", what, text)};
     }
-  }
+    return reply;
+  };
+  if (url_.db != 0) check(fmt::format("cannot select db {}", url_.db).c_str());
   if (load) {
     std::string sha[3];
     for (std::string& digest : sha) {

@@ -231,17 +231,4 @@ std::string redact_store_url(std::string_view url) {
   return fmt::format("{}***{}", url.substr(0, secret), url.substr(at));
 }
 
-std::unique_ptr<Store> open_store(std::string_view url) {
-  StoreUrl parsed = parse_store_url(url);
-  if (const auto* sqlite = std::get_if<SqliteUrl>(&parsed)) return make_sqlite_store(*sqlite);
-#ifdef PICOCACHE_HAVE_REDIS
-  return make_redis_store(std::get<RedisUrl>(parsed));
-#else
-  throw Error(fmt::format(
-      "picocache: store URL '{}' needs the Redis store, but this libpicocache was built without "
-      "it (configure PicoCache with -DPICOCACHE_WITH_REDIS=ON and libhiredis installed)",
-      redact_store_url(url)));
-#endif
-}
-
 }  // namespace picocache

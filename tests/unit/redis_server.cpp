@@ -134,6 +134,7 @@ void RedisServer::start() {
 void RedisServer::stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);
+  ::kill(pid_, SIGCONT);  // a paused server cannot act on SIGTERM
   if (!wait_for_exit(pid_, 5000ms)) {
     ::kill(pid_, SIGKILL);
     wait_for_exit(pid_, 5000ms);
@@ -146,6 +147,14 @@ void RedisServer::kill() {
   ::kill(pid_, SIGKILL);
   wait_for_exit(pid_, 5000ms);
   pid_ = -1;
+}
+
+void RedisServer::pause() {
+  if (pid_ > 0) ::kill(pid_, SIGSTOP);
+}
+
+void RedisServer::resume() {
+  if (pid_ > 0) ::kill(pid_, SIGCONT);
 }
 
 std::string RedisServer::url(int db) const {

@@ -35,6 +35,8 @@ class RedisServer {
   void start();  // again, on the same port and socket, after stop() or kill()
   void stop();   // SIGTERM, then waits for the process
   void kill();   // SIGKILL, then waits for the process
+  void pause();  // SIGSTOP: the server keeps its port and connections but answers nothing
+  void resume(); // SIGCONT
   bool running() const { return pid_ > 0; }
 
   int port() const { return port_; }

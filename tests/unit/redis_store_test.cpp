@@ -1,18 +1,19 @@
-// The Redis store against a private redis-server: what every store must do (the shared
-// conformance suite), and what only Redis has: the hash-tag key layout, one round trip per hit,
-// AUTH and ACL users, db selection, unix sockets, many processes on one function, fork, a lost
-// script cache, and a server that goes away.
+// The Redis store against a private redis-server, for what only Redis has: the hash-tag key
+// layout, one round trip per hit, AUTH and ACL users, db selection, unix sockets, many processes
+// on one function, fork, a lost script cache, and a server that goes away, stops answering or
+// comes back. (What every store must do is the shared suite in store_conformance_test.cpp.)
 #include "redis_server.hpp"
-#include "store_conformance.hpp"
 #include "stores/redis_store.hpp"
 #include "stores/store.hpp"
 
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <memory>
 #include <random>
 #include <set>
@@ -143,16 +144,6 @@ class RedisStoreTest : public ::testing::Test {
   std::unique_ptr<RedisServer> server_;
 };
 
-// ---- The shared conformance suite ------------------------------------------------------------
-
-// One server for the whole conformance suite; each store gets a fresh db namespace by flushing.
-RedisServer* conformance_server() {
-  static std::unique_ptr<RedisServer> server = [] {
-    return RedisServer::unavailable_reason() ? nullptr : std::make_unique<RedisServer>();
-  }();
-  return server.get();
-}
-
 // ---- Key layout ------------------------------------------------------------------------------
 
 TEST_F(RedisStoreTest, EveryKeyOfAFunctionSharesOneHashTag) {
@@ -169,22 +160,20 @@ TEST_F(RedisStoreTest, EveryKeyOfAFunctionSharesOneHashTag) {
       prefix + "v:" + key_of(2).to_hex(),
       prefix + "lru",
       prefix + "tick",
-      prefix + "name",
       other_prefix + "v:" + key_of(1).to_hex(),
       other_prefix + "lru",
       other_prefix + "tick",
-      other_prefix + "name",
       "picocache:functions",
   };
   EXPECT_EQ(raw.all_keys(), expected);
 
   EXPECT_EQ(raw.command({"GET", prefix + "v:" + key_of(2).to_hex()}).text, value_of(2));
-  EXPECT_EQ(raw.command({"GET", prefix + "name"}).text, "fib int (int)");
+  EXPECT_EQ(raw.command({"HGET", "picocache:functions", function_id}).text, "fib int (int)");
   EXPECT_EQ(raw.command({"TYPE", prefix + "lru"}).text, "zset");
   const auto members = raw.command({"ZRANGE", prefix + "lru", "0", "-1"}).elements;
   EXPECT_EQ(std::set<std::string>(members.begin(), members.end()),
             (std::set<std::string>{key_of(1).to_hex(), key_of(2).to_hex()}));
-  const auto ids = raw.command({"SMEMBERS", "picocache:functions"}).elements;
+  const auto ids = raw.command({"HKEYS", "picocache:functions"}).elements;
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()),
             (std::set<std::string>{function_id, other_id}));
 }
@@ -228,7 +217,7 @@ TEST_F(RedisStoreTest, AMissIsAGetThenOnePutScript) {
   store->put(fib, key_of(2), value_of(2), 10);
   const auto delta = calls_between(before, raw.command_calls());
   EXPECT_EQ(delta.at("evalsha"), 2);
-  EXPECT_EQ(delta.at("sadd"), 1);  // pipelined with the put script
+  EXPECT_EQ(delta.at("hset"), 1);  // the name, pipelined with the put script
   EXPECT_EQ(delta.count("eval"), 0u);
   EXPECT_EQ(delta.count("keys"), 0u);
 }
@@ -263,14 +252,13 @@ TEST_F(RedisStoreTest, ClearRemovesEveryKeyOfTheFunctionWithoutKeysCommand) {
   const auto delta = calls_between(before, raw.command_calls());
   EXPECT_EQ(delta.count("keys"), 0u);
   EXPECT_EQ(delta.count("scan"), 0u);
-  EXPECT_EQ(delta.at("evalsha"), 3);  // 2500 entries in batches of 1000
+  EXPECT_EQ(delta.at("evalsha"), 5);  // 2500 entries in batches of 500
 
   EXPECT_EQ(store->size(fib), 0u);
   EXPECT_FALSE(store->get(fib, key_of(7)));
   const std::string other_prefix = std::string("picocache:{") + other_id + "}:";
   EXPECT_EQ(raw.all_keys(), (std::set<std::string>{other_prefix + "v:" + key_of(1).to_hex(),
                                                    other_prefix + "lru", other_prefix + "tick",
-                                                   other_prefix + "name",
                                                    "picocache:functions"}));
   EXPECT_EQ(store->get(other, key_of(1)), value_of(1));
 }
@@ -292,6 +280,61 @@ TEST_F(RedisStoreTest, FunctionsListsNamesAndSizesButNotClearedOnes) {
   listed = store->functions();
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].id, function_id);
+}
+
+TEST_F(RedisStoreTest, TheLeastRecentlyUsedGoesFirstAsInLruCache) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 2);
+  store->put(fib, key_of(2), value_of(2), 2);
+  ASSERT_TRUE(store->get(fib, key_of(1)));  // 1 is now more recent than 2
+  store->put(fib, key_of(3), value_of(3), 2);
+  EXPECT_EQ(store->size(fib), 2u);
+  EXPECT_FALSE(store->get(fib, key_of(2)));
+  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
+  EXPECT_EQ(store->get(fib, key_of(3)), value_of(3));
+}
+
+TEST_F(RedisStoreTest, MaxsizeZeroKeepsNothing) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 0);
+  EXPECT_EQ(store->size(fib), 0u);
+  EXPECT_FALSE(store->get(fib, key_of(1)));
+  RawRedis raw(*server_);
+  for (const std::string& key : raw.all_keys()) {
+    EXPECT_EQ(key.find("}:v:"), std::string::npos) << key;
+  }
+}
+
+TEST_F(RedisStoreTest, ValuesAreBinarySafeAndMayBeLarge) {
+  auto store = open_store(server_->url());
+  std::string binary("\0\r\n*3\r\n$-1\xff\x80", 13);
+  for (int i = 0; i < 256; ++i) binary.push_back(static_cast<char>(i));
+  store->put(fib, key_of(1), binary, 10);
+  EXPECT_EQ(store->get(fib, key_of(1)), binary);
+  std::string large(8u << 20, '\0');
+  for (std::size_t i = 0; i < large.size(); i += 4093) large[i] = static_cast<char>(i);
+  store->put(fib, key_of(2), large, 10);
+  EXPECT_EQ(store->get(fib, key_of(2)), large);
+  store->put(fib, key_of(3), "", 10);
+  EXPECT_EQ(store->get(fib, key_of(3)), std::string());
+}
+
+TEST_F(RedisStoreTest, ReplacingAValueKeepsOneEntry) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), "old", 10);
+  store->put(fib, key_of(1), "new", 10);
+  EXPECT_EQ(store->size(fib), 1u);
+  EXPECT_EQ(store->get(fib, key_of(1)), "new");
+}
+
+TEST_F(RedisStoreTest, AValueGoneBehindTheIndexIsAMissAndLeavesTheIndex) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  RawRedis raw(*server_);
+  // As if the server's maxmemory policy had evicted the value key.
+  raw.command({"DEL", std::string("picocache:{") + function_id + "}:v:" + key_of(1).to_hex()});
+  EXPECT_FALSE(store->get(fib, key_of(1)));
+  EXPECT_EQ(store->size(fib), 0u);
 }
 
 // ---- Script cache ----------------------------------------------------------------------------
@@ -541,6 +584,125 @@ TEST_F(RedisStoreTest, AKilledServerIsAStoreErrorNotACrash) {
   EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
   EXPECT_THROW(store->put(fib, key_of(2), value_of(2), 10), StoreError);
   server_->start();
+}
+
+TEST_F(RedisStoreTest, ARestartBetweenCallsCostsNoFailure) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  server_->stop();
+  server_->start();  // empty again: persistence is off
+  // The pooled connection was closed by the restart; the store replaces it within the call.
+  EXPECT_FALSE(store->get(fib, key_of(1)));
+  store->put(fib, key_of(2), value_of(2), 10);
+  EXPECT_EQ(store->get(fib, key_of(2)), value_of(2));
+}
+
+TEST_F(RedisStoreTest, WhileTheServerIsDownCallsFailAtOnceWithoutTouchingTheNetwork) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  server_->stop();
+  EXPECT_THROW(store->get(fib, key_of(1)), StoreError);  // starts the backoff
+  const auto start = std::chrono::steady_clock::now();
+  int failures = 0;
+  std::string message;
+  for (int i = 0; i < 1000; ++i) {
+    try {
+      store->get(fib, key_of(1));
+    } catch (const StoreError& error) {
+      ++failures;
+      message = error.what();
+    }
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(failures, 1000);
+  // Within the first backoff (100 ms) at most one connect is tried; 1000 calls stay cheap.
+  EXPECT_LT(elapsed, 100ms);
+  EXPECT_NE(message.find("server unavailable"), std::string::npos) << message;
+  server_->start();
+}
+
+TEST_F(RedisStoreTest, AServerThatStopsAnsweringTimesOutThenFailsAtOnce) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  server_->pause();
+  auto start = std::chrono::steady_clock::now();
+  try {
+    store->get(fib, key_of(1));
+    ADD_FAILURE() << "expected a StoreError";
+  } catch (const StoreError& error) {
+    EXPECT_NE(std::string(error.what()).find("timeout"), std::string::npos) << error.what();
+  }
+  const auto first = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(first, redis_command_timeout - 50ms);
+  EXPECT_LT(first, redis_command_timeout + 500ms);
+  start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 100; ++i) EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 50ms);
+  server_->resume();
+  const auto deadline = std::chrono::steady_clock::now() + redis_reconnect_backoff_max + 3s;
+  std::optional<std::string> found;
+  while (!found && std::chrono::steady_clock::now() < deadline) {
+    try {
+      found = store->get(fib, key_of(1));
+    } catch (const StoreError&) {
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+  EXPECT_EQ(found, value_of(1));
+}
+
+TEST_F(RedisStoreTest, AWriteToAKilledServerIsAnErrorNotSigpipe) {
+  auto store = open_store(server_->url());
+  store->put(fib, key_of(1), value_of(1), 10);
+  server_->kill();
+  // Megabytes to a closed socket: the first send meets the peer's reset, the next one EPIPE,
+  // which must not raise SIGPIPE (whose default action ends the process).
+  const std::string big(16u << 20, 'x');
+  EXPECT_THROW(store->put(fib, key_of(2), big, 10), StoreError);
+  server_->start();
+}
+
+TEST_F(RedisStoreTest, ThreadsSurviveAServerKilledAndRestartedUnderThem) {
+  auto store = open_store(server_->url());
+  std::atomic<bool> done{false};
+  std::atomic<int> wrong{0};
+  std::atomic<int> other_errors{0};
+  std::atomic<int> successes_after_restart{0};
+  std::atomic<bool> restarted{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      std::uint64_t i = static_cast<std::uint64_t>(t) * 1000;
+      while (!done) {
+        const std::uint64_t n = ++i % 50;
+        try {
+          const auto found = store->get(fib, key_of(n));
+          if (found && *found != value_of(n)) ++wrong;
+          if (!found) store->put(fib, key_of(n), value_of(n), 20);
+          if (restarted) ++successes_after_restart;
+        } catch (const StoreError&) {
+          std::this_thread::sleep_for(1ms);
+        } catch (...) {
+          ++other_errors;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(200ms);
+  server_->kill();
+  std::this_thread::sleep_for(300ms);
+  server_->start();
+  restarted = true;
+  const auto deadline = std::chrono::steady_clock::now() + redis_reconnect_backoff_max + 3s;
+  while (successes_after_restart < 100 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  done = true;
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(other_errors.load(), 0);
+  EXPECT_GE(successes_after_restart.load(), 100);
+  EXPECT_LE(store->size(fib), 20u);
 }
 
 TEST(RedisStoreUnreachable, AnUnreachablePortFailsFast) {
