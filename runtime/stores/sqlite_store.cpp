@@ -128,8 +128,6 @@ struct Session : OpenDatabase {
       "DELETE FROM picocache_entries WHERE function_id = ?1 AND key IN ("
       "SELECT key FROM picocache_entries WHERE function_id = ?1 "
       "ORDER BY last_used, key LIMIT ?2)"};
-  sqlite::Statement shrink_function{connection,
-      "UPDATE picocache_functions SET size = size - ?2 WHERE id = ?1"};
   sqlite::Statement delete_entries{connection,
       "DELETE FROM picocache_entries WHERE function_id = ?1"};
   sqlite::Statement delete_function{connection, "DELETE FROM picocache_functions WHERE id = ?1"};
@@ -193,14 +191,18 @@ class SqliteStore final : public Store {
           .bind_int(4, tick)
           .run();
     }
-    session.grow_function.bind_text(1, fn.id).bind_text(2, fn.name).bind_int(3, inserted ? 1 : 0).run();
-    if (maxsize != unbounded) {
-      const std::uint64_t size = read_size(session, fn);
-      if (size > maxsize) {
-        session.evict.bind_text(1, fn.id).bind_int(2, static_cast<std::int64_t>(size - maxsize)).run();
-        const std::int64_t evicted = session.connection.changes();
-        session.shrink_function.bind_text(1, fn.id).bind_int(2, evicted).run();
-      }
+    // The size changes by inserted - evicted: at a full cache that is 0, and the functions row is
+    // not written at all (one page less per miss).
+    const std::uint64_t size_before = read_size(session, fn);
+    const std::uint64_t size = size_before + (inserted ? 1 : 0);
+    std::int64_t evicted = 0;
+    if (maxsize != unbounded && size > maxsize) {
+      session.evict.bind_text(1, fn.id).bind_int(2, static_cast<std::int64_t>(size - maxsize)).run();
+      evicted = session.connection.changes();
+    }
+    const std::int64_t delta = (inserted ? 1 : 0) - evicted;
+    if (delta != 0 || size_before == 0) {
+      session.grow_function.bind_text(1, fn.id).bind_text(2, fn.name).bind_int(3, delta).run();
     }
     transaction.commit();
   }

@@ -1,0 +1,170 @@
+// The SQLite store's cost over SQLite itself, measured in one run on one database file:
+//   BM_Hit_Memoize             a cached call that hits (encode, hash, get, decode)
+//   BM_Hit_RawSelect           a prepared point SELECT of the same row, value copied out
+//   BM_MissStore_Memoize       a cached call that misses and stores, evicting at maxsize 1000
+//   BM_MissStore_RawInsert     a prepared INSERT of a same-sized row into the same table, in its
+//                              own transaction (memoize also evicts one row and reads the size)
+//   BM_PassThrough_MaxsizeZero a cached call of a maxsize=0 function (the body is trivial)
+// Targets: hit <= 1.5x raw SELECT, miss+store <= 1.5x raw INSERT, pass-through < 50 ns.
+// Run a Release build:
+//   build/bench/picocache-bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include <picocache/picocache.hpp>
+
+#include <benchmark/benchmark.h>
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+constexpr std::size_t kValueSize = 100;  // bytes stored per entry, header included
+constexpr std::size_t kValueHeader = 9;  // format version + schema fingerprint
+
+std::string database_path() {
+  static const std::string path = [] {
+    std::string dir = (std::filesystem::temp_directory_path() / "picocache-bench-XXXXXX").string();
+    if (!mkdtemp(dir.data())) throw std::runtime_error("mkdtemp failed");
+    return dir + "/bench.db";
+  }();
+  return path;
+}
+
+// A 90-character string: with its length byte and the header the stored value is 100 bytes.
+std::string make_payload(long n) {
+  std::string text = std::to_string(n);
+  text.resize(kValueSize - kValueHeader - 1, 'x');
+  return text;
+}
+
+std::string payload(long n);
+picocache::CachedFunction payload_fn{picocache::address_of(&payload), "bench::payload",
+                                     "std::string (long)", 1000, false};
+std::string payload(long n) {
+  return picocache::memoize<std::string>(
+      payload_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() { return make_payload(n); });
+}
+
+long passthrough(long n);
+picocache::CachedFunction passthrough_fn{picocache::address_of(&passthrough), "bench::passthrough",
+                                         "long (long)", 0, false};
+long passthrough(long n) {
+  return picocache::memoize<long>(
+      passthrough_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() { return n + 1; });
+}
+
+struct Database {
+  sqlite3* db = nullptr;
+  Database() {
+    if (sqlite3_open(database_path().c_str(), &db) != SQLITE_OK) throw std::runtime_error("open");
+    exec("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+  }
+  ~Database() { sqlite3_close(db); }
+  void exec(const char* sql) {
+    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(sqlite3_errmsg(db));
+    }
+  }
+  sqlite3_stmt* prepare(const char* sql) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(sqlite3_errmsg(db));
+    }
+    return statement;
+  }
+};
+
+void BM_Hit_Memoize(benchmark::State& state) {
+  payload(1);  // stored once; every call below hits
+  for (auto _ : state) benchmark::DoNotOptimize(payload(1));
+  if (picocache::cache_info(&payload).hits == 0) state.SkipWithError("no hits: is the store broken?");
+}
+
+void BM_Hit_RawSelect(benchmark::State& state) {
+  payload(1);
+  Database database;
+  sqlite3_stmt* select = database.prepare(
+      "SELECT value FROM picocache_entries WHERE function_id = ?1 AND key = ?2");
+  const std::string id = payload_fn.id();
+  std::string key_bytes = "key-of-sixteen-b";
+  // The same row memoize reads: take its key from the table.
+  {
+    sqlite3_stmt* any = database.prepare("SELECT key FROM picocache_entries WHERE function_id = ?1");
+    sqlite3_bind_text(any, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+    if (sqlite3_step(any) == SQLITE_ROW) {
+      key_bytes.assign(static_cast<const char*>(sqlite3_column_blob(any, 0)),
+                       static_cast<std::size_t>(sqlite3_column_bytes(any, 0)));
+    }
+    sqlite3_finalize(any);
+  }
+  for (auto _ : state) {
+    sqlite3_bind_text(select, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(select, 2, key_bytes.data(), static_cast<int>(key_bytes.size()), SQLITE_STATIC);
+    if (sqlite3_step(select) != SQLITE_ROW) {
+      state.SkipWithError("row not found");
+      break;
+    }
+    std::string value(static_cast<const char*>(sqlite3_column_blob(select, 0)),
+                      static_cast<std::size_t>(sqlite3_column_bytes(select, 0)));
+    benchmark::DoNotOptimize(value);
+    sqlite3_reset(select);
+  }
+  sqlite3_finalize(select);
+}
+
+void BM_MissStore_Memoize(benchmark::State& state) {
+  static long next = 1000000;
+  for (auto _ : state) benchmark::DoNotOptimize(payload(next++));
+}
+
+void BM_MissStore_RawInsert(benchmark::State& state) {
+  payload(1);  // the store has created its tables
+  Database database;
+  // The same table (and so the same recency index) memoize writes, under another function id.
+  sqlite3_stmt* insert = database.prepare(
+      "INSERT INTO picocache_entries (function_id, key, value, last_used) VALUES (?1, ?2, ?3, ?4)");
+  const std::string id(32, 'a');
+  const std::string value(kValueSize, 'v');
+  static long next = 0;
+  for (auto _ : state) {
+    const long n = next++;
+    const picocache::Key128 key = picocache::hash_key(std::to_string(n));
+    sqlite3_bind_text(insert, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(insert, 2, &key, sizeof key, SQLITE_STATIC);
+    sqlite3_bind_blob(insert, 3, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(insert, 4, n);
+    if (sqlite3_step(insert) != SQLITE_DONE) {
+      state.SkipWithError(sqlite3_errmsg(database.db));
+      break;
+    }
+    sqlite3_reset(insert);
+  }
+  sqlite3_finalize(insert);
+}
+
+void BM_PassThrough_MaxsizeZero(benchmark::State& state) {
+  long n = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(passthrough(n++));
+}
+
+BENCHMARK(BM_Hit_Memoize);
+BENCHMARK(BM_Hit_RawSelect);
+BENCHMARK(BM_MissStore_Memoize);
+BENCHMARK(BM_MissStore_RawInsert);
+BENCHMARK(BM_PassThrough_MaxsizeZero);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  picocache::configure("sqlite:" + database_path());
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::error_code ignored;
+  std::filesystem::remove_all(std::filesystem::path(database_path()).parent_path(), ignored);
+  return 0;
+}
