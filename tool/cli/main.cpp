@@ -7,12 +7,14 @@
 // The store is --url, else $PICOCACHE_URL, else sqlite:picocache.db: the same store a program
 // started in this directory would use.
 #include "stores/store.hpp"
+#include "stores/store_url.hpp"
 
 #include <picocache/picocache.hpp>
 
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <exception>
 #include <string>
@@ -74,6 +76,17 @@ int clear(picocache::Store& store, std::string_view what) {
   return 0;
 }
 
+// Opens the store; an SQLite file that does not exist is reported, not created.
+std::unique_ptr<picocache::Store> open_existing(const std::string& url) {
+  const picocache::StoreUrl parsed = picocache::parse_store_url(url);
+  if (const auto* sqlite = std::get_if<picocache::SqliteUrl>(&parsed)) {
+    if (!sqlite->memory && !std::filesystem::exists(sqlite->path)) {
+      throw std::runtime_error("no such database file: " + sqlite->path);
+    }
+  }
+  return picocache::open_store(url);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,16 +102,16 @@ int main(int argc, char** argv) {
   }
   try {
     if (args[0] == "list" && args.size() == 1) {
-      auto store = picocache::open_store(url);
+      auto store = open_existing(url);
       return list(*store);
     }
     if (args[0] == "clear" && args.size() == 2) {
-      auto store = picocache::open_store(url);
+      auto store = open_existing(url);
       return clear(*store, args[1]);
     }
     return usage_error(fmt::format("unknown command '{}'", fmt::join(args, " ")));
   } catch (const std::exception& e) {
-    fmt::print(stderr, "picocache: {}: {}\n", url, e.what());
+    fmt::print(stderr, "picocache: {}: {}\n", picocache::redact_store_url(url), e.what());
     return 1;
   }
 }
