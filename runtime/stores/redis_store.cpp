@@ -1,7 +1,8 @@
-// RedisStore (see redis_store.hpp): the three Lua scripts, the connection with its own RESP
-// writer, and the connection pool with its reconnect backoff.
+// RedisStore (see redis_store.hpp): the recency scheme and the two Lua scripts, the connection
+// with its own RESP writer, and the connection pool with its reconnect backoff.
 #include "stores/redis_store.hpp"
 
+#include "fork_generation.hpp"
 #include "stores/store_factories.hpp"
 
 #include <picocache/memoize.hpp>
@@ -11,46 +12,42 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstring>
+#include <initializer_list>
+#include <iterator>
+#include <stdexcept>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <tuple>
-#include <unistd.h>
 #include <utility>
 
 namespace picocache {
 
 namespace {
 
-// Recency is a per-function counter INCRemented inside the scripts, not the server clock
-// (TIME): a strict total order of every get and put of the function, whoever made them, with
-// no ties and nothing to go wrong when a clock steps or a cluster fails over to a replica
-// whose clock differs. The LRU order is therefore exact, across processes and machines.
+// Recency is the time of the last use, in microseconds since the epoch on the client's clock
+// (kept increasing within a process), stored as the entry's score in the function's sorted set.
+// A hit can then record itself with a plain `ZADD lru XX <now> <entry>` pipelined behind its GET:
+// one round trip and two of Redis's cheapest commands, where a script would cost the server
+// several times a GET (EVALSHA ~6 us, GET ~0.4 us, measured on Redis 7). XX updates only an
+// entry that is still there, so a hit racing with an eviction never leaves a ghost in the
+// index. The LRU order is exact among the processes of one machine; across machines it is exact
+// up to their clock skew (NTP keeps that to milliseconds).
 //
 // The scripts name their keys in KEYS except the value keys of evicted or cleared entries,
 // which come out of the sorted set; they are built from the same `picocache:{<id>}:` prefix, so
 // they live in the same cluster slot as the declared keys.
 
-// KEYS: value, lru, tick. ARGV: entry hex. Returns the value, or nil (and forgets an index
-// entry whose value is gone, e.g. evicted by the server's own maxmemory policy).
-constexpr std::string_view get_script = R"lua(
-local value = redis.call('GET', KEYS[1])
-if value then
-  redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])
-else
-  redis.call('ZREM', KEYS[2], ARGV[1])
-end
-return value
-)lua";
-
-// KEYS: value, lru, tick. ARGV: entry hex, value, maxsize (-1: unbounded), value-key prefix.
-// Stores and ticks the entry, then evicts the least recently used entries (lowest ticks) until
-// at most maxsize remain, all in one atomic step. Returns the number evicted.
+// KEYS: value, lru. ARGV: entry hex, value, maxsize (-1: unbounded), value-key prefix, score.
+// Stores the entry and its recency, then evicts the least recently used entries (lowest
+// scores) until at most maxsize remain, all in one atomic step. Returns the number evicted.
 constexpr std::string_view put_script = R"lua(
 redis.call('SET', KEYS[1], ARGV[2])
-redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
 local maxsize = tonumber(ARGV[3])
 if maxsize < 0 then return 0 end
 local excess = redis.call('ZCARD', KEYS[2]) - maxsize
@@ -65,9 +62,9 @@ redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
 return excess
 )lua";
 
-// KEYS: lru, tick. ARGV: value-key prefix, batch size. Deletes up to a batch of entries (so one
-// call never blocks the server for long) and, once none are left, the index and the counter.
-// Returns how many entries remain. No KEYS command: the sorted set lists the entries.
+// KEYS: lru. ARGV: value-key prefix, batch size. Deletes up to a batch of entries (so one call
+// never blocks the server for long) with their index entries; Redis drops the sorted set when
+// it is empty. Returns how many entries remain. No KEYS command: the sorted set lists them.
 constexpr std::string_view clear_script = R"lua(
 local batch = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 if #batch > 0 then
@@ -76,12 +73,10 @@ if #batch > 0 then
   redis.call('UNLINK', unpack(keys))
   redis.call('ZREM', KEYS[1], unpack(batch))
 end
-local left = redis.call('ZCARD', KEYS[1])
-if left == 0 then redis.call('DEL', KEYS[1], KEYS[2]) end
-return left
+return redis.call('ZCARD', KEYS[1])
 )lua";
 
-constexpr std::string_view script_text[] = {get_script, put_script, clear_script};
+constexpr std::string_view script_text[] = {put_script, clear_script};
 constexpr std::size_t clear_batch = 500;
 constexpr std::size_t max_idle_connections = 16;
 // An output buffer grown past this by a large value is given back after the write.
@@ -170,6 +165,22 @@ void append_decimal(std::string& out, std::size_t n) {
   out.append(digits, end);
 }
 
+// The recency score of a use now: microseconds since the epoch (exact in a Lua number and a
+// sorted-set score until the year 2255), never smaller than the last score this process gave,
+// should the clock step back.
+std::string recency_score() {
+  static std::atomic<std::int64_t> last{0};
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  std::int64_t previous = last.load(std::memory_order_relaxed);
+  while (previous < now && !last.compare_exchange_weak(previous, now, std::memory_order_relaxed)) {
+  }
+  const std::int64_t score = std::max(now, previous);
+  char digits[24];
+  return std::string(digits, std::to_chars(digits, digits + sizeof digits, score).ptr);
+}
+
 }  // namespace
 
 // One hiredis connection, used by one thread at a time. Commands are written by this class
@@ -177,8 +188,8 @@ void append_decimal(std::string& out, std::size_t n) {
 // their replies read by hiredis. Any I/O failure throws RedisFailure and marks it broken.
 class RedisStore::Connection {
  public:
-  Connection(redisContext* context, std::uint64_t generation, pid_t pid)
-      : context_(context), generation_(generation), pid_(pid) {}
+  Connection(redisContext* context, std::uint64_t generation, std::uint64_t fork_generation)
+      : context_(context), generation_(generation), fork_generation_(fork_generation) {}
   ~Connection() {
     // In a child after fork this closes only the child's copy of the socket (redisFree does
     // not shut the connection down), so the parent's connection is untouched.
@@ -190,7 +201,7 @@ class RedisStore::Connection {
   redisContext* context() const { return context_; }
   bool broken() const { return broken_; }
   std::uint64_t generation() const { return generation_; }
-  pid_t pid() const { return pid_; }
+  std::uint64_t fork_generation() const { return fork_generation_; }
 
   // Queues a command; flush() writes every queued command in one send.
   void append(const CommandArgs& args) {
@@ -262,7 +273,7 @@ class RedisStore::Connection {
 
   redisContext* context_;
   std::uint64_t generation_;
-  pid_t pid_;
+  std::uint64_t fork_generation_;
   bool broken_ = false;
   std::string out_;
 };
@@ -291,7 +302,9 @@ class RedisStore::Lease {
 };
 
 RedisStore::RedisStore(RedisUrl url)
-    : url_(std::move(url)), display_url_(make_display_url(url_)), pid_(getpid()) {}
+    : url_(std::move(url)),
+      display_url_(make_display_url(url_)),
+      fork_generation_(detail::fork_generation()) {}
 
 RedisStore::~RedisStore() = default;
 
@@ -330,10 +343,11 @@ auto RedisStore::with_connection(const char* name, Operation&& operation) {
 RedisStore::Lease RedisStore::acquire(const char* name) {
   {
     std::lock_guard lock(mutex_);
-    if (const pid_t pid = getpid(); pid != pid_) {
+    if (const std::uint64_t forks = detail::fork_generation(); forks != fork_generation_) {
       // A forked child: the pooled connections share the parent's sockets; never use them.
+      // Freeing them closes only this process's descriptors.
       idle_.clear();
-      pid_ = pid;
+      fork_generation_ = forks;
       backoff_ = std::chrono::milliseconds{0};
       probing_ = false;
     }
@@ -371,7 +385,10 @@ RedisStore::Lease RedisStore::acquire(const char* name) {
 
 void RedisStore::release(std::unique_ptr<Connection> connection) {
   std::lock_guard lock(mutex_);
-  if (connection->pid() != pid_ || connection->generation() != generation_) return;
+  if (connection->fork_generation() != fork_generation_ ||
+      connection->generation() != generation_) {
+    return;
+  }
   if (idle_.size() < max_idle_connections) idle_.push_back(std::move(connection));
 }
 
@@ -406,7 +423,7 @@ std::unique_ptr<RedisStore::Connection> RedisStore::connect() {
     std::lock_guard lock(mutex_);
     generation = generation_;
   }
-  auto connection = std::make_unique<Connection>(context, generation, getpid());
+  auto connection = std::make_unique<Connection>(context, generation, detail::fork_generation());
   if (context->err != 0) throw RedisFailure{fmt::format("cannot connect: {}", context->errstr)};
   if (redisSetTimeout(context, to_timeval(redis_command_timeout)) != REDIS_OK) {
     throw RedisFailure{fmt::format("cannot set the command timeout: {}", context->errstr)};
@@ -434,7 +451,7 @@ std::unique_ptr<RedisStore::Connection> RedisStore::connect() {
   }
   if (load) {
     for (std::string_view script : script_text) connection->append({"SCRIPT", "LOAD", script});
-    sent += 3;
+    sent += std::size(script_text);
   } else if (sent == 0) {
     connection->append({"PING"});
     ++sent;
@@ -462,7 +479,7 @@ std::unique_ptr<RedisStore::Connection> RedisStore::connect() {
   };
   if (url_.db != 0) check(fmt::format("cannot select db {}", url_.db).c_str());
   if (load) {
-    std::string sha[3];
+    std::string sha[std::size(script_text)];
     for (std::string& digest : sha) {
       const redisReply& reply = check("cannot load the Lua scripts");
       if (reply.type != REDIS_REPLY_STRING) {
@@ -472,7 +489,7 @@ std::unique_ptr<RedisStore::Connection> RedisStore::connect() {
     }
     std::lock_guard lock(mutex_);
     if (!scripts_loaded_.load(std::memory_order_relaxed)) {
-      for (std::size_t i = 0; i < 3; ++i) script_sha_[i] = std::move(sha[i]);
+      for (std::size_t i = 0; i < std::size(sha); ++i) script_sha_[i] = std::move(sha[i]);
       scripts_loaded_.store(true, std::memory_order_release);
     }
   } else if (next < sent) {
@@ -499,7 +516,7 @@ ReplyPtr eval_script(auto& connection, std::string_view sha, std::string_view sc
   if (also != nullptr) connection.append(*also);
   connection.flush();
   ReplyPtr reply = connection.receive();
-  if (also != nullptr) connection.receive();  // HSET's count; an error there is not worth a miss
+  if (also != nullptr) connection.receive();  // HSET: a listing detail, never fails the put
   if (reply->type == REDIS_REPLY_ERROR && starts_with(reply_text(*reply), "NOSCRIPT")) {
     command.set(0, "EVAL");
     command.set(1, script);
@@ -515,15 +532,18 @@ std::optional<std::string> RedisStore::get(const FunctionRef& fn, const Key128& 
   const std::string hex = key.to_hex();
   const std::string value_key = prefix + "v:" + hex;
   const std::string lru_key = prefix + "lru";
-  const std::string tick_key = prefix + "tick";
+  const std::string score = recency_score();
   return with_connection("get", [&](Connection& connection) -> std::optional<std::string> {
-    const ReplyPtr reply =
-        eval_script(connection, script_sha_[static_cast<int>(Script::get)], get_script,
-                    {value_key, lru_key, tick_key}, {hex});
+    // One round trip: the GET and the recency update go out in one write.
+    connection.append({"GET", value_key});
+    connection.append({"ZADD", lru_key, "XX", score, hex});
+    connection.flush();
+    const ReplyPtr reply = connection.receive();
+    connection.receive();  // ZADD's count; a failed recency update is not worth a miss
     if (reply->type == REDIS_REPLY_NIL) return std::nullopt;
     if (reply->type == REDIS_REPLY_STRING) return std::string(reply->str, reply->len);
     if (reply->type == REDIS_REPLY_ERROR) fail("get", describe_error_reply(reply_text(*reply)));
-    fail("get", "unexpected reply type from the get script");
+    fail("get", "unexpected reply type to GET");
   });
 }
 
@@ -533,9 +553,9 @@ void RedisStore::put(const FunctionRef& fn, const Key128& key, std::string_view 
   const std::string hex = key.to_hex();
   const std::string value_key = prefix + "v:" + hex;
   const std::string lru_key = prefix + "lru";
-  const std::string tick_key = prefix + "tick";
   const std::string value_prefix = prefix + "v:";
   const std::string limit = maxsize == unbounded ? std::string("-1") : std::to_string(maxsize);
+  const std::string score = recency_score();
   // picocache:functions is outside the function's hash tag, so the put script (which may only
   // touch one cluster slot) cannot write it; the HSET pipelined behind the script costs no
   // round trip. Ids are never removed (clear leaves them; functions() skips the empty ones),
@@ -544,7 +564,7 @@ void RedisStore::put(const FunctionRef& fn, const Key128& key, std::string_view 
   with_connection("put", [&](Connection& connection) {
     const ReplyPtr reply =
         eval_script(connection, script_sha_[static_cast<int>(Script::put)], put_script,
-                    {value_key, lru_key, tick_key}, {hex, value, limit, value_prefix}, &name);
+                    {value_key, lru_key}, {hex, value, limit, value_prefix, score}, &name);
     if (reply->type == REDIS_REPLY_ERROR) fail("put", describe_error_reply(reply_text(*reply)));
     return true;
   });
@@ -553,7 +573,6 @@ void RedisStore::put(const FunctionRef& fn, const Key128& key, std::string_view 
 void RedisStore::clear(const FunctionRef& fn) {
   const std::string prefix = key_prefix(fn.id);
   const std::string lru_key = prefix + "lru";
-  const std::string tick_key = prefix + "tick";
   const std::string value_prefix = prefix + "v:";
   const std::string batch = std::to_string(clear_batch);
   with_connection("clear", [&](Connection& connection) {
@@ -564,7 +583,7 @@ void RedisStore::clear(const FunctionRef& fn) {
     for (;;) {
       const ReplyPtr reply =
           eval_script(connection, script_sha_[static_cast<int>(Script::clear)], clear_script,
-                      {lru_key, tick_key}, {value_prefix, batch});
+                      {lru_key}, {value_prefix, batch});
       if (reply->type == REDIS_REPLY_ERROR) {
         fail("clear", describe_error_reply(reply_text(*reply)));
       }

@@ -3,15 +3,16 @@
 // Key layout. Every key of a function shares the hash tag `{<function-id>}`, so one Redis
 // Cluster slot holds them all and one Lua script may touch them together:
 //   picocache:{<id>}:v:<32 hex>   the value of one entry (the hex is Key128::to_hex())
-//   picocache:{<id>}:lru          sorted set of the entries' hex, scored by recency tick: the
-//                                 per-function index that clear() and size() use (no KEYS)
-//   picocache:{<id>}:tick         the function's recency counter (INCR)
+//   picocache:{<id>}:lru          sorted set of the entries' hex, scored by the time of their
+//                                 last use: the per-function index that clear() and size() use
+//                                 (no KEYS), and the LRU order
 //   picocache:functions           hash id -> "qualified_name signature", for listings
 //
-// A hit is one round trip (one EVALSHA that reads the value and bumps its tick); a miss is two
-// (that EVALSHA, then one EVALSHA that stores, ticks and evicts beyond maxsize, with the HSET of
-// the name pipelined behind it). The scripts are atomic, so maxsize holds however many
-// processes write at once.
+// A hit is one round trip: GET and `ZADD lru XX <now> <entry>`, pipelined in one write. A miss
+// is two: that, then one EVALSHA of a script that stores the value and evicts the least recently
+// used entries beyond maxsize atomically (with the HSET of the name pipelined behind it), so
+// maxsize holds however many processes write at once. How exact the LRU order is: see
+// redis_store.cpp.
 //
 // Failure. Every failure is a StoreError naming the URL (password masked), the operation and
 // the cause; the store never logs. While the server is away, calls fail at once instead of
@@ -19,6 +20,10 @@
 // reconnect is tried for a backoff that doubles from 100 ms to 5 s, and calls in between throw
 // immediately. A pooled connection that the server closed (a restart) is replaced once within
 // the same call, so a restart between calls costs nothing.
+//
+// Connections. A small pool shared by the threads (a connection serves one call at a time), so
+// each thread in a call has its own. A forked child drops the parent's connections unused
+// (detail::fork_generation) and opens its own.
 #pragma once
 
 #include "stores/store.hpp"
@@ -32,7 +37,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <vector>
 
 namespace picocache {
@@ -75,7 +79,7 @@ class RedisStore final : public Store {
  private:
   class Connection;
   class Lease;
-  enum class Script { get, put, clear };
+  enum class Script { put, clear };
 
   // Runs `operation` on a pooled connection (or a new one), replacing a connection the server
   // closed once; turns every failure into a StoreError for `name`.
@@ -97,13 +101,13 @@ class RedisStore final : public Store {
   // SHA1s of the scripts, set by the first successful connect (SCRIPT LOAD) and read-only
   // afterwards; scripts_loaded_ publishes them.
   std::atomic<bool> scripts_loaded_{false};
-  std::string script_sha_[3];
+  std::string script_sha_[2];
 
   // Idle connections, reused by whichever thread calls next (a connection serves one thread
   // at a time). Connections made before a fork are dropped, never used, by the child.
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;
-  pid_t pid_;
+  std::uint64_t fork_generation_;  // detail::fork_generation() when idle_ was last valid
   std::uint64_t generation_ = 0;  // bumped when the server is lost: older connections are dropped
   // Reconnect backoff: zero while the server answers. While it is non-zero, one thread at a
   // time (probing_) tries to connect once next_connect_ has passed; the others fail at once.

@@ -107,7 +107,9 @@ RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(option
   directory_ = pattern;
   if (options_.unix_socket) unix_path_ = directory_ + "/redis.sock";
   for (int attempt = 0; attempt < 5; ++attempt) {
-    if (launch(free_loopback_port())) return;
+    const int port = free_loopback_port();
+    if (port == 6379) continue;  // never the port a real Redis may be using
+    if (launch(port)) return;
   }
   const std::string log = log_tail();
   std::filesystem::remove_all(directory_);
