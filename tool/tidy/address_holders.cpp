@@ -1,0 +1,188 @@
+// Finds pointers, references, views and handles inside a type; see address_holders.hpp.
+#include "address_holders.hpp"
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
+#include <llvm/ADT/SmallPtrSet.h>
+#include <llvm/ADT/StringSet.h>
+
+namespace picocache::tidy {
+namespace {
+
+using clang::QualType;
+
+// Standard library class templates and classes by what they hold. Any other standard type is
+// data when its template arguments are.
+const llvm::StringSet<>& std_pointers() {
+  static const llvm::StringSet<> names{"unique_ptr", "shared_ptr", "weak_ptr", "auto_ptr",
+                                       "reference_wrapper", "observer_ptr"};
+  return names;
+}
+const llvm::StringSet<>& std_views() {
+  static const llvm::StringSet<> names{"basic_string_view", "span", "initializer_list"};
+  return names;
+}
+const llvm::StringSet<>& std_handles() {
+  static const llvm::StringSet<> names{
+      "thread", "jthread", "mutex", "recursive_mutex", "timed_mutex", "recursive_timed_mutex",
+      "shared_mutex", "shared_timed_mutex", "condition_variable", "condition_variable_any",
+      "function", "move_only_function", "future", "shared_future", "promise", "packaged_task",
+      "basic_ifstream", "basic_ofstream", "basic_fstream", "basic_filebuf", "basic_istream",
+      "basic_ostream", "basic_iostream", "basic_streambuf", "stop_token", "stop_source",
+      "random_device"};
+  return names;
+}
+
+// True for declarations in namespace std or one nested in it (std::filesystem, std::chrono).
+bool in_standard_library(const clang::Decl& decl) {
+  const clang::NamespaceDecl* outermost = nullptr;
+  for (const clang::DeclContext* context = decl.getDeclContext(); context; context = context->getParent()) {
+    if (const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(context)) outermost = ns;
+  }
+  return outermost && outermost->getName() == "std";
+}
+
+}  // namespace
+
+bool has_user_codec(QualType canonical, const clang::ASTContext& context) {
+  clang::TranslationUnitDecl* unit = context.getTranslationUnitDecl();
+  for (const clang::NamedDecl* found : unit->lookup(&context.Idents.get("picocache"))) {
+    const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(found);
+    if (!ns) continue;
+    for (const clang::NamedDecl* member : ns->lookup(&context.Idents.get("Codec"))) {
+      const auto* codec = llvm::dyn_cast<clang::ClassTemplateDecl>(member);
+      if (!codec) continue;
+      for (const clang::ClassTemplateSpecializationDecl* specialization : codec->specializations()) {
+        const clang::TemplateArgumentList& arguments = specialization->getTemplateArgs();
+        if (specialization->isExplicitSpecialization() && arguments.size() >= 1 &&
+            arguments[0].getKind() == clang::TemplateArgument::Type &&
+            context.hasSameType(arguments[0].getAsType(), canonical)) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+namespace {
+
+class HolderFinder {
+ public:
+  HolderFinder(Usage usage, const clang::ASTContext& context) : usage_(usage), context_(context) {}
+
+  std::optional<AddressHolder> top_level(QualType type) {
+    if (type.isNull()) return std::nullopt;
+    if (usage_ == Usage::Argument && type->isReferenceType()) type = type.getNonReferenceType();
+    return visit(type);
+  }
+
+ private:
+  std::string print(QualType type) const {
+    return type.getLocalUnqualifiedType().getAsString(context_.getPrintingPolicy());
+  }
+  AddressHolder holder(HolderKind kind, QualType type) const { return {kind, print(type), {}, depth_ == 0}; }
+
+  std::optional<AddressHolder> visit(QualType type) {
+    if (type.isNull()) return std::nullopt;
+    QualType canonical = type.getCanonicalType().getUnqualifiedType();
+    // `T*` and `T&` in a template are a pointer and a reference whatever T is.
+    if (canonical->isReferenceType()) return holder(HolderKind::Reference, type);
+    if (canonical->isAnyPointerType() || canonical->isMemberPointerType() || canonical->isBlockPointerType()) {
+      return holder(HolderKind::Pointer, type);
+    }
+    if (canonical->isDependentType()) return std::nullopt;
+    if (const auto* atomic = canonical->getAs<clang::AtomicType>()) return visit(atomic->getValueType());
+    if (canonical->isRecordType() && has_user_codec(canonical, context_)) return std::nullopt;
+    // Inside arrays and records the type holds the pointer rather than being one.
+    ++depth_;
+    std::optional<AddressHolder> found;
+    if (const clang::ArrayType* array = context_.getAsArrayType(type)) {
+      found = visit(array->getElementType());
+    } else if (const auto* record = canonical->getAsCXXRecordDecl()) {
+      found = visit_record(type, *record);
+    }
+    --depth_;
+    return found;
+  }
+
+  std::optional<AddressHolder> visit_record(QualType type, const clang::CXXRecordDecl& record) {
+    if (!visited_.insert(record.getCanonicalDecl()).second) return std::nullopt;
+    if (in_standard_library(record)) {
+      llvm::StringRef name = record.getName();
+      if (std_pointers().contains(name)) return holder(HolderKind::Pointer, type);
+      if (std_handles().contains(name)) return holder(HolderKind::Handle, type);
+      if (std_views().contains(name)) {
+        if (usage_ == Usage::Result) return holder(HolderKind::View, type);
+        return std::nullopt;
+      }
+      return visit_template_arguments(type, record);
+    }
+    const clang::CXXRecordDecl* definition = record.getDefinition();
+    if (!definition) return visit_template_arguments(type, record);
+    if (definition->isLambda()) return holder(HolderKind::Handle, type);
+    for (const clang::CXXBaseSpecifier& base : definition->bases()) {
+      if (std::optional<AddressHolder> found = visit(base.getType())) return found;
+    }
+    for (const clang::FieldDecl* field : definition->fields()) {
+      std::optional<AddressHolder> found = visit(field->getType());
+      if (!found) continue;
+      if (found->field.empty()) {
+        found->field = (definition->getName() + "::" + field->getName()).str();
+      }
+      return found;
+    }
+    return std::nullopt;
+  }
+
+  // The type arguments of a class template specialization, as written when they were.
+  std::optional<AddressHolder> visit_template_arguments(QualType type, const clang::CXXRecordDecl& record) {
+    llvm::ArrayRef<clang::TemplateArgument> arguments;
+    if (const auto* written = type->getAs<clang::TemplateSpecializationType>()) {
+      arguments = written->template_arguments();
+    } else if (const auto* specialization = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(&record)) {
+      arguments = specialization->getTemplateArgs().asArray();
+    }
+    return visit_arguments(arguments);
+  }
+
+  std::optional<AddressHolder> visit_arguments(llvm::ArrayRef<clang::TemplateArgument> arguments) {
+    for (const clang::TemplateArgument& argument : arguments) {
+      std::optional<AddressHolder> found;
+      if (argument.getKind() == clang::TemplateArgument::Type) found = visit(argument.getAsType());
+      if (argument.getKind() == clang::TemplateArgument::Pack) found = visit_arguments(argument.pack_elements());
+      if (found) return found;
+    }
+    return std::nullopt;
+  }
+
+  Usage usage_;
+  const clang::ASTContext& context_;
+  llvm::SmallPtrSet<const clang::Decl*, 8> visited_;
+  unsigned depth_ = 0;
+};
+
+}  // namespace
+
+std::optional<AddressHolder> find_address_holder(QualType type, Usage usage, const clang::ASTContext& context) {
+  return HolderFinder(usage, context).top_level(type);
+}
+
+llvm::StringRef holder_noun(HolderKind kind) {
+  switch (kind) {
+    case HolderKind::Pointer: return "a pointer";
+    case HolderKind::Reference: return "a reference";
+    case HolderKind::View: return "a view";
+    case HolderKind::Handle: return "a handle";
+  }
+  return "a pointer";
+}
+
+std::string describe(const AddressHolder& holder) {
+  std::string text = holder_noun(holder.kind).str();
+  if (holder.field.empty()) return text + " ('" + holder.type + "')";
+  return text + " (field '" + holder.field + "' of type '" + holder.type + "')";
+}
+
+}  // namespace picocache::tidy
