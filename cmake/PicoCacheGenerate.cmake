@@ -151,7 +151,7 @@ function(_picocache_add_tidy target source stamp tool_flags)
   add_custom_command(
     OUTPUT "${stamp}"
     COMMAND "${PICOCACHE_CLANG_TIDY}" "--load=$<TARGET_FILE:PicoCache::tidy>" "-checks=-*,picocache-*"
-            --quiet "${source}" -- ${tool_flags}
+            --quiet "${source}" -- ${tool_flags} -Wno-unknown-attributes
     COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
     DEPENDS "${source}" PicoCache::tidy
     COMMENT "picocache-tidy ${source}"

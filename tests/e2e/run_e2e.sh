@@ -13,7 +13,7 @@ rm -rf "$work" && mkdir -p "$work"
 configure_args=(-G "$generator" -DCMAKE_BUILD_TYPE=Release)
 if [ "$mode" = installed ]; then
   cmake --install "$picocache_build" --prefix "$work/prefix" >"$work/install.log"
-  configure_args+=(-DCMAKE_PREFIX_PATH="$work/prefix")
+  configure_args+=(-DCMAKE_PREFIX_PATH="$work/prefix" -DPICOCACHE_E2E_TIDY=ON)
 else
   configure_args+=(-DPICOCACHE_SOURCE_DIR="$repo")
 fi
@@ -30,6 +30,10 @@ build() {  # prints the build tool's output, verbose, so the commands it ran can
 build >"$work/build1.log" || { cat "$work/build1.log"; fail "first build failed"; }
 grep -q "picocache-gen" "$work/build1.log" || fail "first build did not run picocache-gen"
 grep -q -- "-iquote" "$work/build1.log" || fail "generated sources were not compiled"
+if [ "$mode" = installed ]; then
+  grep -q -- "--load=.*picocache-tidy" "$work/build1.log" || fail "picocache_generate(shapes TIDY) did not run picocache-tidy"
+  grep -q "warning: .*\[picocache-" "$work/build1.log" && { cat "$work/build1.log"; fail "picocache-tidy warned on a clean project"; }
+fi
 grep -E "plain\.cpp" "$work/build1.log" | grep -q "picocache_generated" && fail "plain.cpp was rewritten"
 
 mkdir "$work/run"
