@@ -28,6 +28,9 @@ bool is_identifier(const Token& token, llvm::StringRef name) {
   return token.is(tok::raw_identifier) && token.getRawIdentifier() == name;
 }
 llvm::StringRef spelling(const Token& token) {
+  // Raw lexing keeps the text of identifiers and literals only; punctuators have a fixed spelling.
+  if (const char* punctuator = clang::tok::getPunctuatorSpelling(token.getKind())) return punctuator;
+  if (!token.getLiteralData()) return {};
   return llvm::StringRef(token.getLiteralData(), token.getLength());
 }
 SourceLocation end_of(const Token& token) { return token.getLocation().getLocWithOffset(token.getLength()); }
@@ -227,8 +230,11 @@ void AnnotationIndex::lex_file(clang::FileID file, const clang::LangOptions& lan
   std::vector<Token> tokens;
   clang::Lexer lexer(file, *buffer, sm, lang);
   Token token;
+  bool in_directive = false;  // tokens of a preprocessor directive, e.g. a #define's body
   while (!lexer.LexFromRawLexer(token) || token.isNot(tok::eof)) {
     if (token.is(tok::eof)) break;
+    if (token.isAtStartOfLine()) in_directive = token.is(tok::hash);
+    if (in_directive) continue;
     tokens.push_back(token);
   }
 
@@ -329,8 +335,9 @@ const CachedAnnotation* AnnotationIndex::find_on_any_redeclaration(const clang::
     if (const CachedAnnotation* found = find(*redeclaration)) return found;
   }
   if (const clang::FunctionTemplateDecl* described = function.getDescribedFunctionTemplate()) {
-    for (const clang::FunctionTemplateDecl* redeclaration : described->redecls()) {
-      if (const CachedAnnotation* found = find(*redeclaration->getTemplatedDecl())) return found;
+    for (const clang::RedeclarableTemplateDecl* redeclaration : described->redecls()) {
+      const auto* templated = llvm::cast<clang::FunctionTemplateDecl>(redeclaration)->getTemplatedDecl();
+      if (const CachedAnnotation* found = find(*templated)) return found;
     }
   }
   return nullptr;

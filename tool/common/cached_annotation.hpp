@@ -16,8 +16,9 @@
 //      right after its name (`int f [[...]] (int);`).
 //
 // Limits (each one is reported, never skipped silently, by the tools that use this index):
-//   - an annotation written through a macro is invisible to the raw lexer; compare with the
-//     "unknown attribute" diagnostics (is_picocache_attribute_at) to catch it;
+//   - an annotation written through a macro is invisible to the raw lexer (the text of
+//     preprocessor directives, such as a #define's body, is skipped); compare with the
+//     "unknown attribute" diagnostics (is_known_annotation_location) to catch it;
 //   - text in `#if 0` regions is lexed too: pass the skipped ranges (PPCallbacks::SourceRangeSkipped)
 //     so annotations there are ignored;
 //   - a file included several times without a guard gets one FileID per inclusion and is lexed

@@ -1,0 +1,24 @@
+// picocache-gen takes the flags a GCC-oriented build passes: GCC-only options are dropped,
+// -Werror/-w/-pedantic-errors do not change what it sees, output and dependency options are
+// ignored, and Clang's builtin headers and libstdc++ are found without -resource-dir.
+// It also reads flags from a compilation database (-p).
+//
+// RUN: %picocache-gen %s -o %t.cpp -- -std=gnu++17 -O2 -g -fPIC -Wall -Wextra -Werror -w -pedantic-errors -Werror=return-type -fconcepts-diagnostics-depth=2 -Wno-maybe-uninitialized -fno-semantic-interposition -fno-tree-vectorize -MD -MF %t.ignored.d -c -o %t.ignored.o
+// RUN: grep -v -e CHECK -e RUN %t.cpp | %FileCheck %s
+// RUN: %cxx17 -c %t.cpp -o %t.o
+//
+// RUN: rm -rf %t.db && mkdir -p %t.db
+// RUN: echo '[{"directory": "%t.db", "file": "%s", "command": "g++ -std=c++17 -Wall -fconcepts-diagnostics-depth=2 -c %s -o x.o"}]' > %t.db/compile_commands.json
+// RUN: %picocache-gen -p %t.db %s -o %t.db/out/generated.cpp
+// RUN: grep -v -e CHECK -e RUN %t.db/out/generated.cpp | %FileCheck %s
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+// CHECK: int letters(const std::string& word) { return ::picocache::memoize<int>(
+[[picocache::cached]] int letters(const std::string& word) {
+  std::unordered_map<char, int> seen;
+  for (char c : word) ++seen[c];
+  return static_cast<int>(seen.size());
+}

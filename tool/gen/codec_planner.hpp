@@ -1,0 +1,86 @@
+// CodecPlanner: decides whether the arguments and results of a cached function can be encoded,
+// and which user records need a generated picocache::Codec.
+//
+// What can be encoded (DESIGN.md, "Codecs"):
+//   - bool, character types, integers of at most 64 bits, float, double, enums;
+//   - the standard types the runtime has codecs for (std::string, std::string_view (encode
+//     only), vector, array, deque, list, (multi)set, (multi)map, unordered_*, pair, tuple,
+//     optional, variant, monostate, chrono::duration), when their element types can;
+//   - any type with a user-written codec: an explicit specialization `template <> struct
+//     picocache::Codec<T>` (or a partial specialization for a class template's specializations)
+//     visible in the translation unit. This is the hook for everything else;
+//   - user structs and classes whose bases and non-static data members can, recursively: for
+//     those a codec is generated (codec_writer.hpp).
+// What cannot: raw pointers, function pointers, member pointers, references (as members),
+// C arrays, unions, lambdas, long double, other standard types (std::mutex, smart pointers...).
+//
+// Decoding (result types) also needs, for a generated codec: a public default constructor (the
+// decoder default-constructs the record and assigns its fields), no const members, public bases.
+#pragma once
+
+#include "diagnostics.hpp"
+
+#include <clang/AST/Type.h>
+#include <llvm/ADT/DenseMap.h>
+
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+class ClassTemplateDecl;
+class CXXBaseSpecifier;
+class CXXRecordDecl;
+class FieldDecl;
+}  // namespace clang
+
+namespace picocache::gen {
+
+struct RecordPlan {
+  const clang::CXXRecordDecl* record = nullptr;              // its definition
+  std::vector<const clang::CXXRecordDecl*> bases;            // direct bases, in order
+  std::vector<const clang::FieldDecl*> fields;               // encoded members, in order
+  bool decodable = false;                                    // a decode() can be generated
+  unsigned id = 0;                                           // for generated names
+};
+
+class CodecPlanner {
+ public:
+  CodecPlanner(clang::ASTContext& context, Reporter& reporter);
+
+  // What is encoded, for messages.
+  struct Subject {
+    std::string description;        // "parameter 'q' of cached function 'geo::find'"
+    std::string root;               // how paths start: "q", "*this", "the result"
+    clang::SourceLocation location;
+    bool decode = false;            // a result: stored and read back
+  };
+
+  // Checks that `type` (references stripped) can be encoded, and decoded when subject.decode.
+  // Appends to `records` the user records whose codecs must be generated, each after the records
+  // its codec uses. On failure reports an error (with notes and a hint) and returns false.
+  bool plan(clang::QualType type, const Subject& subject, std::vector<const clang::CXXRecordDecl*>& records);
+
+  const RecordPlan& record_plan(const clang::CXXRecordDecl* record) const;
+
+ private:
+  struct Walk;
+  bool walk(clang::QualType type, bool decode, Walk& walk, const std::string& path,
+            const clang::FieldDecl* field);
+  bool walk_record(const clang::CXXRecordDecl* record, clang::QualType type, bool decode, Walk& walk,
+                   const std::string& path, const clang::FieldDecl* field);
+  bool walk_standard(const clang::CXXRecordDecl* record, clang::QualType type, bool decode, Walk& walk,
+                     const std::string& path, const clang::FieldDecl* field, bool& handled);
+  bool fail(Walk& walk, const std::string& path, clang::QualType type, const std::string& reason,
+            const clang::FieldDecl* field, const std::string& hint);
+  bool has_user_codec(const clang::CXXRecordDecl* record);
+  RecordPlan& plan_for(const clang::CXXRecordDecl* record);
+
+  clang::ASTContext& context_;
+  Reporter& reporter_;
+  clang::ClassTemplateDecl* codec_template_ = nullptr;  // picocache::Codec, when declared
+  llvm::DenseMap<const clang::CXXRecordDecl*, unsigned> plan_index_;
+  std::vector<RecordPlan> plans_;
+};
+
+}  // namespace picocache::gen

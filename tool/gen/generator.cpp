@@ -1,0 +1,380 @@
+// Parsing a translation unit and rewriting its cached functions.
+//
+// The steps, in HandleTranslationUnit:
+//   1. find the annotations in the text (AnnotationIndex) and report malformed ones; compare
+//      them with the "unknown attribute 'cached'" warnings Clang gave (one Clang saw but the index
+//      did not is written through a macro: an error);
+//   2. tie each annotation to its declaration (annotation_targets) and check the function may be
+//      cached (eligibility) and its parameters, object and result can be encoded (codec_planner);
+//   3. only when nothing was wrong: write the edits (function_rewriter, codec_writer) and render.
+#include "generator.hpp"
+
+#include "annotation_targets.hpp"
+#include "codec_planner.hpp"
+#include "codec_writer.hpp"
+#include "eligibility.hpp"
+#include "function_rewriter.hpp"
+#include "output_files.hpp"
+#include "scopes.hpp"
+#include "source_edits.hpp"
+#include "type_names.hpp"
+
+#include <cached_annotation.hpp>
+
+#include <clang/AST/ASTConsumer.h>
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/DeclCXX.h>
+#include <clang/Basic/DiagnosticSema.h>
+#include <clang/Basic/SourceManager.h>
+#include <clang/Frontend/CompilerInstance.h>
+#include <clang/Frontend/FrontendAction.h>
+#include <clang/Lex/Lexer.h>
+#include <clang/Lex/PPCallbacks.h>
+#include <clang/Lex/Preprocessor.h>
+#include <llvm/ADT/MapVector.h>
+#include <llvm/ADT/StringSet.h>
+
+#include <map>
+
+namespace picocache::gen {
+namespace {
+
+using tooling::AnnotationIndex;
+using tooling::CachedAnnotation;
+
+class SkippedRanges : public clang::PPCallbacks {
+ public:
+  explicit SkippedRanges(std::vector<clang::SourceRange>& ranges) : ranges_(ranges) {}
+  void SourceRangeSkipped(clang::SourceRange range, clang::SourceLocation) override { ranges_.push_back(range); }
+
+ private:
+  std::vector<clang::SourceRange>& ranges_;
+};
+
+std::vector<std::string> collect_dependencies(const clang::SourceManager& sources) {
+  std::vector<std::string> files;
+  llvm::StringSet<> seen;
+  for (unsigned i = 0, n = sources.local_sloc_entry_size(); i < n; ++i) {
+    const clang::SrcMgr::SLocEntry& entry = sources.getLocalSLocEntry(i);
+    if (!entry.isFile()) continue;
+    const clang::SrcMgr::FileInfo& info = entry.getFile();
+    if (clang::SrcMgr::isSystem(info.getFileCharacteristic())) continue;
+    clang::OptionalFileEntryRef file = info.getContentCache().OrigEntry;
+    if (!file) continue;
+    std::string path = absolute_path(file->getName());
+    if (seen.insert(path).second) files.push_back(std::move(path));
+  }
+  return files;
+}
+
+// The location of the `;` that ends the declaration whose last token is at `location`.
+clang::SourceLocation semicolon_after(clang::SourceLocation location, const clang::SourceManager& sources,
+                                      const clang::LangOptions& lang) {
+  for (int guard = 0; guard < 10000 && location.isValid(); ++guard) {
+    std::optional<clang::Token> token = clang::Lexer::findNextToken(location, sources, lang);
+    if (!token || token->is(clang::tok::eof)) return {};
+    if (token->is(clang::tok::semi)) return token->getLocation();
+    location = token->getLocation();
+  }
+  return {};
+}
+
+// The declaration at namespace scope that contains `function`'s definition: the function itself,
+// or the outermost class it is defined in.
+const clang::Decl* outermost_declaration(const clang::FunctionDecl& function) {
+  const clang::Decl* outer = &function;
+  while (true) {
+    const clang::DeclContext* lexical = outer->getLexicalDeclContext();
+    if (const auto* record = llvm::dyn_cast<clang::CXXRecordDecl>(lexical)) {
+      outer = record;
+      continue;
+    }
+    if (const auto* linkage = llvm::dyn_cast<clang::LinkageSpecDecl>(lexical); linkage && !linkage->hasBraces()) {
+      outer = linkage;
+      continue;
+    }
+    return outer;
+  }
+}
+
+class Consumer : public clang::ASTConsumer {
+ public:
+  Consumer(clang::CompilerInstance& compiler, const GenerateRequest& request, GenerateResult& result,
+           GenDiagnosticConsumer& diagnostics, std::vector<clang::SourceRange>& skipped)
+      : compiler_(compiler), request_(request), result_(result), diagnostics_(diagnostics), skipped_(skipped) {}
+
+  void HandleTranslationUnit(clang::ASTContext& context) override;
+
+ private:
+  struct Planned {
+    const clang::FunctionDecl* definition;
+    const CachedAnnotation* annotation;
+    std::vector<const clang::CXXRecordDecl*> records;
+  };
+
+  void report_index_problems(const AnnotationIndex& index, Reporter& reporter);
+  void check_ignored_attributes(const AnnotationIndex& index, Reporter& reporter);
+  bool plan_function(const clang::FunctionDecl& definition, CodecPlanner& planner, Reporter& reporter,
+                     std::vector<const clang::CXXRecordDecl*>& records);
+  std::string rewrite(const AnnotationIndex& index, const std::vector<Planned>& planned, const CodecPlanner& planner);
+
+  clang::CompilerInstance& compiler_;
+  const GenerateRequest& request_;
+  GenerateResult& result_;
+  GenDiagnosticConsumer& diagnostics_;
+  std::vector<clang::SourceRange>& skipped_;
+  clang::ASTContext* context_ = nullptr;
+};
+
+void Consumer::report_index_problems(const AnnotationIndex& index, Reporter& reporter) {
+  for (const tooling::AnnotationProblem& problem : index.problems()) {
+    reporter.error(problem.location, problem.message);
+    if (problem.note.empty()) continue;
+    if (problem.note_location.isValid()) {
+      reporter.note(problem.note_location, problem.note);
+    } else {
+      reporter.hint(problem.note);
+    }
+  }
+}
+
+void Consumer::check_ignored_attributes(const AnnotationIndex& index, Reporter& reporter) {
+  const clang::SourceManager& sources = context_->getSourceManager();
+  llvm::DenseSet<clang::SourceLocation::UIntTy> reported;
+  for (const GenDiagnosticConsumer::IgnoredAttribute& ignored : diagnostics_.ignored_cached_attributes()) {
+    const clang::SourceLocation location = ignored.location;
+    if (location.isInvalid()) continue;
+    if (location.isFileID() && index.is_known_annotation_location(location)) continue;
+    // Only ours: the attribute's text (where it is spelled) names picocache.
+    clang::SourceRange range = ignored.range.isValid() ? ignored.range : clang::SourceRange(location);
+    const clang::CharSourceRange spelled = clang::CharSourceRange::getTokenRange(
+        sources.getSpellingLoc(range.getBegin()), sources.getSpellingLoc(range.getEnd()));
+    const llvm::StringRef text = clang::Lexer::getSourceText(spelled, sources, compiler_.getLangOpts());
+    if (!text.contains("picocache")) continue;
+    const clang::SourceLocation at = sources.getExpansionLoc(location);
+    if (!reported.insert(at.getRawEncoding()).second) continue;
+    if (location.isMacroID()) {
+      reporter.error(at, "'picocache::cached' written through a macro: picocache-gen reads annotations from the "
+                         "source text and cannot see this one");
+      reporter.note(sources.getSpellingLoc(location), "the annotation is written here");
+    } else {
+      reporter.error(at, "picocache-gen could not read this 'picocache::cached' annotation");
+    }
+    reporter.hint("write [[picocache::cached]] or [[picocache::cached(maxsize = N, typed = true)]] directly at the "
+                  "start of the function's declaration");
+  }
+}
+
+bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner& planner, Reporter& reporter,
+                             std::vector<const clang::CXXRecordDecl*>& records) {
+  const clang::ASTContext& context = *context_;
+  const std::string name = "'" + definition.getQualifiedNameAsString() + "'";
+  bool ok = true;
+  if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&definition); method && !method->isStatic()) {
+    CodecPlanner::Subject subject{"the object of const member function " + name + " (its key includes *this)", "*this",
+                                  definition.getLocation(), false};
+    ok = planner.plan(context.getRecordType(method->getParent()), subject, records) && ok;
+  }
+  for (const clang::ParmVarDecl* parameter : definition.parameters()) {
+    if (!parameter->getIdentifier()) continue;  // the body cannot read it: not part of the key
+    const std::string parameter_name = parameter->getNameAsString();
+    const clang::QualType type = parameter->getType();
+    if (type->isLValueReferenceType() && !type.getNonReferenceType().isConstQualified()) {
+      reporter.error(parameter->getLocation(), "parameter '" + parameter_name + "' of cached function " + name +
+                                                   " is a non-const reference ('" +
+                                                   readable_type_text(type, context) +
+                                                   "'): a cached call would not make the changes the body makes");
+      reporter.hint("take the parameter by value or by const reference, and return what the function computes");
+      ok = false;
+      continue;
+    }
+    CodecPlanner::Subject subject{"parameter '" + parameter_name + "' of cached function " + name, parameter_name,
+                                  parameter->getLocation(), false};
+    ok = planner.plan(type, subject, records) && ok;
+  }
+  clang::SourceLocation result_location = definition.getTypeSpecStartLoc();
+  if (result_location.isInvalid()) result_location = definition.getLocation();
+  CodecPlanner::Subject subject{"the result of cached function " + name, "result", result_location, true};
+  ok = planner.plan(definition.getReturnType(), subject, records) && ok;
+  return ok;
+}
+
+void Consumer::HandleTranslationUnit(clang::ASTContext& context) {
+  context_ = &context;
+  const clang::SourceManager& sources = context.getSourceManager();
+  clang::DiagnosticsEngine& engine = compiler_.getDiagnostics();
+  result_.dependencies = collect_dependencies(sources);
+  if (engine.hasErrorOccurred()) return;  // the user's code does not compile: Clang said why
+
+  Reporter reporter(engine, sources);
+  const AnnotationIndex index = AnnotationIndex::build(sources, compiler_.getLangOpts(), skipped_);
+  report_index_problems(index, reporter);
+  check_ignored_attributes(index, reporter);
+  const std::vector<AnnotatedDeclaration> annotated = match_annotations(context, index, reporter);
+
+  // Every annotated declaration of one function, by its first declaration.
+  llvm::MapVector<const clang::FunctionDecl*, std::vector<AnnotatedDeclaration>> functions;
+  for (const AnnotatedDeclaration& declaration : annotated) {
+    functions[declaration.function->getCanonicalDecl()].push_back(declaration);
+  }
+
+  CodecPlanner planner(context, reporter);
+  std::vector<Planned> planned;
+  for (const auto& [canonical, declarations] : functions) {
+    const AnnotatedDeclaration& first = declarations.front();
+    bool valid = true;
+    for (const AnnotatedDeclaration& other : declarations) {
+      if (!other.annotation->valid) valid = false;
+      if (other.annotation != first.annotation && other.annotation->valid && first.annotation->valid &&
+          !other.annotation->same_options(*first.annotation)) {
+        reporter.error(other.annotation->location,
+                       "conflicting 'picocache::cached' options for '" + canonical->getQualifiedNameAsString() +
+                           "': " + other.annotation->options_text() + " here, " + first.annotation->options_text() +
+                           " on another declaration");
+        reporter.note(first.annotation->location, "the other annotation is here");
+        valid = false;
+      }
+    }
+    if (!valid) continue;
+    const clang::SourceLocation at = first.annotation->location;
+    if (!check_declaration(*first.function, at, reporter)) continue;
+    const clang::FunctionDecl* definition = nullptr;
+    if (!canonical->hasBody(definition) || !definition) continue;  // defined in another file
+    if (!check_definition(*definition, at, sources, reporter)) continue;
+    std::vector<const clang::CXXRecordDecl*> records;
+    if (!plan_function(*definition, planner, reporter, records)) continue;
+    planned.push_back({definition, first.annotation, std::move(records)});
+  }
+  reporter.flush();
+  if (reporter.errors() > 0 || engine.hasErrorOccurred()) return;
+
+  result_.output = rewrite(index, planned, planner);
+  result_.done = true;
+}
+
+std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Planned>& planned,
+                              const CodecPlanner& planner) {
+  const clang::ASTContext& context = *context_;
+  const clang::SourceManager& sources = context.getSourceManager();
+  const clang::FileID main = sources.getMainFileID();
+  const llvm::StringRef buffer = sources.getBufferData(main);
+  auto offset = [&](clang::SourceLocation location) { return sources.getFileOffset(sources.getExpansionLoc(location)); };
+
+  SourceEdits edits(buffer, request_.original_name, request_.output_name);
+  for (const CachedAnnotation& annotation : index.annotations()) {
+    if (sources.getFileID(annotation.removal.getBegin()) != main) continue;
+    const unsigned begin = sources.getFileOffset(annotation.removal.getBegin());
+    const unsigned end = sources.getFileOffset(annotation.removal.getEnd());
+    edits.blank(begin, end - begin);
+  }
+  if (planned.empty()) return edits.empty() ? buffer.str() : edits.render();
+
+  // The helpers go before the first declaration of the file (after what precedes it, such as
+  // feature-test macros), at global scope.
+  for (const clang::Decl* decl : context.getTranslationUnitDecl()->decls()) {
+    if (decl->isImplicit() || decl->getBeginLoc().isInvalid()) continue;
+    const clang::SourceLocation begin = sources.getExpansionLoc(decl->getBeginLoc());
+    if (sources.getFileID(begin) != main) continue;
+    edits.insert_block(sources.getFileOffset(index.declaration_start(begin)), CodecWriter::prelude());
+    break;
+  }
+
+  struct Block {
+    Scopes scopes;
+    std::vector<const clang::CXXRecordDecl*> records;
+    std::string text;
+  };
+  std::map<unsigned, Block> blocks;
+  CodecWriter writer(context, planner);
+  unsigned id = 0;
+  for (const Planned& function : planned) {
+    const clang::FunctionDecl& definition = *function.definition;
+    const clang::Decl* outer = outermost_declaration(definition);
+    const bool in_class = llvm::isa<clang::CXXRecordDecl>(definition.getLexicalDeclContext());
+    const unsigned before = sources.getFileOffset(index.declaration_start(sources.getExpansionLoc(outer->getBeginLoc())));
+    const auto* body = llvm::cast<clang::CompoundStmt>(definition.getBody());
+    unsigned after = offset(body->getRBracLoc()) + 1;
+    if (in_class) {
+      const auto* record = llvm::cast<clang::CXXRecordDecl>(outer);
+      const clang::SourceLocation semicolon =
+          semicolon_after(sources.getExpansionLoc(record->getBraceRange().getEnd()), sources, compiler_.getLangOpts());
+      after = (semicolon.isValid() ? offset(semicolon) : offset(record->getBraceRange().getEnd())) + 1;
+    }
+    const Scopes scopes = scopes_around(outer->getLexicalDeclContext());
+
+    CachedFunctionInfo info{&definition, function.annotation, id++,
+                            store_name(definition, sources.getFileEntryRefForID(main)->getName())};
+    const FunctionRewrite rewrite = rewrite_function(info, writer, context);
+    Block& first = blocks[before];
+    first.scopes = scopes;
+    first.text += rewrite.before;
+    Block& second = blocks[after];
+    second.scopes = scopes;
+    second.text += rewrite.after;
+    Block& codecs = in_class ? second : first;
+    for (const clang::CXXRecordDecl* record : function.records) {
+      if (std::find(codecs.records.begin(), codecs.records.end(), record) == codecs.records.end()) {
+        codecs.records.push_back(record);
+      }
+    }
+    edits.insert_inline(offset(body->getLBracLoc()) + 1, rewrite.body_open);
+    edits.insert(offset(body->getRBracLoc()), rewrite.body_close);
+  }
+  for (auto& [at, block] : blocks) {
+    std::string text = block.scopes.close;
+    for (const clang::CXXRecordDecl* record : block.records) text += writer.codec(record);
+    text += block.text;
+    text += block.scopes.reopen;
+    edits.insert_block(at, text);
+  }
+  return edits.render();
+}
+
+class Action : public clang::ASTFrontendAction {
+ public:
+  Action(const GenerateRequest& request, GenerateResult& result, GenDiagnosticConsumer& diagnostics)
+      : request_(request), result_(result), diagnostics_(diagnostics) {}
+
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& compiler, llvm::StringRef) override {
+    clang::DiagnosticsEngine& engine = compiler.getDiagnostics();
+    // Whatever the flags say, Clang must report the attributes it ignores (see diagnostics.hpp)
+    // and nothing the user's compiler would accept may become an error here.
+    engine.setIgnoreAllWarnings(false);
+    engine.setWarningsAsErrors(false);
+    engine.setExtensionHandlingBehavior(clang::diag::Severity::Ignored);
+    engine.setSeverity(clang::diag::warn_unknown_attribute_ignored, clang::diag::Severity::Warning,
+                       clang::SourceLocation());
+    compiler.getPreprocessor().addPPCallbacks(std::make_unique<SkippedRanges>(skipped_));
+    return std::make_unique<Consumer>(compiler, request_, result_, diagnostics_, skipped_);
+  }
+
+ private:
+  const GenerateRequest& request_;
+  GenerateResult& result_;
+  GenDiagnosticConsumer& diagnostics_;
+  std::vector<clang::SourceRange> skipped_;
+};
+
+class Factory : public clang::tooling::FrontendActionFactory {
+ public:
+  Factory(const GenerateRequest& request, GenerateResult& result, GenDiagnosticConsumer& diagnostics)
+      : request_(request), result_(result), diagnostics_(diagnostics) {}
+  std::unique_ptr<clang::FrontendAction> create() override {
+    return std::make_unique<Action>(request_, result_, diagnostics_);
+  }
+
+ private:
+  const GenerateRequest& request_;
+  GenerateResult& result_;
+  GenDiagnosticConsumer& diagnostics_;
+};
+
+}  // namespace
+
+std::unique_ptr<clang::tooling::FrontendActionFactory> make_generate_factory(const GenerateRequest& request,
+                                                                             GenerateResult& result,
+                                                                             GenDiagnosticConsumer& diagnostics) {
+  return std::make_unique<Factory>(request, result, diagnostics);
+}
+
+}  // namespace picocache::gen
