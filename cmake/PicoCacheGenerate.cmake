@@ -18,8 +18,6 @@
 
 include_guard(GLOBAL)
 
-set(_PICOCACHE_CXX_EXTENSIONS cpp cc cxx c++ C CPP)
-
 # Appends to `out_var` the quoted includes of `file` that exist (relative to it or to `dirs`).
 function(_picocache_quoted_includes file dirs out_var)
   file(STRINGS "${file}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"[^\"]+\"")
@@ -98,8 +96,9 @@ function(picocache_generate target)
   set(generated_any FALSE)
   foreach(src IN LISTS sources)
     get_filename_component(ext "${src}" LAST_EXT)
-    string(SUBSTRING "${ext}" 1 -1 ext)
-    if(src MATCHES "\\$<" OR NOT ext IN_LIST _PICOCACHE_CXX_EXTENSIONS)
+    # A regex, not a list variable: this file may be included in another directory's scope
+    # (add_subdirectory), where variables set at its top level are not visible.
+    if(src MATCHES "\\$<" OR NOT ext MATCHES "^\\.(cpp|cc|cxx|c\\+\\+|C|CPP)$")
       list(APPEND new_sources "${src}")
       continue()
     endif()
@@ -145,6 +144,7 @@ function(_picocache_add_tidy target source stamp tool_flags)
   if(NOT PICOCACHE_CLANG_TIDY)
     find_program(PICOCACHE_CLANG_TIDY NAMES clang-tidy-19 clang-tidy HINTS /usr/lib/llvm-19/bin)
   endif()
+  get_filename_component(stamp_dir "${stamp}" DIRECTORY)
   if(NOT PICOCACHE_CLANG_TIDY OR NOT TARGET PicoCache::tidy)
     message(FATAL_ERROR "picocache_generate(${target} TIDY): needs clang-tidy-19 and the PicoCache::tidy plugin")
   endif()
@@ -152,6 +152,7 @@ function(_picocache_add_tidy target source stamp tool_flags)
     OUTPUT "${stamp}"
     COMMAND "${PICOCACHE_CLANG_TIDY}" "--load=$<TARGET_FILE:PicoCache::tidy>" "-checks=-*,picocache-*"
             --quiet "${source}" -- ${tool_flags} -Wno-unknown-attributes
+    COMMAND "${CMAKE_COMMAND}" -E make_directory "${stamp_dir}"
     COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
     DEPENDS "${source}" PicoCache::tidy
     COMMENT "picocache-tidy ${source}"
