@@ -11,6 +11,7 @@
 // miss+store against GET+SET (two round trips each). Run a Release build:
 //   build/bench/picocache-bench-redis --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true   (one command line)
+#include "bench_payload.hpp"
 #include "redis_server.hpp"
 #include "stores/store.hpp"
 
@@ -28,26 +29,11 @@
 namespace {
 
 using picocache::testing::RedisServer;
-
-constexpr std::size_t kValueSize = 100;  // bytes stored per entry, header included
-constexpr std::size_t kValueHeader = 9;  // format version + schema fingerprint
+using bench::kValueSize;
+using bench::payload;
+using bench::payload_fn;
 
 std::unique_ptr<RedisServer> server;
-
-// A 90-character string: with its length byte and the header the stored value is 100 bytes.
-std::string make_payload(long n) {
-  std::string text = std::to_string(n);
-  text.resize(kValueSize - kValueHeader - 1, 'x');
-  return text;
-}
-
-std::string payload(long n);
-picocache::CachedFunction payload_fn{picocache::address_of(&payload), "bench::payload",
-                                     "std::string (long)", 1000, false};
-std::string payload(long n) {
-  return picocache::memoize<std::string>(
-      payload_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() { return make_payload(n); });
-}
 
 struct ReplyDeleter {
   void operator()(redisReply* reply) const { freeReplyObject(reply); }

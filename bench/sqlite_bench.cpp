@@ -8,6 +8,8 @@
 // Targets: hit <= 1.5x raw SELECT, miss+store <= 1.5x raw INSERT, pass-through < 50 ns.
 // Run a Release build:
 //   build/bench/picocache-bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include "bench_payload.hpp"
+
 #include <picocache/picocache.hpp>
 
 #include <benchmark/benchmark.h>
@@ -21,8 +23,9 @@
 
 namespace {
 
-constexpr std::size_t kValueSize = 100;  // bytes stored per entry, header included
-constexpr std::size_t kValueHeader = 9;  // format version + schema fingerprint
+using bench::kValueSize;
+using bench::payload;
+using bench::payload_fn;
 
 std::string database_path() {
   static const std::string path = [] {
@@ -31,21 +34,6 @@ std::string database_path() {
     return dir + "/bench.db";
   }();
   return path;
-}
-
-// A 90-character string: with its length byte and the header the stored value is 100 bytes.
-std::string make_payload(long n) {
-  std::string text = std::to_string(n);
-  text.resize(kValueSize - kValueHeader - 1, 'x');
-  return text;
-}
-
-std::string payload(long n);
-picocache::CachedFunction payload_fn{picocache::address_of(&payload), "bench::payload",
-                                     "std::string (long)", 1000, false};
-std::string payload(long n) {
-  return picocache::memoize<std::string>(
-      payload_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() { return make_payload(n); });
 }
 
 long passthrough(long n);

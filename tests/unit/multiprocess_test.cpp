@@ -1,5 +1,6 @@
 // Several processes on one SQLite file: a second run hits what the first stored, and four
 // processes at once neither fail nor see a wrong value, and leave maxsize respected.
+#include "client_process.hpp"
 #include "stores/store.hpp"
 #include "temp_dir.hpp"
 
@@ -7,54 +8,16 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
-#include <cstdio>
 #include <string>
 #include <vector>
 
 namespace picocache {
 namespace {
 
-// Runs cache_client with `url` as PICOCACHE_URL; returns its exit status and stdout.
-struct ClientRun {
-  int status = -1;
-  std::string output;
-};
-
-pid_t spawn(const std::string& url, const std::vector<std::string>& args, int stdout_fd) {
-  const pid_t pid = fork();
-  if (pid != 0) return pid;
-  setenv("PICOCACHE_URL", url.c_str(), 1);
-  if (stdout_fd >= 0) dup2(stdout_fd, STDOUT_FILENO);
-  std::vector<char*> argv{const_cast<char*>(PICOCACHE_CACHE_CLIENT)};
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  execv(argv[0], argv.data());
-  _exit(127);
-}
-
-int wait_for(pid_t pid) {
-  int status = 0;
-  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
-  return WEXITSTATUS(status);
-}
-
-ClientRun run_client(const std::string& url, const std::vector<std::string>& args) {
-  std::array<int, 2> pipe_fds{};
-  if (pipe(pipe_fds.data()) != 0) return {};
-  const pid_t pid = spawn(url, args, pipe_fds[1]);
-  close(pipe_fds[1]);
-  ClientRun run;
-  char buffer[256];
-  ssize_t n = 0;
-  while ((n = read(pipe_fds[0], buffer, sizeof buffer)) > 0) run.output.append(buffer, n);
-  close(pipe_fds[0]);
-  run.status = wait_for(pid);
-  return run;
-}
+using testing::ClientRun;
+using testing::run_client;
+using testing::spawn;
+using testing::wait_for;
 
 TEST(MultiProcess, ASecondRunHitsWhatTheFirstStored) {
   testing::TempDir dir;
@@ -65,6 +28,7 @@ TEST(MultiProcess, ASecondRunHitsWhatTheFirstStored) {
   const ClientRun second = run_client(url, {"sequence", "15"});
   EXPECT_EQ(second.status, 0);
   EXPECT_EQ(second.output, "hits=15 misses=0\n");
+  EXPECT_EQ(first.warnings + second.warnings, "") << "no store warnings";
 }
 
 TEST(MultiProcess, FourProcessesAtOnceSeeNoErrorAndNoWrongValue) {
