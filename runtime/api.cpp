@@ -58,29 +58,15 @@ CacheInfo info_of(CachedFunction& fn) {
   info.hits = fn.hits();
   info.misses = fn.misses();
   info.maxsize = maxsize_of(fn);
-  StoreSession& session = StoreSession::instance();
-  if (Store* store = session.store()) {
-    try {
-      info.currsize = store->size({fn.id(), fn.display_name()});
-      session.succeeded();
-    } catch (const std::exception& error) {
-      session.failed("counting the entries of " + fn.display_name(), error);
-    }
-  }
+  StoreSession::instance().run("counting the entries of", fn,
+                               [&](Store& store, const FunctionRef& ref) { info.currsize = store.size(ref); });
   return info;
 }
 
 void clear(CachedFunction& fn) {
   fn.reset_counters();
-  StoreSession& session = StoreSession::instance();
-  if (Store* store = session.store()) {
-    try {
-      store->clear({fn.id(), fn.display_name()});
-      session.succeeded();
-    } catch (const std::exception& error) {
-      session.failed("clearing " + fn.display_name(), error);
-    }
-  }
+  StoreSession::instance().run("clearing", fn,
+                               [](Store& store, const FunctionRef& ref) { store.clear(ref); });
 }
 
 CacheParameters parameters_of(const CachedFunction& fn) { return {maxsize_of(fn), fn.typed()}; }

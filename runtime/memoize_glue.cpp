@@ -7,29 +7,17 @@
 namespace picocache::detail {
 
 std::optional<std::string> lookup(CachedFunction& fn, const Key128& key) {
-  StoreSession& session = StoreSession::instance();
-  Store* store = session.store();
-  if (!store) return std::nullopt;
-  try {
-    std::optional<std::string> value = store->get({fn.id(), fn.display_name()}, key);
-    session.succeeded();
-    return value;
-  } catch (const std::exception& error) {
-    session.failed("reading " + fn.display_name(), error);
-    return std::nullopt;
-  }
+  std::optional<std::string> value;
+  StoreSession::instance().run("reading", fn, [&](Store& store, const FunctionRef& ref) {
+    value = store.get(ref, key);
+  });
+  return value;
 }
 
 void remember(CachedFunction& fn, const Key128& key, std::string value) {
-  StoreSession& session = StoreSession::instance();
-  Store* store = session.store();
-  if (!store) return;
-  try {
-    store->put({fn.id(), fn.display_name()}, key, value, fn.maxsize());
-    session.succeeded();
-  } catch (const std::exception& error) {
-    session.failed("storing a result of " + fn.display_name(), error);
-  }
+  StoreSession::instance().run("storing a result of", fn, [&](Store& store, const FunctionRef& ref) {
+    store.put(ref, key, value, fn.maxsize());
+  });
 }
 
 }  // namespace picocache::detail

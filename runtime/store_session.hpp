@@ -9,6 +9,8 @@
 
 #include "stores/store.hpp"
 
+#include <picocache/memoize.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -29,6 +31,23 @@ class StoreSession {
   Store* store() {
     Store* current = current_.load(std::memory_order_acquire);
     return current ? current : open();
+  }
+
+  // Runs `operation(store)` on the store for `fn`'s entries. False when the store is unavailable
+  // or the operation threw: then "<doing> <fn's name>" and the cause are reported (once per
+  // outage) and nothing reaches the caller.
+  template <class Operation>
+  bool run(const char* doing, const CachedFunction& fn, Operation&& operation) {
+    Store* current = store();
+    if (!current) return false;
+    try {
+      operation(*current, FunctionRef{fn.id(), fn.display_name()});
+    } catch (const std::exception& error) {
+      failed(std::string(doing) + " " + fn.display_name(), error);
+      return false;
+    }
+    succeeded();
+    return true;
   }
 
   // Reports a failed store operation: the first failure since the store last worked is logged.

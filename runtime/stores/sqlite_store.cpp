@@ -178,19 +178,17 @@ class SqliteStore final : public Store {
     sqlite::WriteTransaction transaction(session.connection);
     write_touches(session);
     const std::int64_t tick = next_tick();
-    session.insert_entry.bind_text(1, fn.id)
-        .bind_blob(2, bytes.data(), bytes.size())
-        .bind_blob(3, value.data(), value.size())
-        .bind_int(4, tick)
-        .run();
-    const bool inserted = session.connection.changes() > 0;
-    if (!inserted) {
-      session.replace_value.bind_text(1, fn.id)
+    // Insert, or replace the value of an existing entry: both statements take the same four values.
+    const auto write_entry = [&](sqlite::Statement& statement) {
+      statement.bind_text(1, fn.id)
           .bind_blob(2, bytes.data(), bytes.size())
           .bind_blob(3, value.data(), value.size())
           .bind_int(4, tick)
           .run();
-    }
+    };
+    write_entry(session.insert_entry);
+    const bool inserted = session.connection.changes() > 0;
+    if (!inserted) write_entry(session.replace_value);
     // The size changes by inserted - evicted: at a full cache that is 0, and the functions row is
     // not written at all (one page less per miss).
     const std::uint64_t size_before = read_size(session, fn);
