@@ -10,7 +10,8 @@ struct Word {
   int count = 0;
 };
 
-[[picocache::cached(maxsize = 1024)]] std::vector<Word> frequencies(const std::vector<std::string>& words) {
+[[picocache::cached(maxsize = 1024)]] std::vector<Word> frequencies(
+    const std::vector<std::string>& words) {
   std::unordered_map<std::string, int> counts;
   for (const auto& w : words) ++counts[w];
   std::map<std::string, int> sorted(counts.begin(), counts.end());

@@ -28,10 +28,10 @@
 
 namespace {
 
-using picocache::testing::RedisServer;
 using bench::kValueSize;
 using bench::payload;
 using bench::payload_fn;
+using picocache::testing::RedisServer;
 
 std::unique_ptr<RedisServer> server;
 

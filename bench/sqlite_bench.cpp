@@ -14,12 +14,12 @@
 
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
-#include <unistd.h>
 
 namespace {
 
@@ -58,7 +58,8 @@ struct Database {
   }
   sqlite3_stmt* prepare(const char* sql) {
     sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
+        SQLITE_OK) {
       throw std::runtime_error(sqlite3_errmsg(db));
     }
     return statement;
@@ -68,19 +69,21 @@ struct Database {
 void BM_Hit_Memoize(benchmark::State& state) {
   payload(1);  // stored once; every call below hits
   for (auto _ : state) benchmark::DoNotOptimize(payload(1));
-  if (picocache::cache_info(&payload).hits == 0) state.SkipWithError("no hits: is the store broken?");
+  if (picocache::cache_info(&payload).hits == 0)
+    state.SkipWithError("no hits: is the store broken?");
 }
 
 void BM_Hit_RawSelect(benchmark::State& state) {
   payload(1);
   Database database;
-  sqlite3_stmt* select = database.prepare(
-      "SELECT value FROM picocache_entries WHERE function_id = ?1 AND key = ?2");
+  sqlite3_stmt* select =
+      database.prepare("SELECT value FROM picocache_entries WHERE function_id = ?1 AND key = ?2");
   const std::string id = payload_fn.id();
   std::string key_bytes = "key-of-sixteen-b";
   // The same row memoize reads: take its key from the table.
   {
-    sqlite3_stmt* any = database.prepare("SELECT key FROM picocache_entries WHERE function_id = ?1");
+    sqlite3_stmt* any =
+        database.prepare("SELECT key FROM picocache_entries WHERE function_id = ?1");
     sqlite3_bind_text(any, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
     if (sqlite3_step(any) == SQLITE_ROW) {
       key_bytes.assign(static_cast<const char*>(sqlite3_column_blob(any, 0)),
@@ -90,7 +93,8 @@ void BM_Hit_RawSelect(benchmark::State& state) {
   }
   for (auto _ : state) {
     sqlite3_bind_text(select, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-    sqlite3_bind_blob(select, 2, key_bytes.data(), static_cast<int>(key_bytes.size()), SQLITE_STATIC);
+    sqlite3_bind_blob(select, 2, key_bytes.data(), static_cast<int>(key_bytes.size()),
+                      SQLITE_STATIC);
     if (sqlite3_step(select) != SQLITE_ROW) {
       state.SkipWithError("row not found");
       break;

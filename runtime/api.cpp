@@ -58,8 +58,9 @@ CacheInfo info_of(CachedFunction& fn) {
   info.hits = fn.hits();
   info.misses = fn.misses();
   info.maxsize = maxsize_of(fn);
-  StoreSession::instance().run("counting the entries of", fn,
-                               [&](Store& store, const FunctionRef& ref) { info.currsize = store.size(ref); });
+  StoreSession::instance().run(
+      "counting the entries of", fn,
+      [&](Store& store, const FunctionRef& ref) { info.currsize = store.size(ref); });
   return info;
 }
 

@@ -43,18 +43,20 @@ Store* StoreSession::open() {
     return stores_.back().get();
   } catch (const std::exception& error) {
     next_attempt_ = now + backoff_;
-    warn(fmt::format("picocache: cannot open the store {}: {}; cached functions run uncached "
-                     "(retrying every {} s at most)",
-                     redact_store_url(url), error.what(), backoff_.count()));
+    warn(
+        fmt::format("picocache: cannot open the store {}: {}; cached functions run uncached "
+                    "(retrying every {} s at most)",
+                    redact_store_url(url), error.what(), backoff_.count()));
     backoff_ = std::min(backoff_ * 2, kMaxBackoff);
     return nullptr;
   }
 }
 
 void StoreSession::failed(std::string_view operation, const std::exception& error) {
-  warn(fmt::format("picocache: the store failed ({}): {}; cached functions run uncached until "
-                   "it works again",
-                   operation, error.what()));
+  warn(
+      fmt::format("picocache: the store failed ({}): {}; cached functions run uncached until "
+                  "it works again",
+                  operation, error.what()));
 }
 
 void StoreSession::warn(const std::string& message) {

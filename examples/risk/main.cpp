@@ -20,9 +20,11 @@ int main() {
     const auto t0 = std::chrono::steady_clock::now();
     const risk::RiskReport r = risk::simulate(p, 10, 80000);
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
-    std::printf("%-9s 10 years: mean x%.2f, chance of loss %4.1f%%, p5/p50/p95 x%.2f/x%.2f/x%.2f  (%.3f s)\n",
-                p.name.c_str(), r.mean_final_value, 100 * r.chance_of_loss, r.percentiles[0],
-                r.percentiles[1], r.percentiles[2], took.count());
+    std::printf(
+        "%-9s 10 years: mean x%.2f, chance of loss %4.1f%%, p5/p50/p95 x%.2f/x%.2f/x%.2f  (%.3f "
+        "s)\n",
+        p.name.c_str(), r.mean_final_value, 100 * r.chance_of_loss, r.percentiles[0],
+        r.percentiles[1], r.percentiles[2], took.count());
   }
   const std::chrono::duration<double> total = std::chrono::steady_clock::now() - start;
 

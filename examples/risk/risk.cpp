@@ -37,7 +37,8 @@ double percentile(const std::vector<double>& sorted, double p) {
 
 [[picocache::cached(maxsize = 64)]]
 RiskReport simulate(const Portfolio& portfolio, int years, int paths) {
-  SplitMix64 random(static_cast<std::uint64_t>(years) * 1000003u + static_cast<std::uint64_t>(paths));
+  SplitMix64 random(static_cast<std::uint64_t>(years) * 1000003u +
+                    static_cast<std::uint64_t>(paths));
   const int months = years * 12;
   std::vector<double> finals(static_cast<std::size_t>(paths));
   for (double& final_value : finals) {
@@ -58,10 +59,12 @@ RiskReport simulate(const Portfolio& portfolio, int years, int paths) {
   double sum = 0;
   for (double v : finals) sum += v;
   report.mean_final_value = sum / static_cast<double>(finals.size());
-  report.chance_of_loss = static_cast<double>(std::lower_bound(finals.begin(), finals.end(), 1.0) - finals.begin()) /
-                          static_cast<double>(finals.size());
+  report.chance_of_loss =
+      static_cast<double>(std::lower_bound(finals.begin(), finals.end(), 1.0) - finals.begin()) /
+      static_cast<double>(finals.size());
   report.worst_final_value = finals.front();
-  report.percentiles = {percentile(finals, 0.05), percentile(finals, 0.50), percentile(finals, 0.95)};
+  report.percentiles = {percentile(finals, 0.05), percentile(finals, 0.50),
+                        percentile(finals, 0.95)};
   return report;
 }
 

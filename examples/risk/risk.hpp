@@ -19,8 +19,8 @@ struct Portfolio {
 };
 
 struct RiskReport {
-  double mean_final_value = 0;      // of 1.0 invested
-  double chance_of_loss = 0;        // share of paths that end below 1.0
+  double mean_final_value = 0;  // of 1.0 invested
+  double chance_of_loss = 0;    // share of paths that end below 1.0
   double worst_final_value = 0;
   std::vector<double> percentiles;  // 5th, 50th, 95th of the final value
 };

@@ -9,19 +9,18 @@
 //   var<A|B|...>  dur<num/den,Rep>
 #pragma once
 
+#include <picocache/codec/array_codec.hpp>
 #include <picocache/codec/codec_traits.hpp>
 #include <picocache/codec/decode_error.hpp>
 #include <picocache/codec/decoder.hpp>
+#include <picocache/codec/duration_codec.hpp>
 #include <picocache/codec/encode_mode.hpp>
 #include <picocache/codec/encoder.hpp>
-#include <picocache/codec/schema.hpp>
-
-#include <picocache/codec/array_codec.hpp>
-#include <picocache/codec/duration_codec.hpp>
 #include <picocache/codec/floating_codecs.hpp>
 #include <picocache/codec/integer_codecs.hpp>
 #include <picocache/codec/optional_codec.hpp>
 #include <picocache/codec/ordered_container_codecs.hpp>
+#include <picocache/codec/schema.hpp>
 #include <picocache/codec/sequence_codecs.hpp>
 #include <picocache/codec/string_codecs.hpp>
 #include <picocache/codec/tuple_codecs.hpp>

@@ -44,7 +44,8 @@ FunctionAddress address_of(F fn) {
   static_assert((std::is_pointer_v<F> && std::is_function_v<std::remove_pointer_t<F>>) ||
                     std::is_member_function_pointer_v<F>,
                 "picocache: address_of takes a function pointer or a member function pointer");
-  static_assert(sizeof(F) <= sizeof(FunctionAddress), "picocache: unexpected function pointer size");
+  static_assert(sizeof(F) <= sizeof(FunctionAddress),
+                "picocache: unexpected function pointer size");
   FunctionAddress address{};
   std::memcpy(address.data(), &fn, sizeof fn);
   return address;

@@ -33,8 +33,8 @@ class Error : public std::runtime_error {
 };
 
 struct CacheInfo {
-  std::uint64_t hits = 0;     // this process's calls answered from the store, since start or clear
-  std::uint64_t misses = 0;   // this process's calls that ran the body
+  std::uint64_t hits = 0;    // this process's calls answered from the store, since start or clear
+  std::uint64_t misses = 0;  // this process's calls that ran the body
   std::optional<std::uint64_t> maxsize;  // nullopt: maxsize=none
   std::uint64_t currsize = 0;            // entries the store holds for the function now
 };

@@ -7,9 +7,10 @@
 
 #include <picocache/memoize.hpp>
 
-#include <hiredis/hiredis.h>
-
 #include <fmt/format.h>
+#include <hiredis/hiredis.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -20,8 +21,6 @@
 #include <initializer_list>
 #include <iterator>
 #include <stdexcept>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <tuple>
 #include <utility>
 
@@ -220,8 +219,7 @@ class RedisStore::Connection {
   void flush() {
     std::size_t sent = 0;
     while (sent < out_.size()) {
-      const ssize_t n =
-          ::send(context_->fd, out_.data() + sent, out_.size() - sent, MSG_NOSIGNAL);
+      const ssize_t n = ::send(context_->fd, out_.data() + sent, out_.size() - sent, MSG_NOSIGNAL);
       if (n > 0) {
         sent += static_cast<std::size_t>(n);
         continue;
@@ -266,9 +264,9 @@ class RedisStore::Connection {
  private:
   [[noreturn]] void timed_out(const char* what) {
     broken_ = true;
-    throw RedisFailure{fmt::format("no {} within {} ms (command timeout)",
-                                   what, redis_command_timeout.count()),
-                       true};
+    throw RedisFailure{
+        fmt::format("no {} within {} ms (command timeout)", what, redis_command_timeout.count()),
+        true};
   }
 
   redisContext* context_;
@@ -581,9 +579,8 @@ void RedisStore::clear(const FunctionRef& fn) {
     // they add after the clear began is theirs.
     std::uint64_t rounds_left = 0;
     for (;;) {
-      const ReplyPtr reply =
-          eval_script(connection, script_sha_[static_cast<int>(Script::clear)], clear_script,
-                      {lru_key}, {value_prefix, batch});
+      const ReplyPtr reply = eval_script(connection, script_sha_[static_cast<int>(Script::clear)],
+                                         clear_script, {lru_key}, {value_prefix, batch});
       if (reply->type == REDIS_REPLY_ERROR) {
         fail("clear", describe_error_reply(reply_text(*reply)));
       }

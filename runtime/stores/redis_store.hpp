@@ -108,7 +108,7 @@ class RedisStore final : public Store {
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;
   std::uint64_t fork_generation_;  // detail::fork_generation() when idle_ was last valid
-  std::uint64_t generation_ = 0;  // bumped when the server is lost: older connections are dropped
+  std::uint64_t generation_ = 0;   // bumped when the server is lost: older connections are dropped
   // Reconnect backoff: zero while the server answers. While it is non-zero, one thread at a
   // time (probing_) tries to connect once next_connect_ has passed; the others fail at once.
   std::chrono::milliseconds backoff_{0};

@@ -85,9 +85,11 @@ void prepare_database(sqlite::Connection& connection) {
   const std::int64_t found = version.step() ? version.column_int(0) : 0;
   version.reset();
   if (found != 0 && found != kSchemaVersion) {
-    throw StoreError(connection.label() + ": the database was written by another version of "
-                     "PicoCache (schema " + std::to_string(found) + ", this one reads " +
-                     std::to_string(kSchemaVersion) + "); clear it or use another file");
+    throw StoreError(connection.label() +
+                     ": the database was written by another version of "
+                     "PicoCache (schema " +
+                     std::to_string(found) + ", this one reads " + std::to_string(kSchemaVersion) +
+                     "); clear it or use another file");
   }
   connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
   if (found == 0) {
@@ -110,28 +112,32 @@ struct OpenDatabase {
 struct Session : OpenDatabase {
   using OpenDatabase::OpenDatabase;
 
-  sqlite::Statement select_value{connection,
-      "SELECT value FROM picocache_entries WHERE function_id = ?1 AND key = ?2"};
+  sqlite::Statement select_value{
+      connection, "SELECT value FROM picocache_entries WHERE function_id = ?1 AND key = ?2"};
   sqlite::Statement touch{connection,
-      "UPDATE picocache_entries SET last_used = max(last_used, ?3) "
-      "WHERE function_id = ?1 AND key = ?2"};
-  sqlite::Statement insert_entry{connection,
+                          "UPDATE picocache_entries SET last_used = max(last_used, ?3) "
+                          "WHERE function_id = ?1 AND key = ?2"};
+  sqlite::Statement insert_entry{
+      connection,
       "INSERT OR IGNORE INTO picocache_entries (function_id, key, value, last_used) "
       "VALUES (?1, ?2, ?3, ?4)"};
   sqlite::Statement replace_value{connection,
-      "UPDATE picocache_entries SET value = ?3, last_used = ?4 WHERE function_id = ?1 AND key = ?2"};
-  sqlite::Statement grow_function{connection,
+                                  "UPDATE picocache_entries SET value = ?3, last_used = ?4 WHERE "
+                                  "function_id = ?1 AND key = ?2"};
+  sqlite::Statement grow_function{
+      connection,
       "INSERT INTO picocache_functions (id, name, size) VALUES (?1, ?2, ?3) "
       "ON CONFLICT (id) DO UPDATE SET size = size + excluded.size, name = excluded.name"};
   sqlite::Statement select_size{connection, "SELECT size FROM picocache_functions WHERE id = ?1"};
   sqlite::Statement evict{connection,
-      "DELETE FROM picocache_entries WHERE function_id = ?1 AND key IN ("
-      "SELECT key FROM picocache_entries WHERE function_id = ?1 "
-      "ORDER BY last_used, key LIMIT ?2)"};
+                          "DELETE FROM picocache_entries WHERE function_id = ?1 AND key IN ("
+                          "SELECT key FROM picocache_entries WHERE function_id = ?1 "
+                          "ORDER BY last_used, key LIMIT ?2)"};
   sqlite::Statement delete_entries{connection,
-      "DELETE FROM picocache_entries WHERE function_id = ?1"};
+                                   "DELETE FROM picocache_entries WHERE function_id = ?1"};
   sqlite::Statement delete_function{connection, "DELETE FROM picocache_functions WHERE id = ?1"};
-  sqlite::Statement list_functions{connection,
+  sqlite::Statement list_functions{
+      connection,
       "SELECT id, name, size FROM picocache_functions WHERE size > 0 ORDER BY name, id"};
 
   std::uint64_t fork_generation = detail::fork_generation();
@@ -195,7 +201,9 @@ class SqliteStore final : public Store {
     const std::uint64_t size = size_before + (inserted ? 1 : 0);
     std::int64_t evicted = 0;
     if (maxsize != unbounded && size > maxsize) {
-      session.evict.bind_text(1, fn.id).bind_int(2, static_cast<std::int64_t>(size - maxsize)).run();
+      session.evict.bind_text(1, fn.id)
+          .bind_int(2, static_cast<std::int64_t>(size - maxsize))
+          .run();
       evicted = session.connection.changes();
     }
     const std::int64_t delta = (inserted ? 1 : 0) - evicted;

@@ -89,19 +89,22 @@ SqliteUrl parse_sqlite(std::string_view url, std::string_view rest) {
   if (rest == ":memory:") return SqliteUrl{"", true};
   if (rest.substr(0, 2) == "//") {
     if (rest.substr(0, 3) != "///") {
-      bad_url(url, "a SQLite URL has no host (write sqlite:relative/path.db or "
-                   "sqlite:///absolute/path.db)");
+      bad_url(url,
+              "a SQLite URL has no host (write sqlite:relative/path.db or "
+              "sqlite:///absolute/path.db)");
     }
     rest.remove_prefix(2);  // keep the path's leading '/'
     if (rest == "/") rest = {};
   }
   if (rest.empty()) {
-    bad_url(url, "empty SQLite path (write sqlite:picocache.db, sqlite:///absolute/path.db or "
-                 "sqlite::memory:)");
+    bad_url(url,
+            "empty SQLite path (write sqlite:picocache.db, sqlite:///absolute/path.db or "
+            "sqlite::memory:)");
   }
   if (rest.front() == ':') {
-    bad_url(url, "a SQLite path cannot start with ':' (for an in-memory database write "
-                 "sqlite::memory:)");
+    bad_url(url,
+            "a SQLite path cannot start with ':' (for an in-memory database write "
+            "sqlite::memory:)");
   }
   if (const auto query = rest.find('?'); query != std::string_view::npos) {
     bad_url(url, fmt::format("unexpected '{}' after the path (SQLite URLs take no parameters)",
@@ -121,8 +124,9 @@ RedisUrl parse_redis(std::string_view url, std::string_view rest) {
     authority.remove_prefix(at + 1);
     const std::size_t colon = userinfo.find(':');
     if (colon == std::string_view::npos) {
-      bad_url(url, "no ':' before the password (write redis://:PASSWORD@HOST or "
-                   "redis://USER:PASSWORD@HOST)");
+      bad_url(url,
+              "no ':' before the password (write redis://:PASSWORD@HOST or "
+              "redis://USER:PASSWORD@HOST)");
     }
     if (colon + 1 == userinfo.size()) bad_url(url, "empty password after ':'");
     parsed.user = percent_decode(url, userinfo.substr(0, colon));
@@ -221,8 +225,7 @@ std::string redact_store_url(std::string_view url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);
   const std::size_t authority = scheme_end + 3;
-  const std::size_t authority_end =
-      std::min(url.find_first_of("/?#", authority), url.size());
+  const std::size_t authority_end = std::min(url.find_first_of("/?#", authority), url.size());
   const std::size_t at = url.substr(0, authority_end).rfind('@');
   if (at == std::string_view::npos || at < authority) return std::string(url);
   const std::size_t colon = url.substr(0, at).find(':', authority);

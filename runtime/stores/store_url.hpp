@@ -23,10 +23,10 @@ struct SqliteUrl {
 };
 
 struct RedisUrl {
-  std::string host;       // empty when unix_path is set
+  std::string host;  // empty when unix_path is set
   std::uint16_t port = 6379;
-  std::string user;       // empty: the default user
-  std::string password;   // empty: no AUTH
+  std::string user;      // empty: the default user
+  std::string password;  // empty: no AUTH
   unsigned db = 0;
   std::string unix_path;  // set for unix:// URLs
 };

@@ -13,7 +13,7 @@
 namespace picocache::testing {
 
 inline pid_t spawn(const std::string& url, const std::vector<std::string>& args, int stdout_fd,
-            int stderr_fd = -1) {
+                   int stderr_fd = -1) {
   const pid_t pid = fork();
   if (pid != 0) return pid;
   setenv("PICOCACHE_URL", url.c_str(), 1);
@@ -42,7 +42,8 @@ inline std::string read_all(int fd) {
   std::string text;
   char buffer[256];
   ssize_t n = 0;
-  while ((n = read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(n));
+  while ((n = read(fd, buffer, sizeof buffer)) > 0)
+    text.append(buffer, static_cast<std::size_t>(n));
   close(fd);
   return text;
 }

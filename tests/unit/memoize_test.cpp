@@ -7,7 +7,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -78,7 +77,8 @@ static int square_body(int n) {
 }
 int square(int n) {
   return picocache::memoize<int>(
-      square_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() -> int { return square_body(n); });
+      square_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> int { return square_body(n); });
 }
 
 int fib_calls = 0;
@@ -100,14 +100,16 @@ static picocache::CachedFunction never_fn{picocache::address_of(&never_cached),
                                           "tests::never_cached", "int (int)", 0, false};
 int never_cached(int n) {
   return picocache::memoize<int>(
-      never_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() -> int { return ++never_calls + n; });
+      never_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> int { return ++never_calls + n; });
 }
 
 // Two overloads of one name.
 int scale(int n);
 double scale(double x);
-static picocache::CachedFunction scale_int_fn{picocache::address_of(static_cast<int (*)(int)>(&scale)),
-                                              "tests::scale", "int (int)", 8, false};
+static picocache::CachedFunction scale_int_fn{
+    picocache::address_of(static_cast<int (*)(int)>(&scale)), "tests::scale", "int (int)", 8,
+    false};
 static picocache::CachedFunction scale_double_fn{
     picocache::address_of(static_cast<double (*)(double)>(&scale)), "tests::scale",
     "double (double)", 8, true};
@@ -117,7 +119,8 @@ int scale(int n) {
 }
 double scale(double x) {
   return picocache::memoize<double>(
-      scale_double_fn, [&](picocache::Encoder& e) { e.write(x); }, [&]() -> double { return 2 * x; });
+      scale_double_fn, [&](picocache::Encoder& e) { e.write(x); },
+      [&]() -> double { return 2 * x; });
 }
 
 int box_calls = 0;
@@ -333,7 +336,7 @@ TEST_F(MemoizeTest, ForeignOrTruncatedValuesAreMissesAndGetReplaced) {
   for (const std::string& bad :
        {std::string("not a picocache value"), good.substr(0, good.size() - 1), std::string(),
         std::string("\x01") + std::string(8, '\x7f') + good.substr(9),  // another result type
-        std::string("\x02") + good.substr(1)}) {                       // another format version
+        std::string("\x02") + good.substr(1)}) {                        // another format version
     store->put(square_ref(), square_key(4), bad, 2);
     const int before = tests::square_calls;
     EXPECT_EQ(tests::square(4), 16);
@@ -351,8 +354,8 @@ TEST_F(MemoizeTest, AFileThatIsNoDatabaseGivesOneWarningAndComputedResults) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(tests::square(5), 25);
   EXPECT_EQ(tests::square_calls, 3);
   ASSERT_EQ(warnings_.size(), 1u);
-  EXPECT_THAT(warnings_[0], AllOf(HasSubstr(path), HasSubstr("not a database"),
-                                  HasSubstr("uncached")));
+  EXPECT_THAT(warnings_[0],
+              AllOf(HasSubstr(path), HasSubstr("not a database"), HasSubstr("uncached")));
   EXPECT_EQ(cache_info(&tests::square).currsize, 0u);
   std::ifstream in(path);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), text) << "the file is untouched";

@@ -35,7 +35,8 @@ TEST(MultiProcess, FourProcessesAtOnceSeeNoErrorAndNoWrongValue) {
   testing::TempDir dir;
   const std::string url = "sqlite:" + dir.file("shared.db");
   std::vector<pid_t> children;
-  for (int seed = 1; seed <= 4; ++seed) children.push_back(spawn(url, {"stress", std::to_string(seed)}, -1));
+  for (int seed = 1; seed <= 4; ++seed)
+    children.push_back(spawn(url, {"stress", std::to_string(seed)}, -1));
   for (pid_t child : children) EXPECT_EQ(wait_for(child), 0) << "exit 1: wrong value, 2: a warning";
 
   std::unique_ptr<Store> store = open_store(url);

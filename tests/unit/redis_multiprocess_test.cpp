@@ -7,7 +7,6 @@
 #include "stores/store.hpp"
 
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,8 +20,8 @@
 namespace picocache {
 namespace {
 
-using testing::RedisServer;
 using testing::ClientRun;
+using testing::RedisServer;
 using testing::run_client;
 using testing::spawn;
 using testing::wait_for;

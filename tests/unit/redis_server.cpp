@@ -1,24 +1,24 @@
 // RedisServer (see redis_server.hpp): fork/exec of redis-server, readiness by PING.
 #include "redis_server.hpp"
 
-#include <hiredis/hiredis.h>
-
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
-#include <netinet/in.h>
 #include <sstream>
 #include <stdexcept>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -172,12 +172,11 @@ std::string RedisServer::unix_url(int db) const {
 bool RedisServer::launch(int port) {
   const std::optional<std::string> program = executable();
   if (!program) throw std::runtime_error(*unavailable_reason());
-  std::vector<std::string> args = {*program,     "--port",       std::to_string(port),
-                                   "--bind",     "127.0.0.1",    "--save",
-                                   "",           "--appendonly", "no",
-                                   "--daemonize", "no",          "--dir",
-                                   directory_,   "--logfile",    directory_ + "/redis.log",
-                                   "--databases", "16"};
+  std::vector<std::string> args = {
+      *program,      "--port", std::to_string(port), "--bind",    "127.0.0.1",
+      "--save",      "",       "--appendonly",       "no",        "--daemonize",
+      "no",          "--dir",  directory_,           "--logfile", directory_ + "/redis.log",
+      "--databases", "16"};
   if (!options_.password.empty()) {
     args.insert(args.end(), {"--requirepass", options_.password});
   }

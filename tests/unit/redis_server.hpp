@@ -4,14 +4,15 @@
 // (or fail when CI=true, so a CI image that lost the package does not go green silently).
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
-#include <sys/types.h>
 
 namespace picocache::testing {
 
 struct RedisServerOptions {
-  std::string password;     // --requirepass, when not empty
+  std::string password;      // --requirepass, when not empty
   bool unix_socket = false;  // also listen on <tmpdir>/redis.sock
 };
 
@@ -32,11 +33,11 @@ class RedisServer {
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
 
-  void start();  // again, on the same port and socket, after stop() or kill()
-  void stop();   // SIGTERM, then waits for the process
-  void kill();   // SIGKILL, then waits for the process
-  void pause();  // SIGSTOP: the server keeps its port and connections but answers nothing
-  void resume(); // SIGCONT
+  void start();   // again, on the same port and socket, after stop() or kill()
+  void stop();    // SIGTERM, then waits for the process
+  void kill();    // SIGKILL, then waits for the process
+  void pause();   // SIGSTOP: the server keeps its port and connections but answers nothing
+  void resume();  // SIGCONT
   bool running() const { return pid_ > 0; }
 
   int port() const { return port_; }
@@ -62,12 +63,12 @@ class RedisServer {
 }  // namespace picocache::testing
 
 // Use at the top of a test (or SetUp): skips when redis-server is missing, fails under CI.
-#define PICOCACHE_REQUIRE_REDIS_SERVER()                                                      \
-  do {                                                                                        \
-    if (auto picocache_reason = ::picocache::testing::RedisServer::unavailable_reason()) {    \
-      if (::picocache::testing::RedisServer::in_ci()) {                                       \
-        FAIL() << *picocache_reason << " (CI=true: the Redis tests must run in CI)";          \
-      }                                                                                       \
-      GTEST_SKIP() << *picocache_reason;                                                      \
-    }                                                                                         \
+#define PICOCACHE_REQUIRE_REDIS_SERVER()                                                   \
+  do {                                                                                     \
+    if (auto picocache_reason = ::picocache::testing::RedisServer::unavailable_reason()) { \
+      if (::picocache::testing::RedisServer::in_ci()) {                                    \
+        FAIL() << *picocache_reason << " (CI=true: the Redis tests must run in CI)";       \
+      }                                                                                    \
+      GTEST_SKIP() << *picocache_reason;                                                   \
+    }                                                                                      \
   } while (false)

@@ -2,30 +2,30 @@
 // layout, one round trip per hit, AUTH and ACL users, db selection, unix sockets, many processes
 // on one function, fork, a lost script cache, and a server that goes away, stops answering or
 // comes back. (What every store must do is the shared suite in store_conformance_test.cpp.)
-#include "redis_server.hpp"
 #include "stores/redis_store.hpp"
+
+#include "redis_server.hpp"
 #include "stores/store.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
-
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace picocache {
@@ -85,8 +85,8 @@ class RawRedis {
     std::set<std::string> keys;
     std::string cursor = "0";
     do {
-      auto* raw = static_cast<redisReply*>(
-          redisCommand(context_, "SCAN %s COUNT 1000", cursor.c_str()));
+      auto* raw =
+          static_cast<redisReply*>(redisCommand(context_, "SCAN %s COUNT 1000", cursor.c_str()));
       if (raw == nullptr || raw->type != REDIS_REPLY_ARRAY) throw std::runtime_error("SCAN");
       cursor.assign(raw->element[0]->str, raw->element[0]->len);
       const redisReply* batch = raw->element[1];
@@ -351,13 +351,15 @@ TEST_F(RedisStoreTest, EvictionDeletesTheValueKeys) {
 
 TEST_F(RedisStoreTest, UnboundedNeverEvicts) {
   auto store = open_store(server_->url());
-  for (std::uint64_t n = 0; n < 300; ++n) store->put(fib, key_of(n), value_of(n), unbounded_maxsize);
+  for (std::uint64_t n = 0; n < 300; ++n)
+    store->put(fib, key_of(n), value_of(n), unbounded_maxsize);
   EXPECT_EQ(store->size(fib), 300u);
 }
 
 TEST_F(RedisStoreTest, ClearRemovesEveryKeyOfTheFunctionWithoutKeysCommand) {
   auto store = open_store(server_->url());
-  for (std::uint64_t n = 0; n < 2500; ++n) store->put(fib, key_of(n), value_of(n), unbounded_maxsize);
+  for (std::uint64_t n = 0; n < 2500; ++n)
+    store->put(fib, key_of(n), value_of(n), unbounded_maxsize);
   store->put(other, key_of(1), value_of(1), 10);
 
   RawRedis raw(*server_);
@@ -372,8 +374,7 @@ TEST_F(RedisStoreTest, ClearRemovesEveryKeyOfTheFunctionWithoutKeysCommand) {
   EXPECT_FALSE(store->get(fib, key_of(7)));
   const std::string other_prefix = std::string("picocache:{") + other_id + "}:";
   EXPECT_EQ(raw.all_keys(), (std::set<std::string>{other_prefix + "v:" + key_of(1).to_hex(),
-                                                   other_prefix + "lru",
-                                                   "picocache:functions"}));
+                                                   other_prefix + "lru", "picocache:functions"}));
   EXPECT_EQ(store->get(other, key_of(1)), value_of(1));
 }
 
@@ -503,16 +504,15 @@ TEST_F(RedisAuthTest, NoPasswordIsAnAuthenticationError) {
     store->put(fib, key_of(1), value_of(1), 10);
     FAIL() << "expected a StoreError";
   } catch (const StoreError& error) {
-    EXPECT_NE(std::string(error.what()).find("authentication"), std::string::npos)
-        << error.what();
+    EXPECT_NE(std::string(error.what()).find("authentication"), std::string::npos) << error.what();
   }
 }
 
 TEST_F(RedisAuthTest, AnAclUserAuthenticatesWithItsName) {
   RawRedis raw(*server_);
-  ASSERT_EQ(raw.command({"ACL", "SETUSER", "cache", "on", ">cache-pw", "~picocache:*", "+@all"})
-                .type,
-            REDIS_REPLY_STATUS);
+  ASSERT_EQ(
+      raw.command({"ACL", "SETUSER", "cache", "on", ">cache-pw", "~picocache:*", "+@all"}).type,
+      REDIS_REPLY_STATUS);
   auto store = open_store(url_with("cache:cache-pw"));
   store->put(fib, key_of(1), value_of(1), 10);
   EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
@@ -522,8 +522,7 @@ TEST_F(RedisAuthTest, AnAclUserAuthenticatesWithItsName) {
     wrong->get(fib, key_of(1));
     FAIL() << "expected a StoreError";
   } catch (const StoreError& error) {
-    EXPECT_NE(std::string(error.what()).find("authentication"), std::string::npos)
-        << error.what();
+    EXPECT_NE(std::string(error.what()).find("authentication"), std::string::npos) << error.what();
   }
 }
 
@@ -551,10 +550,10 @@ TEST_F(RedisUnixSocketTest, StoresThroughTheSocket) {
   store->put(fib, key_of(1), value_of(1), 10);
   EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
   RawRedis raw(*server_, 2);  // the same server over TCP sees it in db 2
-  EXPECT_EQ(raw.command({"GET", std::string("picocache:{") + function_id + "}:v:" +
-                                    key_of(1).to_hex()})
-                .text,
-            value_of(1));
+  EXPECT_EQ(
+      raw.command({"GET", std::string("picocache:{") + function_id + "}:v:" + key_of(1).to_hex()})
+          .text,
+      value_of(1));
 }
 
 // ---- Concurrency: processes, fork, threads ---------------------------------------------------

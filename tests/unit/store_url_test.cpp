@@ -33,9 +33,7 @@ TEST(StoreUrl, SqliteAbsoluteFile) {
   EXPECT_EQ(sqlite("sqlite:///var/cache/app.db").path, "/var/cache/app.db");
 }
 
-TEST(StoreUrl, SqliteMemory) {
-  EXPECT_TRUE(sqlite("sqlite::memory:").memory);
-}
+TEST(StoreUrl, SqliteMemory) { EXPECT_TRUE(sqlite("sqlite::memory:").memory); }
 
 TEST(StoreUrl, RedisDefaults) {
   const RedisUrl url = redis("redis://cache.local");
@@ -94,9 +92,7 @@ TEST(StoreUrl, MessagesNeverShowThePassword) {
   EXPECT_EQ(redact_store_url("sqlite:x.db"), "sqlite:x.db");
 }
 
-TEST(StoreUrl, ConfigureRejectsABadUrl) {
-  EXPECT_THROW(configure("nosuchscheme:x"), Error);
-}
+TEST(StoreUrl, ConfigureRejectsABadUrl) { EXPECT_THROW(configure("nosuchscheme:x"), Error); }
 
 }  // namespace
 }  // namespace picocache

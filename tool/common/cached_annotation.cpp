@@ -7,8 +7,8 @@
 #include <clang/Basic/SourceManager.h>
 #include <clang/Lex/Lexer.h>
 #include <clang/Lex/Token.h>
-#include <llvm/ADT/StringRef.h>
 #include <llvm/ADT/StringExtras.h>
+#include <llvm/ADT/StringRef.h>
 
 #include <algorithm>
 #include <optional>
@@ -29,11 +29,14 @@ bool is_identifier(const Token& token, llvm::StringRef name) {
 }
 llvm::StringRef spelling(const Token& token) {
   // Raw lexing keeps the text of identifiers and literals only; punctuators have a fixed spelling.
-  if (const char* punctuator = clang::tok::getPunctuatorSpelling(token.getKind())) return punctuator;
+  if (const char* punctuator = clang::tok::getPunctuatorSpelling(token.getKind()))
+    return punctuator;
   if (!token.getLiteralData()) return {};
   return llvm::StringRef(token.getLiteralData(), token.getLength());
 }
-SourceLocation end_of(const Token& token) { return token.getLocation().getLocWithOffset(token.getLength()); }
+SourceLocation end_of(const Token& token) {
+  return token.getLocation().getLocWithOffset(token.getLength());
+}
 
 // One attribute of an attribute-specifier: tokens [first, last], arguments in (open, close).
 struct ParsedAttribute {
@@ -144,7 +147,9 @@ void parse_arguments(const std::vector<Token>& tokens, std::size_t open, std::si
       std::string value_text;
       for (std::size_t k = i + 2; k < end; ++k) value_text += spelling(tokens[k]).str();
       const bool single = end - i == 3;
-      SourceLocation* seen = name == "maxsize" ? &seen_maxsize : name == "typed" ? &seen_typed : nullptr;
+      SourceLocation* seen = name == "maxsize" ? &seen_maxsize
+                             : name == "typed" ? &seen_typed
+                                               : nullptr;
       if (!seen) {
         std::string note = "the keys are 'maxsize' and 'typed'";
         for (llvm::StringRef known : {"maxsize", "typed"}) {
@@ -203,7 +208,8 @@ std::string CachedAnnotation::options_text() const {
          ", typed=" + (typed ? "true" : "false");
 }
 
-AnnotationIndex AnnotationIndex::build(const clang::SourceManager& sm, const clang::LangOptions& lang,
+AnnotationIndex AnnotationIndex::build(const clang::SourceManager& sm,
+                                       const clang::LangOptions& lang,
                                        llvm::ArrayRef<clang::SourceRange> skipped) {
   AnnotationIndex index(sm);
   for (unsigned i = 0, n = sm.local_sloc_entry_size(); i < n; ++i) {
@@ -225,7 +231,8 @@ void AnnotationIndex::lex_file(clang::FileID file, const clang::LangOptions& lan
   std::optional<llvm::MemoryBufferRef> buffer = sm.getBufferOrNone(file);
   if (!buffer) return;
   // Cheap filter: the main file is always lexed (declaration_start needs its sequences).
-  if (file != sm.getMainFileID() && buffer->getBuffer().find(kCached) == llvm::StringRef::npos) return;
+  if (file != sm.getMainFileID() && buffer->getBuffer().find(kCached) == llvm::StringRef::npos)
+    return;
 
   std::vector<Token> tokens;
   clang::Lexer lexer(file, *buffer, sm, lang);
@@ -250,11 +257,14 @@ void AnnotationIndex::lex_file(clang::FileID file, const clang::LangOptions& lan
 
   for (std::size_t s = 0; s < specifiers.size();) {
     std::size_t last = s;
-    while (last + 1 < specifiers.size() && specifiers[last + 1].begin == specifiers[last].end + 1) ++last;
+    while (last + 1 < specifiers.size() && specifiers[last + 1].begin == specifiers[last].end + 1)
+      ++last;
     const std::size_t begin_token = specifiers[s].begin, end_token = specifiers[last].end;
     SourceLocation sequence_begin = tokens[begin_token].getLocation();
-    SourceLocation next = end_token + 1 < tokens.size() ? tokens[end_token + 1].getLocation() : SourceLocation();
-    SourceLocation previous = begin_token > 0 ? tokens[begin_token - 1].getLocation() : SourceLocation();
+    SourceLocation next =
+        end_token + 1 < tokens.size() ? tokens[end_token + 1].getLocation() : SourceLocation();
+    SourceLocation previous =
+        begin_token > 0 ? tokens[begin_token - 1].getLocation() : SourceLocation();
     if (next.isValid()) sequence_start_[next.getRawEncoding()] = sequence_begin;
 
     SourceLocation first_in_sequence;
@@ -290,13 +300,14 @@ void AnnotationIndex::lex_file(clang::FileID file, const clang::LangOptions& lan
           } else if (tokens[from - 1].is(tok::comma)) {
             --from;
           }
-          annotation.removal = clang::CharSourceRange::getCharRange(tokens[from].getLocation(),
-                                                                    end_of(tokens[to]));
+          annotation.removal =
+              clang::CharSourceRange::getCharRange(tokens[from].getLocation(), end_of(tokens[to]));
         }
-        if (attribute.open) parse_arguments(tokens, *attribute.open, *attribute.close, annotation, problems_);
+        if (attribute.open)
+          parse_arguments(tokens, *attribute.open, *attribute.close, annotation, problems_);
         if (first_in_sequence.isValid()) {
-          problems_.push_back({location, "duplicate picocache::cached annotation", "first given here",
-                               first_in_sequence});
+          problems_.push_back({location, "duplicate picocache::cached annotation",
+                               "first given here", first_in_sequence});
           continue;
         }
         annotations_.push_back(annotation);
@@ -321,22 +332,26 @@ const CachedAnnotation* AnnotationIndex::find(const clang::Decl& decl) const {
   if (const CachedAnnotation* found = lookup(by_next_token_, decl.getBeginLoc())) return found;
   if (const auto* function = llvm::dyn_cast<clang::FunctionDecl>(&decl)) {
     // `int f [[picocache::cached]] (int)`: right after the name.
-    if (const CachedAnnotation* found = lookup(by_previous_token_, function->getLocation())) return found;
+    if (const CachedAnnotation* found = lookup(by_previous_token_, function->getLocation()))
+      return found;
     // `template <class T> [[picocache::cached]] T f(T)`: the template starts earlier.
     if (const clang::FunctionTemplateDecl* described = function->getDescribedFunctionTemplate()) {
-      if (const CachedAnnotation* found = lookup(by_next_token_, described->getBeginLoc())) return found;
+      if (const CachedAnnotation* found = lookup(by_next_token_, described->getBeginLoc()))
+        return found;
     }
   }
   return nullptr;
 }
 
-const CachedAnnotation* AnnotationIndex::find_on_any_redeclaration(const clang::FunctionDecl& function) const {
+const CachedAnnotation* AnnotationIndex::find_on_any_redeclaration(
+    const clang::FunctionDecl& function) const {
   for (const clang::FunctionDecl* redeclaration : function.redecls()) {
     if (const CachedAnnotation* found = find(*redeclaration)) return found;
   }
   if (const clang::FunctionTemplateDecl* described = function.getDescribedFunctionTemplate()) {
     for (const clang::RedeclarableTemplateDecl* redeclaration : described->redecls()) {
-      const auto* templated = llvm::cast<clang::FunctionTemplateDecl>(redeclaration)->getTemplatedDecl();
+      const auto* templated =
+          llvm::cast<clang::FunctionTemplateDecl>(redeclaration)->getTemplatedDecl();
       if (const CachedAnnotation* found = find(*templated)) return found;
     }
   }
@@ -355,7 +370,8 @@ SourceLocation AnnotationIndex::declaration_start(SourceLocation begin) const {
 bool AnnotationIndex::is_known_annotation_location(SourceLocation location) const {
   const clang::SourceManager& sm = *sm_;
   for (const CachedAnnotation& annotation : annotations_) {
-    if (sm.isPointWithin(location, annotation.removal.getBegin(), annotation.removal.getEnd())) return true;
+    if (sm.isPointWithin(location, annotation.removal.getBegin(), annotation.removal.getEnd()))
+      return true;
   }
   return false;
 }

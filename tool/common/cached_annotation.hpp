@@ -19,7 +19,8 @@
 //   - an annotation written through a macro is invisible to the raw lexer (the text of
 //     preprocessor directives, such as a #define's body, is skipped); compare with the
 //     "unknown attribute" diagnostics (is_known_annotation_location) to catch it;
-//   - text in `#if 0` regions is lexed too: pass the skipped ranges (PPCallbacks::SourceRangeSkipped)
+//   - text in `#if 0` regions is lexed too: pass the skipped ranges
+//   (PPCallbacks::SourceRangeSkipped)
 //     so annotations there are ignored;
 //   - a file included several times without a guard gets one FileID per inclusion and is lexed
 //     once per FileID, so every inclusion has its own annotations with their own locations.
@@ -55,7 +56,7 @@ struct CachedAnnotation {
   std::uint64_t maxsize = kDefaultMaxsize;  // meaningless when unbounded
   bool unbounded = false;                   // maxsize=none
   bool typed = false;
-  bool valid = true;                        // false when its arguments had errors
+  bool valid = true;  // false when its arguments had errors
 
   // "maxsize=128, typed=false": the effective options, for comments and messages.
   std::string options_text() const;

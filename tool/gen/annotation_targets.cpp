@@ -32,7 +32,8 @@ class Matcher : public clang::RecursiveASTVisitor<Matcher> {
 
   bool VisitDecl(clang::Decl* decl) {
     if (llvm::isa<clang::FunctionTemplateDecl>(decl)) return true;  // its FunctionDecl is visited
-    if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(decl); method && method->getParent()->isLambda()) {
+    if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(decl);
+        method && method->getParent()->isLambda()) {
       return true;
     }
     if (const CachedAnnotation* annotation = index_.find(*decl)) {
@@ -67,12 +68,14 @@ class Matcher : public clang::RecursiveASTVisitor<Matcher> {
 };
 
 constexpr llvm::StringLiteral kFunctionHint =
-    "write [[picocache::cached]] (or [[picocache::cached(maxsize = N, typed = true)]]) at the start of a "
+    "write [[picocache::cached]] (or [[picocache::cached(maxsize = N, typed = true)]]) at the "
+    "start of a "
     "function's declaration or definition";
 
 }  // namespace
 
-std::vector<AnnotatedDeclaration> match_annotations(clang::ASTContext& context, const tooling::AnnotationIndex& index,
+std::vector<AnnotatedDeclaration> match_annotations(clang::ASTContext& context,
+                                                    const tooling::AnnotationIndex& index,
                                                     Reporter& reporter) {
   Matcher matcher(context, index);
   matcher.TraverseDecl(context.getTranslationUnitDecl());
@@ -89,7 +92,8 @@ std::vector<AnnotatedDeclaration> match_annotations(clang::ASTContext& context, 
     const auto* variable = llvm::dyn_cast<clang::VarDecl>(decl);
     const clang::Expr* init = variable ? variable->getInit() : nullptr;
     if (init && llvm::isa<clang::LambdaExpr>(init->IgnoreImplicit())) {
-      reporter.error(target.annotation->location, "'picocache::cached' cannot be applied to a lambda");
+      reporter.error(target.annotation->location,
+                     "'picocache::cached' cannot be applied to a lambda");
       reporter.hint("cache a named function and call it from the lambda");
       continue;
     }
@@ -109,7 +113,8 @@ std::vector<AnnotatedDeclaration> match_annotations(clang::ASTContext& context, 
       reporter.hint("cache a named function and call it from the lambda");
       continue;
     }
-    reporter.error(annotation.location, "'picocache::cached' does not appertain to a function declaration here");
+    reporter.error(annotation.location,
+                   "'picocache::cached' does not appertain to a function declaration here");
     reporter.hint(kFunctionHint);
   }
   return functions;

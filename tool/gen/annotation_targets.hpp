@@ -9,7 +9,6 @@
 #include "diagnostics.hpp"
 
 #include <cached_annotation.hpp>
-
 #include <vector>
 
 namespace clang {
@@ -20,11 +19,12 @@ class FunctionDecl;
 namespace picocache::gen {
 
 struct AnnotatedDeclaration {
-  const clang::FunctionDecl* function;                // the declaration the annotation is on
+  const clang::FunctionDecl* function;  // the declaration the annotation is on
   const tooling::CachedAnnotation* annotation;
 };
 
-std::vector<AnnotatedDeclaration> match_annotations(clang::ASTContext& context, const tooling::AnnotationIndex& index,
+std::vector<AnnotatedDeclaration> match_annotations(clang::ASTContext& context,
+                                                    const tooling::AnnotationIndex& index,
                                                     Reporter& reporter);
 
 }  // namespace picocache::gen

@@ -21,7 +21,8 @@ constexpr llvm::StringLiteral kCodecHint =
     "} (see picocache/codec.hpp)";
 
 bool in_std(const clang::Decl* decl) {
-  for (const clang::DeclContext* context = decl->getDeclContext(); context; context = context->getParent()) {
+  for (const clang::DeclContext* context = decl->getDeclContext(); context;
+       context = context->getParent()) {
     if (context->isStdNamespace()) return true;
   }
   return false;
@@ -51,7 +52,8 @@ struct CodecPlanner::Walk {
   llvm::SmallPtrSet<const clang::CXXRecordDecl*, 8> active;
 };
 
-CodecPlanner::CodecPlanner(clang::ASTContext& context, Reporter& reporter) : context_(context), reporter_(reporter) {
+CodecPlanner::CodecPlanner(clang::ASTContext& context, Reporter& reporter)
+    : context_(context), reporter_(reporter) {
   clang::TranslationUnitDecl* unit = context.getTranslationUnitDecl();
   for (clang::NamedDecl* found : unit->lookup(&context.Idents.get("picocache"))) {
     auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(found);
@@ -91,17 +93,20 @@ RecordPlan& CodecPlanner::plan_for(const clang::CXXRecordDecl* record) {
   return plans_[it->second];
 }
 
-bool CodecPlanner::fail(Walk& state, const std::string& path, clang::QualType type, const std::string& reason,
-                        const clang::FieldDecl* field, const std::string& hint) {
+bool CodecPlanner::fail(Walk& state, const std::string& path, clang::QualType type,
+                        const std::string& reason, const clang::FieldDecl* field,
+                        const std::string& hint) {
   const Subject& subject = state.subject;
-  std::string message = subject.description + " cannot be " + (subject.decode ? "stored" : "encoded") + ": ";
+  std::string message =
+      subject.description + " cannot be " + (subject.decode ? "stored" : "encoded") + ": ";
   message += (path == subject.root ? std::string("it") : "'" + path + "'") + " has type '" +
              readable_type_text(type, context_) + "' (" + reason + ")";
   reporter_.error(subject.location, message);
   if (field) {
     const auto* parent = llvm::cast<clang::CXXRecordDecl>(field->getParent());
     reporter_.note(field->getLocation(), "member '" + field->getNameAsString() + "' of '" +
-                                             parent->getQualifiedNameAsString() + "' declared here");
+                                             parent->getQualifiedNameAsString() +
+                                             "' declared here");
   }
   reporter_.hint(hint);
   return false;
@@ -111,7 +116,8 @@ bool CodecPlanner::walk(clang::QualType type, bool decode, Walk& state, const st
                         const clang::FieldDecl* field) {
   const clang::QualType canonical = type.getCanonicalType().getUnqualifiedType();
   if (canonical->isReferenceType()) {
-    return fail(state, path, type, "a reference", field, "store the value itself, not a reference to it");
+    return fail(state, path, type, "a reference", field,
+                "store the value itself, not a reference to it");
   }
   if (const auto* builtin = canonical->getAs<clang::BuiltinType>()) {
     switch (builtin->getKind()) {
@@ -136,7 +142,8 @@ bool CodecPlanner::walk(clang::QualType type, bool decode, Walk& state, const st
                 "function instead (an enum, a name)");
   }
   if (canonical->isMemberPointerType()) {
-    return fail(state, path, type, "a pointer to member", field, "a pointer to member cannot be part of a cache key");
+    return fail(state, path, type, "a pointer to member", field,
+                "a pointer to member cannot be part of a cache key");
   }
   if (canonical->isAnyPointerType() || canonical->isBlockPointerType()) {
     return fail(state, path, type, "a raw pointer", field,
@@ -155,7 +162,8 @@ bool CodecPlanner::walk(clang::QualType type, bool decode, Walk& state, const st
 bool CodecPlanner::has_user_codec(const clang::CXXRecordDecl* record) {
   if (!codec_template_) return false;
   const clang::QualType type = context_.getRecordType(record);
-  for (const clang::ClassTemplateSpecializationDecl* specialization : codec_template_->specializations()) {
+  for (const clang::ClassTemplateSpecializationDecl* specialization :
+       codec_template_->specializations()) {
     if (specialization->getSpecializationKind() != clang::TSK_ExplicitSpecialization) continue;
     const clang::TemplateArgumentList& args = specialization->getTemplateArgs();
     if (args.size() > 0 && args[0].getKind() == clang::TemplateArgument::Type &&
@@ -170,7 +178,8 @@ bool CodecPlanner::has_user_codec(const clang::CXXRecordDecl* record) {
       const clang::TemplateArgumentList& args = partial->getTemplateArgs();
       if (args.size() == 0 || args[0].getKind() != clang::TemplateArgument::Type) continue;
       const auto* pattern = args[0].getAsType()->getAs<clang::TemplateSpecializationType>();
-      if (pattern && pattern->getTemplateName().getAsTemplateDecl() == instance->getSpecializedTemplate()) {
+      if (pattern &&
+          pattern->getTemplateName().getAsTemplateDecl() == instance->getSpecializedTemplate()) {
         return true;
       }
     }
@@ -178,8 +187,9 @@ bool CodecPlanner::has_user_codec(const clang::CXXRecordDecl* record) {
   return false;
 }
 
-bool CodecPlanner::walk_standard(const clang::CXXRecordDecl* record, clang::QualType type, bool decode, Walk& state,
-                                 const std::string& path, const clang::FieldDecl* field, bool& handled) {
+bool CodecPlanner::walk_standard(const clang::CXXRecordDecl* record, clang::QualType type,
+                                 bool decode, Walk& state, const std::string& path,
+                                 const clang::FieldDecl* field, bool& handled) {
   handled = in_std(record);
   if (!handled) return true;
   const std::string no_codec = "a standard library type PicoCache has no codec for";
@@ -190,7 +200,8 @@ bool CodecPlanner::walk_standard(const clang::CXXRecordDecl* record, clang::Qual
   }
   const clang::TemplateArgumentList& args = instance->getTemplateArgs();
   auto argument = [&](unsigned i) -> clang::QualType {
-    if (i < args.size() && args[i].getKind() == clang::TemplateArgument::Type) return args[i].getAsType();
+    if (i < args.size() && args[i].getKind() == clang::TemplateArgument::Type)
+      return args[i].getAsType();
     return {};
   };
   auto element = [&](unsigned i, const std::string& suffix) {
@@ -204,15 +215,18 @@ bool CodecPlanner::walk_standard(const clang::CXXRecordDecl* record, clang::Qual
   switch (standard_kind(record->getName())) {
     case Standard::string:
       if (is_char(0)) return true;
-      return fail(state, path, type, "a string of other characters than char (only std::string has a codec)",
-                  field, kCodecHint.str());
+      return fail(state, path, type,
+                  "a string of other characters than char (only std::string has a codec)", field,
+                  kCodecHint.str());
     case Standard::string_view:
       if (!is_char(0)) {
-        return fail(state, path, type, "a string view of other characters than char", field, kCodecHint.str());
+        return fail(state, path, type, "a string view of other characters than char", field,
+                    kCodecHint.str());
       }
       if (decode) {
-        return fail(state, path, type, "cannot be read back: a string_view would point into the store's buffer",
-                    field, "return std::string instead");
+        return fail(state, path, type,
+                    "cannot be read back: a string_view would point into the store's buffer", field,
+                    "return std::string instead");
       }
       return true;
     case Standard::one:
@@ -227,7 +241,8 @@ bool CodecPlanner::walk_standard(const clang::CXXRecordDecl* record, clang::Qual
         if (arg.getKind() != clang::TemplateArgument::Pack) continue;
         for (const clang::TemplateArgument& member : arg.pack_elements()) {
           if (member.getKind() != clang::TemplateArgument::Type) continue;
-          if (!walk(member.getAsType(), decode, state, path + "<" + std::to_string(index++) + ">", field)) {
+          if (!walk(member.getAsType(), decode, state, path + "<" + std::to_string(index++) + ">",
+                    field)) {
             return false;
           }
         }
@@ -242,11 +257,13 @@ bool CodecPlanner::walk_standard(const clang::CXXRecordDecl* record, clang::Qual
   return fail(state, path, type, no_codec, field, kCodecHint.str());
 }
 
-bool CodecPlanner::walk_record(const clang::CXXRecordDecl* record, clang::QualType type, bool decode, Walk& state,
-                               const std::string& path, const clang::FieldDecl* field) {
+bool CodecPlanner::walk_record(const clang::CXXRecordDecl* record, clang::QualType type,
+                               bool decode, Walk& state, const std::string& path,
+                               const clang::FieldDecl* field) {
   const clang::CXXRecordDecl* definition = record->getDefinition();
   if (!definition) {
-    return fail(state, path, type, "an incomplete type", field, "define the type before the cached function");
+    return fail(state, path, type, "an incomplete type", field,
+                "define the type before the cached function");
   }
   if (has_user_codec(definition)) return true;
   bool handled = false;
@@ -258,10 +275,12 @@ bool CodecPlanner::walk_record(const clang::CXXRecordDecl* record, clang::QualTy
                 "use std::variant, or " + kCodecHint.str());
   }
   if (definition->isLambda()) {
-    return fail(state, path, type, "a lambda's closure type", field, "pass the values the lambda uses instead");
+    return fail(state, path, type, "a lambda's closure type", field,
+                "pass the values the lambda uses instead");
   }
   if (definition->isLocalClass()) {
-    return fail(state, path, type, "a local class, whose codec cannot be named outside its function", field,
+    return fail(state, path, type,
+                "a local class, whose codec cannot be named outside its function", field,
                 "define the class at namespace scope");
   }
   if (!definition->getIdentifier() && !definition->getTypedefNameForAnonDecl()) {
@@ -271,11 +290,13 @@ bool CodecPlanner::walk_record(const clang::CXXRecordDecl* record, clang::QualTy
        scope && llvm::isa<clang::CXXRecordDecl>(scope->getDeclContext());
        scope = llvm::cast<clang::CXXRecordDecl>(scope->getDeclContext())) {
     if (scope->getAccess() != clang::AS_public) {
-      return fail(state, path, type, "a non-public nested class, which a generated codec cannot name", field,
-                  "make '" + scope->getQualifiedNameAsString() + "' public, or " + kCodecHint.str());
+      return fail(
+          state, path, type, "a non-public nested class, which a generated codec cannot name",
+          field, "make '" + scope->getQualifiedNameAsString() + "' public, or " + kCodecHint.str());
     }
   }
-  if (state.active.contains(definition)) return true;  // a recursive type: its codec is being planned
+  if (state.active.contains(definition))
+    return true;  // a recursive type: its codec is being planned
   state.active.insert(definition);
 
   plan_for(definition);
@@ -294,22 +315,26 @@ bool CodecPlanner::walk_record(const clang::CXXRecordDecl* record, clang::QualTy
   }
   for (const clang::FieldDecl* member : definition->fields()) {
     if (member->isUnnamedBitField()) continue;
-    const std::string member_path = (path == "*this" ? "this->" : path + ".") + member->getNameAsString();
+    const std::string member_path =
+        (path == "*this" ? "this->" : path + ".") + member->getNameAsString();
     const clang::QualType member_type = member->getType();
     if (member->isAnonymousStructOrUnion()) {
-      return fail(state, path, type, "a class with an anonymous struct or union member", member, kCodecHint.str());
+      return fail(state, path, type, "a class with an anonymous struct or union member", member,
+                  kCodecHint.str());
     }
     if (member_type->isReferenceType()) {
       return fail(state, member_path, member_type, "a reference member", member,
                   "hold the value itself, or " + kCodecHint.str());
     }
     if (member->isBitField() && member->getAccess() != clang::AS_public) {
-      return fail(state, member_path, member_type, "a non-public bit-field, which a generated codec cannot reach",
-                  member, "make it public, or " + kCodecHint.str());
+      return fail(state, member_path, member_type,
+                  "a non-public bit-field, which a generated codec cannot reach", member,
+                  "make it public, or " + kCodecHint.str());
     }
     if (decode && member_type.isConstQualified()) {
       return fail(state, member_path, member_type,
-                  "a const member: the generated decoder assigns the members of a default-constructed value",
+                  "a const member: the generated decoder assigns the members of a "
+                  "default-constructed value",
                   member, "drop the const, or " + kCodecHint.str());
     }
     if (!walk(member_type, decode, state, member_path, member)) return false;
@@ -329,9 +354,11 @@ bool CodecPlanner::walk_record(const clang::CXXRecordDecl* record, clang::QualTy
     }
     if (!constructible) {
       fail(state, path, type,
-           "a class without a public default constructor: the generated decoder default-constructs the "
+           "a class without a public default constructor: the generated decoder default-constructs "
+           "the "
            "value and assigns its members",
-           field, "add a public default constructor to '" + record_name + "', or " + kCodecHint.str());
+           field,
+           "add a public default constructor to '" + record_name + "', or " + kCodecHint.str());
       return false;
     }
     plan_for(definition).decodable = true;

@@ -37,11 +37,11 @@ class FieldDecl;
 namespace picocache::gen {
 
 struct RecordPlan {
-  const clang::CXXRecordDecl* record = nullptr;              // its definition
-  std::vector<const clang::CXXRecordDecl*> bases;            // direct bases, in order
-  std::vector<const clang::FieldDecl*> fields;               // encoded members, in order
-  bool decodable = false;                                    // a decode() can be generated
-  unsigned id = 0;                                           // for generated names
+  const clang::CXXRecordDecl* record = nullptr;    // its definition
+  std::vector<const clang::CXXRecordDecl*> bases;  // direct bases, in order
+  std::vector<const clang::FieldDecl*> fields;     // encoded members, in order
+  bool decodable = false;                          // a decode() can be generated
+  unsigned id = 0;                                 // for generated names
 };
 
 class CodecPlanner {
@@ -50,16 +50,17 @@ class CodecPlanner {
 
   // What is encoded, for messages.
   struct Subject {
-    std::string description;        // "parameter 'q' of cached function 'geo::find'"
-    std::string root;               // how paths start: "q", "*this", "the result"
+    std::string description;  // "parameter 'q' of cached function 'geo::find'"
+    std::string root;         // how paths start: "q", "*this", "the result"
     clang::SourceLocation location;
-    bool decode = false;            // a result: stored and read back
+    bool decode = false;  // a result: stored and read back
   };
 
   // Checks that `type` (references stripped) can be encoded, and decoded when subject.decode.
   // Appends to `records` the user records whose codecs must be generated, each after the records
   // its codec uses. On failure reports an error (with notes and a hint) and returns false.
-  bool plan(clang::QualType type, const Subject& subject, std::vector<const clang::CXXRecordDecl*>& records);
+  bool plan(clang::QualType type, const Subject& subject,
+            std::vector<const clang::CXXRecordDecl*>& records);
 
   const RecordPlan& record_plan(const clang::CXXRecordDecl* record) const;
 
@@ -67,10 +68,11 @@ class CodecPlanner {
   struct Walk;
   bool walk(clang::QualType type, bool decode, Walk& walk, const std::string& path,
             const clang::FieldDecl* field);
-  bool walk_record(const clang::CXXRecordDecl* record, clang::QualType type, bool decode, Walk& walk,
-                   const std::string& path, const clang::FieldDecl* field);
-  bool walk_standard(const clang::CXXRecordDecl* record, clang::QualType type, bool decode, Walk& walk,
-                     const std::string& path, const clang::FieldDecl* field, bool& handled);
+  bool walk_record(const clang::CXXRecordDecl* record, clang::QualType type, bool decode,
+                   Walk& walk, const std::string& path, const clang::FieldDecl* field);
+  bool walk_standard(const clang::CXXRecordDecl* record, clang::QualType type, bool decode,
+                     Walk& walk, const std::string& path, const clang::FieldDecl* field,
+                     bool& handled);
   bool fail(Walk& walk, const std::string& path, clang::QualType type, const std::string& reason,
             const clang::FieldDecl* field, const std::string& hint);
   bool has_user_codec(const clang::CXXRecordDecl* record);

@@ -44,15 +44,17 @@ void read_into(::picocache::Decoder& decoder, T& member) {
 std::string CodecWriter::access_tag(const std::string& arguments, std::string& declarations) {
   const std::string tag = "tag_" + std::to_string(next_tag_++);
   declarations += "namespace picocache_generated {\nnamespace {\nstruct " + tag +
-                  " {\n  friend constexpr auto picocache_member(" + tag + ");\n};\ntemplate struct access<" + tag +
-                  ", " + arguments + ">;\n}  // namespace\n}  // namespace picocache_generated\n";
+                  " {\n  friend constexpr auto picocache_member(" + tag +
+                  ");\n};\ntemplate struct access<" + tag + ", " + arguments +
+                  ">;\n}  // namespace\n}  // namespace picocache_generated\n";
   return tag;
 }
 
-std::string CodecWriter::member_function_pointer(const clang::FunctionDecl& function, std::string& declarations) {
+std::string CodecWriter::member_function_pointer(const clang::FunctionDecl& function,
+                                                 std::string& declarations) {
   // The pointer's type picks the overload.
-  const std::string tag =
-      access_tag(code_function_pointer_type(function, context_) + ", &" + code_name(function), declarations);
+  const std::string tag = access_tag(
+      code_function_pointer_type(function, context_) + ", &" + code_name(function), declarations);
   return "picocache_member(::picocache_generated::" + tag + "{})";
 }
 
@@ -65,8 +67,8 @@ std::string CodecWriter::codec(const clang::CXXRecordDecl* record) {
 
   std::string declarations;  // access tags
   struct Member {
-    std::string access;     // expression on `value`
-    std::string type;       // the member's type (cv removed), as code
+    std::string access;  // expression on `value`
+    std::string type;    // the member's type (cv removed), as code
     std::string name;
     bool bit_field;
   };
@@ -79,7 +81,9 @@ std::string CodecWriter::codec(const clang::CXXRecordDecl* record) {
       member.access = "value." + member.name;
       member.type = "std::remove_cv_t<decltype(" + type + "::" + member.name + ")>";
     } else {
-      const std::string tag = access_tag("decltype(&" + type + "::" + member.name + "), &" + type + "::" + member.name, declarations);
+      const std::string tag =
+          access_tag("decltype(&" + type + "::" + member.name + "), &" + type + "::" + member.name,
+                     declarations);
       const std::string pointer = "picocache_member(::picocache_generated::" + tag + "{})";
       member.access = "value.*" + pointer;
       member.type = "::picocache_generated::member_type_t<decltype(" + pointer + ")>";
@@ -94,17 +98,23 @@ std::string CodecWriter::codec(const clang::CXXRecordDecl* record) {
   out += "namespace picocache {\ntemplate <>\nstruct Codec<" + type + "> {\n";
   // encode
   out += "  static void encode(Encoder& encoder, const " + type + "& value) {\n";
-  if (empty) out += "    static_cast<void>(value);\n    encoder.write_u8(0);  // no members: one byte, as std::monostate\n";
-  for (const std::string& base : bases) out += "    encoder.write(static_cast<const " + base + "&>(value));\n";
+  if (empty)
+    out +=
+        "    static_cast<void>(value);\n    encoder.write_u8(0);  // no members: one byte, as "
+        "std::monostate\n";
+  for (const std::string& base : bases)
+    out += "    encoder.write(static_cast<const " + base + "&>(value));\n";
   for (const Member& member : members) out += "    encoder.write(" + member.access + ");\n";
   out += "  }\n";
   // decode
   if (plan.decodable) {
     out += "  static " + type + " decode(Decoder& decoder) {\n";
     if (empty) {
-      out += "    const std::size_t start = decoder.position();\n"
-             "    if (decoder.read_u8() != 0) decoder.fail(\"empty record byte is not 0\", start);\n"
-             "    return " + type + "{};\n  }\n";
+      out +=
+          "    const std::size_t start = decoder.position();\n"
+          "    if (decoder.read_u8() != 0) decoder.fail(\"empty record byte is not 0\", start);\n"
+          "    return " +
+          type + "{};\n  }\n";
     } else {
       out += "    " + type + " value{};\n";
       for (const std::string& base : bases) {
@@ -122,8 +132,11 @@ std::string CodecWriter::codec(const clang::CXXRecordDecl* record) {
   }
   // describe
   out += "  static void describe(std::string& schema) {\n";
-  out += "    static thread_local bool active = false;  // a recursive type names itself where it recurs\n";
-  out += "    if (active) {\n      schema += " + cpp_string_literal("rec<" + name + ">") + ";\n      return;\n    }\n";
+  out +=
+      "    static thread_local bool active = false;  // a recursive type names itself where it "
+      "recurs\n";
+  out += "    if (active) {\n      schema += " + cpp_string_literal("rec<" + name + ">") +
+         ";\n      return;\n    }\n";
   out += "    active = true;\n";
   out += "    schema += " + cpp_string_literal("rec<" + name) + ";\n";
   for (const std::string& base : bases) {

@@ -13,9 +13,10 @@
 // Non-public members are reached without editing the user's class: an explicit instantiation
 // may name a private member ([temp.spec]/6 in C++17, "the usual access checking rules do not apply
 // to names used to specify explicit instantiations"), so the generated code instantiates
-// `picocache_generated::access<Tag, decltype(&T::member), &T::member>`, whose friend function `picocache_member(Tag)`
-// returns the member pointer. No friend declaration is needed in the user's class. The tags live
-// in an anonymous namespace of the generated file, so they never clash between files.
+// `picocache_generated::access<Tag, decltype(&T::member), &T::member>`, whose friend function
+// `picocache_member(Tag)` returns the member pointer. No friend declaration is needed in the user's
+// class. The tags live in an anonymous namespace of the generated file, so they never clash between
+// files.
 #pragma once
 
 #include "codec_planner.hpp"
@@ -44,7 +45,8 @@ class CodecWriter {
   // An expression for a pointer to a member function that code at global scope cannot name
   // (non-public): declares an access tag (appended to `declarations`) and returns the call that
   // yields the pointer.
-  std::string member_function_pointer(const clang::FunctionDecl& function, std::string& declarations);
+  std::string member_function_pointer(const clang::FunctionDecl& function,
+                                      std::string& declarations);
 
  private:
   // Declares a tag for `arguments` ("<pointer type>, &C::member") and returns its name.

@@ -22,11 +22,13 @@ CommandLineArguments strip_unknown_options(const CommandLineArguments& args) {
   for (std::size_t i = 1; i < args.size(); ++i) argv.push_back(args[i].c_str());
   unsigned missing_index = 0, missing_count = 0;
   const llvm::opt::OptTable& table = clang::driver::getDriverOptTable();
-  llvm::opt::InputArgList parsed = table.ParseArgs(argv, missing_index, missing_count,
-                                                   llvm::opt::Visibility(clang::driver::options::ClangOption));
+  llvm::opt::InputArgList parsed =
+      table.ParseArgs(argv, missing_index, missing_count,
+                      llvm::opt::Visibility(clang::driver::options::ClangOption));
   std::vector<bool> drop(args.size(), false);
   for (const llvm::opt::Arg* arg : parsed) {
-    if (arg->getOption().getKind() == llvm::opt::Option::UnknownClass) drop[arg->getIndex() + 1] = true;
+    if (arg->getOption().getKind() == llvm::opt::Option::UnknownClass)
+      drop[arg->getIndex() + 1] = true;
   }
   CommandLineArguments kept;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -38,14 +40,15 @@ CommandLineArguments strip_unknown_options(const CommandLineArguments& args) {
 bool drops_diagnostics(llvm::StringRef arg) {
   // -Werror and friends would turn the warnings picocache-gen relies on into errors; -w would
   // hide them.
-  return arg == "-w" || arg == "-Werror" || arg.starts_with("-Werror=") || arg == "-pedantic-errors" ||
-         arg == "-Wfatal-errors";
+  return arg == "-w" || arg == "-Werror" || arg.starts_with("-Werror=") ||
+         arg == "-pedantic-errors" || arg == "-Wfatal-errors";
 }
 
 }  // namespace
 
 clang::tooling::ArgumentsAdjuster compile_flags_adjuster(std::string resource_dir) {
-  clang::tooling::ArgumentsAdjuster own = [resource_dir](const CommandLineArguments& args, llvm::StringRef) {
+  clang::tooling::ArgumentsAdjuster own = [resource_dir](const CommandLineArguments& args,
+                                                         llvm::StringRef) {
     CommandLineArguments adjusted;
     bool has_resource_dir = false;
     for (const std::string& arg : strip_unknown_options(args)) {
@@ -54,7 +57,8 @@ clang::tooling::ArgumentsAdjuster compile_flags_adjuster(std::string resource_di
       adjusted.push_back(arg);
     }
     // Insert before the source file (the last argument) so that a trailing "--" stays valid.
-    std::vector<std::string> extra = {"-Wno-everything", "-Wunknown-attributes", "-Wno-unknown-warning-option"};
+    std::vector<std::string> extra = {"-Wno-everything", "-Wunknown-attributes",
+                                      "-Wno-unknown-warning-option"};
     if (!has_resource_dir) extra.push_back("-resource-dir=" + resource_dir);
     auto position = adjusted.end();
     for (auto it = adjusted.begin(); it != adjusted.end(); ++it) {

@@ -2,8 +2,8 @@
 #include "diagnostics.hpp"
 
 #include <clang/Basic/DiagnosticIDs.h>
-#include <clang/Basic/IdentifierTable.h>
 #include <clang/Basic/DiagnosticSema.h>
+#include <clang/Basic/IdentifierTable.h>
 
 #include <algorithm>
 
@@ -15,7 +15,8 @@ GenDiagnosticConsumer::GenDiagnosticConsumer(llvm::raw_ostream& out)
   printer_ = std::make_unique<clang::TextDiagnosticPrinter>(out, options_.get());
 }
 
-void GenDiagnosticConsumer::BeginSourceFile(const clang::LangOptions& lang, const clang::Preprocessor* pp) {
+void GenDiagnosticConsumer::BeginSourceFile(const clang::LangOptions& lang,
+                                            const clang::Preprocessor* pp) {
   printer_->BeginSourceFile(lang, pp);
 }
 
@@ -42,7 +43,8 @@ void GenDiagnosticConsumer::HandleDiagnostic(clang::DiagnosticsEngine::Level lev
   if (info.getID() == clang::diag::warn_unknown_attribute_ignored && info.getNumArgs() > 0 &&
       info.getArgKind(0) == clang::DiagnosticsEngine::ak_identifierinfo &&
       info.getArgIdentifier(0) && info.getArgIdentifier(0)->getName() == "cached") {
-    clang::SourceRange range = info.getNumRanges() > 0 ? info.getRange(0).getAsRange() : clang::SourceRange();
+    clang::SourceRange range =
+        info.getNumRanges() > 0 ? info.getRange(0).getAsRange() : clang::SourceRange();
     ignored_.push_back({info.getLocation(), range});
   }
 }
@@ -61,13 +63,15 @@ void Reporter::flush() {
   std::stable_sort(pending_.begin(), pending_.end(), [&](const Group& a, const Group& b) {
     const clang::SourceLocation left = a.error.location, right = b.error.location;
     if (left.isInvalid() || right.isInvalid()) return left.isInvalid() && right.isValid();
-    return sources_.isBeforeInTranslationUnit(sources_.getExpansionLoc(left), sources_.getExpansionLoc(right));
+    return sources_.isBeforeInTranslationUnit(sources_.getExpansionLoc(left),
+                                              sources_.getExpansionLoc(right));
   });
   const unsigned error_id = diagnostics_.getCustomDiagID(clang::DiagnosticsEngine::Error, "%0");
   const unsigned note_id = diagnostics_.getCustomDiagID(clang::DiagnosticsEngine::Note, "%0");
   for (const Group& group : pending_) {
     diagnostics_.Report(group.error.location, error_id) << group.error.text;
-    for (const Message& note : group.notes) diagnostics_.Report(note.location, note_id) << note.text;
+    for (const Message& note : group.notes)
+      diagnostics_.Report(note.location, note_id) << note.text;
   }
   pending_.clear();
 }

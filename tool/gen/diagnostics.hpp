@@ -35,7 +35,8 @@ class GenDiagnosticConsumer : public clang::DiagnosticConsumer {
 
   void BeginSourceFile(const clang::LangOptions& lang, const clang::Preprocessor* pp) override;
   void EndSourceFile() override;
-  void HandleDiagnostic(clang::DiagnosticsEngine::Level level, const clang::Diagnostic& info) override;
+  void HandleDiagnostic(clang::DiagnosticsEngine::Level level,
+                        const clang::Diagnostic& info) override;
   void finish() override;
 
   llvm::ArrayRef<IgnoredAttribute> ignored_cached_attributes() const { return ignored_; }

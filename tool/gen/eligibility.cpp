@@ -11,9 +11,12 @@
 namespace picocache::gen {
 namespace {
 
-std::string quoted(const clang::FunctionDecl& function) { return "'" + function.getQualifiedNameAsString() + "'"; }
+std::string quoted(const clang::FunctionDecl& function) {
+  return "'" + function.getQualifiedNameAsString() + "'";
+}
 
-bool refuse(Reporter& reporter, clang::SourceLocation at, const std::string& message, const std::string& hint) {
+bool refuse(Reporter& reporter, clang::SourceLocation at, const std::string& message,
+            const std::string& hint) {
   reporter.error(at, message);
   reporter.hint(hint);
   return false;
@@ -21,68 +24,84 @@ bool refuse(Reporter& reporter, clang::SourceLocation at, const std::string& mes
 
 }  // namespace
 
-bool check_declaration(const clang::FunctionDecl& function, clang::SourceLocation at, Reporter& reporter) {
+bool check_declaration(const clang::FunctionDecl& function, clang::SourceLocation at,
+                       Reporter& reporter) {
   const std::string name = quoted(function);
   const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&function);
   if (llvm::isa<clang::CXXConstructorDecl>(function)) {
-    return refuse(reporter, at, "'picocache::cached' cannot be applied to constructor " + name,
-                  "a constructor returns no value to cache; cache a function that computes the object's "
-                  "state and construct from its result");
+    return refuse(
+        reporter, at, "'picocache::cached' cannot be applied to constructor " + name,
+        "a constructor returns no value to cache; cache a function that computes the object's "
+        "state and construct from its result");
   }
   if (llvm::isa<clang::CXXDestructorDecl>(function)) {
     return refuse(reporter, at, "'picocache::cached' cannot be applied to destructor " + name,
                   "a destructor returns no value to cache; remove the annotation");
   }
   if (llvm::isa<clang::CXXConversionDecl>(function)) {
-    return refuse(reporter, at, "'picocache::cached' cannot be applied to conversion function " + name,
+    return refuse(reporter, at,
+                  "'picocache::cached' cannot be applied to conversion function " + name,
                   "cache a named const member function and call it from the conversion");
   }
   if (method && method->isVirtual()) {
-    return refuse(reporter, at, "'picocache::cached' cannot be applied to virtual function " + name,
-                  "a call through the base class would run whichever override the object has; cache a "
-                  "non-virtual function that the override calls");
+    return refuse(
+        reporter, at, "'picocache::cached' cannot be applied to virtual function " + name,
+        "a call through the base class would run whichever override the object has; cache a "
+        "non-virtual function that the override calls");
   }
   if (method && !method->isStatic() && !method->isConst()) {
-    return refuse(reporter, at, "'picocache::cached' cannot be applied to non-const member function " + name,
-                  "the key must include everything the result depends on: make the function const (the "
-                  "key then includes the encoded object) or static, or make it a free function");
+    return refuse(
+        reporter, at, "'picocache::cached' cannot be applied to non-const member function " + name,
+        "the key must include everything the result depends on: make the function const (the "
+        "key then includes the encoded object) or static, or make it a free function");
   }
   if (method && method->getParent()->isLocalClass()) {
-    return refuse(reporter, at, "'picocache::cached' cannot be applied to member function " + name + " of a local class",
-                  "the generated helpers could not name it; move the class to namespace scope");
+    return refuse(
+        reporter, at,
+        "'picocache::cached' cannot be applied to member function " + name + " of a local class",
+        "the generated helpers could not name it; move the class to namespace scope");
   }
   if (function.getFriendObjectKind() != clang::Decl::FOK_None) {
     return refuse(reporter, at, "'picocache::cached' cannot be applied to friend function " + name,
                   "declare the function at namespace scope (it may still be a friend)");
   }
   if (function.isVariadic()) {
-    return refuse(reporter, at, "'picocache::cached' cannot be applied to variadic function " + name,
+    return refuse(reporter, at,
+                  "'picocache::cached' cannot be applied to variadic function " + name,
                   "the arguments passed through '...' cannot be encoded into a key; take them as a "
                   "std::vector or std::tuple parameter");
   }
-  if (function.getTemplatedKind() != clang::FunctionDecl::TK_NonTemplate || function.isDependentContext()) {
-    return refuse(reporter, at, "'picocache::cached' cannot be applied to template " + name + " (not supported yet)",
-                  "annotate a non-template function for each type you need and call the template from it");
+  if (function.getTemplatedKind() != clang::FunctionDecl::TK_NonTemplate ||
+      function.isDependentContext()) {
+    return refuse(
+        reporter, at,
+        "'picocache::cached' cannot be applied to template " + name + " (not supported yet)",
+        "annotate a non-template function for each type you need and call the template from it");
   }
   if (function.isDeleted() || function.isExplicitlyDefaulted()) {
-    return refuse(reporter, at, "'picocache::cached' cannot be applied to deleted or defaulted function " + name,
+    return refuse(reporter, at,
+                  "'picocache::cached' cannot be applied to deleted or defaulted function " + name,
                   "remove the annotation");
   }
   if (function.isConstexpr()) {
-    return refuse(reporter, at, "'picocache::cached' cannot be applied to constexpr function " + name,
-                  "the cache exists only at run time: remove constexpr, or cache a non-constexpr function "
-                  "that calls this one");
+    return refuse(
+        reporter, at, "'picocache::cached' cannot be applied to constexpr function " + name,
+        "the cache exists only at run time: remove constexpr, or cache a non-constexpr function "
+        "that calls this one");
   }
   if (function.isMain()) {
-    return refuse(reporter, at, "'picocache::cached' cannot be applied to 'main'", "remove the annotation");
+    return refuse(reporter, at, "'picocache::cached' cannot be applied to 'main'",
+                  "remove the annotation");
   }
   const clang::QualType result = function.getReturnType();
   if (result->isVoidType()) {
-    return refuse(reporter, at, "cached function " + name + " returns void: there is no result to cache",
+    return refuse(reporter, at,
+                  "cached function " + name + " returns void: there is no result to cache",
                   "return the computed value, or remove the annotation");
   }
   if (result->isReferenceType()) {
-    return refuse(reporter, at, "cached function " + name + " returns a reference, which cannot be stored",
+    return refuse(reporter, at,
+                  "cached function " + name + " returns a reference, which cannot be stored",
                   "return the value (by value)");
   }
   return true;
@@ -98,14 +117,16 @@ bool check_definition(const clang::FunctionDecl& definition, clang::SourceLocati
                   "function that the coroutine calls");
   }
   if (llvm::isa_and_nonnull<clang::CXXTryStmt>(body)) {
-    return refuse(reporter, at, "cached function " + name + " has a function-try-block, which is not supported",
+    return refuse(reporter, at,
+                  "cached function " + name + " has a function-try-block, which is not supported",
                   "put the try block inside the function body");
   }
   const auto* compound = llvm::dyn_cast_or_null<clang::CompoundStmt>(body);
   if (!compound) return false;
   const clang::SourceLocation open = compound->getLBracLoc(), close = compound->getRBracLoc();
   if (open.isMacroID() || close.isMacroID()) {
-    return refuse(reporter, at, "the body of cached function " + name + " is written through a macro",
+    return refuse(reporter, at,
+                  "the body of cached function " + name + " is written through a macro",
                   "write the function's braces in the source file, not in a macro");
   }
   if (!sources.isWrittenInMainFile(open) || !sources.isWrittenInMainFile(close)) {
@@ -113,7 +134,8 @@ bool check_definition(const clang::FunctionDecl& definition, clang::SourceLocati
                            sources.getFilename(sources.getSpellingLoc(open)).str() +
                            "', but picocache-gen rewrites only the source file it runs on");
     reporter.note(definition.getLocation(), "defined here");
-    reporter.hint("define the function in a source file (.cpp) and keep only its declaration in the header");
+    reporter.hint(
+        "define the function in a source file (.cpp) and keep only its declaration in the header");
     return false;
   }
   return true;

@@ -4,16 +4,19 @@
 // picocache::memoize; the function keeps its name, signature, linkage, specifiers, default
 // arguments and (for members) its class. For
 //
-//     [[picocache::cached(maxsize = 256)]] long fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+//     [[picocache::cached(maxsize = 256)]] long fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n
+//     - 2); }
 //
 // picocache-gen writes (the annotation blanked, the user's lines at their original numbers):
 //
 //     namespace { ::picocache::CachedFunction& picocache_fn_0(); }     // before the function
 //                                          long fib(int n) { return ::picocache::memoize<long>(
-//         ::picocache_fn_0(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(n); },
+//         ::picocache_fn_0(), [&](::picocache::Encoder& picocache_encoder) {
+//         picocache_encoder.write(n); },
 //         [&]() -> long {
 //     #line 1 "fib.cpp"
-//                                                            return n < 2 ? n : fib(n - 1) + fib(n - 2); });}
+//                                                            return n < 2 ? n : fib(n - 1) + fib(n
+//                                                            - 2); });}
 //     namespace {                                                      // after the function
 //     ::picocache::CachedFunction& picocache_fn_0() {
 //       static ::picocache::CachedFunction function{
@@ -68,23 +71,26 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
   FunctionRewrite rewrite;
 
   std::vector<std::string> encoded;
-  if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&function); method && !method->isStatic()) {
+  if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&function);
+      method && !method->isStatic()) {
     encoded.push_back("*this");
   }
   for (const clang::ParmVarDecl* parameter : function.parameters()) {
     if (!parameter->getIdentifier()) continue;
     encoded.push_back(parameter->getNameAsString());
   }
-  std::string encode = encoded.empty() ? "[](::picocache::Encoder&) {}" : "[&](::picocache::Encoder& picocache_encoder) {";
+  std::string encode = encoded.empty() ? "[](::picocache::Encoder&) {}"
+                                       : "[&](::picocache::Encoder& picocache_encoder) {";
   if (!encoded.empty()) {
     for (const std::string& value : encoded) encode += " picocache_encoder.write(" + value + ");";
     encode += " }";
   }
-  rewrite.body_open = " return ::picocache::memoize<" + result + ">(::" + accessor + "(), " + encode + ", [&]() -> " +
-                      result + " {";
+  rewrite.body_open = " return ::picocache::memoize<" + result + ">(::" + accessor + "(), " +
+                      encode + ", [&]() -> " + result + " {";
   rewrite.body_close = "});";
 
-  rewrite.before = "namespace {\n::picocache::CachedFunction& " + accessor + "();\n}  // namespace\n";
+  rewrite.before =
+      "namespace {\n::picocache::CachedFunction& " + accessor + "();\n}  // namespace\n";
 
   std::string address;
   if (nameable_from_outside(function)) {
@@ -92,18 +98,21 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
     address = "::picocache::address_of<" + code_function_pointer_type(function, context) + ">(&" +
               code_name(function) + ")";
   } else {
-    address = "::picocache::address_of(" + writer.member_function_pointer(function, rewrite.after) + ")";
+    address =
+        "::picocache::address_of(" + writer.member_function_pointer(function, rewrite.after) + ")";
   }
   const tooling::CachedAnnotation& options = *info.options;
-  const std::string maxsize = options.unbounded ? "::picocache::unbounded" : std::to_string(options.maxsize) + "ULL";
-  rewrite.after += "namespace {\n::picocache::CachedFunction& " + accessor + "() {\n" +
-                   "  static ::picocache::CachedFunction function{\n      " + address + ",\n      " +
-                   cpp_string_literal(info.store_name) + ", " +
-                   cpp_string_literal(signature_text(function, context)) + ", " + maxsize + ", " +
-                   (options.typed ? "true" : "false") + "};\n  return function;\n}\n" +
-                   "// Constructed at start-up, so cache_info() knows the function before its first call.\n" +
-                   "[[maybe_unused]] ::picocache::CachedFunction& " + accessor + "_registered = " + accessor +
-                   "();\n}  // namespace\n";
+  const std::string maxsize =
+      options.unbounded ? "::picocache::unbounded" : std::to_string(options.maxsize) + "ULL";
+  rewrite.after +=
+      "namespace {\n::picocache::CachedFunction& " + accessor + "() {\n" +
+      "  static ::picocache::CachedFunction function{\n      " + address + ",\n      " +
+      cpp_string_literal(info.store_name) + ", " +
+      cpp_string_literal(signature_text(function, context)) + ", " + maxsize + ", " +
+      (options.typed ? "true" : "false") + "};\n  return function;\n}\n" +
+      "// Constructed at start-up, so cache_info() knows the function before its first call.\n" +
+      "[[maybe_unused]] ::picocache::CachedFunction& " + accessor + "_registered = " + accessor +
+      "();\n}  // namespace\n";
   return rewrite;
 }
 

@@ -19,8 +19,6 @@
 #include "source_edits.hpp"
 #include "type_names.hpp"
 
-#include <cached_annotation.hpp>
-
 #include <clang/AST/ASTConsumer.h>
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/DeclCXX.h>
@@ -34,6 +32,7 @@
 #include <llvm/ADT/MapVector.h>
 #include <llvm/ADT/StringSet.h>
 
+#include <cached_annotation.hpp>
 #include <map>
 
 namespace picocache::gen {
@@ -45,7 +44,9 @@ using tooling::CachedAnnotation;
 class SkippedRanges : public clang::PPCallbacks {
  public:
   explicit SkippedRanges(std::vector<clang::SourceRange>& ranges) : ranges_(ranges) {}
-  void SourceRangeSkipped(clang::SourceRange range, clang::SourceLocation) override { ranges_.push_back(range); }
+  void SourceRangeSkipped(clang::SourceRange range, clang::SourceLocation) override {
+    ranges_.push_back(range);
+  }
 
  private:
   std::vector<clang::SourceRange>& ranges_;
@@ -68,7 +69,8 @@ std::vector<std::string> collect_dependencies(const clang::SourceManager& source
 }
 
 // The location of the `;` that ends the declaration whose last token is at `location`.
-clang::SourceLocation semicolon_after(clang::SourceLocation location, const clang::SourceManager& sources,
+clang::SourceLocation semicolon_after(clang::SourceLocation location,
+                                      const clang::SourceManager& sources,
                                       const clang::LangOptions& lang) {
   for (int guard = 0; guard < 10000 && location.isValid(); ++guard) {
     std::optional<clang::Token> token = clang::Lexer::findNextToken(location, sources, lang);
@@ -89,7 +91,8 @@ const clang::Decl* outermost_declaration(const clang::FunctionDecl& function) {
       outer = record;
       continue;
     }
-    if (const auto* linkage = llvm::dyn_cast<clang::LinkageSpecDecl>(lexical); linkage && !linkage->hasBraces()) {
+    if (const auto* linkage = llvm::dyn_cast<clang::LinkageSpecDecl>(lexical);
+        linkage && !linkage->hasBraces()) {
       outer = linkage;
       continue;
     }
@@ -99,9 +102,14 @@ const clang::Decl* outermost_declaration(const clang::FunctionDecl& function) {
 
 class Consumer : public clang::ASTConsumer {
  public:
-  Consumer(clang::CompilerInstance& compiler, const GenerateRequest& request, GenerateResult& result,
-           GenDiagnosticConsumer& diagnostics, std::vector<clang::SourceRange>& skipped)
-      : compiler_(compiler), request_(request), result_(result), diagnostics_(diagnostics), skipped_(skipped) {}
+  Consumer(clang::CompilerInstance& compiler, const GenerateRequest& request,
+           GenerateResult& result, GenDiagnosticConsumer& diagnostics,
+           std::vector<clang::SourceRange>& skipped)
+      : compiler_(compiler),
+        request_(request),
+        result_(result),
+        diagnostics_(diagnostics),
+        skipped_(skipped) {}
 
   void HandleTranslationUnit(clang::ASTContext& context) override;
 
@@ -114,9 +122,10 @@ class Consumer : public clang::ASTConsumer {
 
   void report_index_problems(const AnnotationIndex& index, Reporter& reporter);
   void check_ignored_attributes(const AnnotationIndex& index, Reporter& reporter);
-  bool plan_function(const clang::FunctionDecl& definition, CodecPlanner& planner, Reporter& reporter,
-                     std::vector<const clang::CXXRecordDecl*>& records);
-  std::string rewrite(const AnnotationIndex& index, const std::vector<Planned>& planned, const CodecPlanner& planner);
+  bool plan_function(const clang::FunctionDecl& definition, CodecPlanner& planner,
+                     Reporter& reporter, std::vector<const clang::CXXRecordDecl*>& records);
+  std::string rewrite(const AnnotationIndex& index, const std::vector<Planned>& planned,
+                      const CodecPlanner& planner);
 
   clang::CompilerInstance& compiler_;
   const GenerateRequest& request_;
@@ -141,38 +150,48 @@ void Consumer::report_index_problems(const AnnotationIndex& index, Reporter& rep
 void Consumer::check_ignored_attributes(const AnnotationIndex& index, Reporter& reporter) {
   const clang::SourceManager& sources = context_->getSourceManager();
   llvm::DenseSet<clang::SourceLocation::UIntTy> reported;
-  for (const GenDiagnosticConsumer::IgnoredAttribute& ignored : diagnostics_.ignored_cached_attributes()) {
+  for (const GenDiagnosticConsumer::IgnoredAttribute& ignored :
+       diagnostics_.ignored_cached_attributes()) {
     const clang::SourceLocation location = ignored.location;
     if (location.isInvalid()) continue;
     if (location.isFileID() && index.is_known_annotation_location(location)) continue;
     // Only ours: the attribute's text (where it is spelled) names picocache.
-    clang::SourceRange range = ignored.range.isValid() ? ignored.range : clang::SourceRange(location);
+    clang::SourceRange range =
+        ignored.range.isValid() ? ignored.range : clang::SourceRange(location);
     const clang::CharSourceRange spelled = clang::CharSourceRange::getTokenRange(
         sources.getSpellingLoc(range.getBegin()), sources.getSpellingLoc(range.getEnd()));
-    const llvm::StringRef text = clang::Lexer::getSourceText(spelled, sources, compiler_.getLangOpts());
+    const llvm::StringRef text =
+        clang::Lexer::getSourceText(spelled, sources, compiler_.getLangOpts());
     if (!text.contains("picocache")) continue;
     const clang::SourceLocation at = sources.getExpansionLoc(location);
     if (!reported.insert(at.getRawEncoding()).second) continue;
     if (location.isMacroID()) {
-      reporter.error(at, "'picocache::cached' written through a macro: picocache-gen reads annotations from the "
-                         "source text and cannot see this one");
+      reporter.error(
+          at,
+          "'picocache::cached' written through a macro: picocache-gen reads annotations from the "
+          "source text and cannot see this one");
       reporter.note(sources.getSpellingLoc(location), "the annotation is written here");
     } else {
       reporter.error(at, "picocache-gen could not read this 'picocache::cached' annotation");
     }
-    reporter.hint("write [[picocache::cached]] or [[picocache::cached(maxsize = N, typed = true)]] directly at the "
-                  "start of the function's declaration");
+    reporter.hint(
+        "write [[picocache::cached]] or [[picocache::cached(maxsize = N, typed = true)]] directly "
+        "at the "
+        "start of the function's declaration");
   }
 }
 
-bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner& planner, Reporter& reporter,
+bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner& planner,
+                             Reporter& reporter,
                              std::vector<const clang::CXXRecordDecl*>& records) {
   const clang::ASTContext& context = *context_;
   const std::string name = "'" + definition.getQualifiedNameAsString() + "'";
   bool ok = true;
-  if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&definition); method && !method->isStatic()) {
-    CodecPlanner::Subject subject{"the object of const member function " + name + " (its key includes *this)", "*this",
-                                  definition.getLocation(), false};
+  if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&definition);
+      method && !method->isStatic()) {
+    CodecPlanner::Subject subject{
+        "the object of const member function " + name + " (its key includes *this)", "*this",
+        definition.getLocation(), false};
     ok = planner.plan(context.getRecordType(method->getParent()), subject, records) && ok;
   }
   for (const clang::ParmVarDecl* parameter : definition.parameters()) {
@@ -180,21 +199,24 @@ bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner
     const std::string parameter_name = parameter->getNameAsString();
     const clang::QualType type = parameter->getType();
     if (type->isLValueReferenceType() && !type.getNonReferenceType().isConstQualified()) {
-      reporter.error(parameter->getLocation(), "parameter '" + parameter_name + "' of cached function " + name +
-                                                   " is a non-const reference ('" +
-                                                   readable_type_text(type, context) +
-                                                   "'): a cached call would not make the changes the body makes");
-      reporter.hint("take the parameter by value or by const reference, and return what the function computes");
+      reporter.error(parameter->getLocation(),
+                     "parameter '" + parameter_name + "' of cached function " + name +
+                         " is a non-const reference ('" + readable_type_text(type, context) +
+                         "'): a cached call would not make the changes the body makes");
+      reporter.hint(
+          "take the parameter by value or by const reference, and return what the function "
+          "computes");
       ok = false;
       continue;
     }
-    CodecPlanner::Subject subject{"parameter '" + parameter_name + "' of cached function " + name, parameter_name,
-                                  parameter->getLocation(), false};
+    CodecPlanner::Subject subject{"parameter '" + parameter_name + "' of cached function " + name,
+                                  parameter_name, parameter->getLocation(), false};
     ok = planner.plan(type, subject, records) && ok;
   }
   clang::SourceLocation result_location = definition.getTypeSpecStartLoc();
   if (result_location.isInvalid()) result_location = definition.getLocation();
-  CodecPlanner::Subject subject{"the result of cached function " + name, "result", result_location, true};
+  CodecPlanner::Subject subject{"the result of cached function " + name, "result", result_location,
+                                true};
   ok = planner.plan(definition.getReturnType(), subject, records) && ok;
   return ok;
 }
@@ -225,12 +247,13 @@ void Consumer::HandleTranslationUnit(clang::ASTContext& context) {
     bool valid = true;
     for (const AnnotatedDeclaration& other : declarations) {
       if (!other.annotation->valid) valid = false;
-      if (other.annotation != first.annotation && other.annotation->valid && first.annotation->valid &&
-          !other.annotation->same_options(*first.annotation)) {
+      if (other.annotation != first.annotation && other.annotation->valid &&
+          first.annotation->valid && !other.annotation->same_options(*first.annotation)) {
         reporter.error(other.annotation->location,
-                       "conflicting 'picocache::cached' options for '" + canonical->getQualifiedNameAsString() +
-                           "': " + other.annotation->options_text() + " here, " + first.annotation->options_text() +
-                           " on another declaration");
+                       "conflicting 'picocache::cached' options for '" +
+                           canonical->getQualifiedNameAsString() +
+                           "': " + other.annotation->options_text() + " here, " +
+                           first.annotation->options_text() + " on another declaration");
         reporter.note(first.annotation->location, "the other annotation is here");
         valid = false;
       }
@@ -258,7 +281,9 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
   const clang::SourceManager& sources = context.getSourceManager();
   const clang::FileID main = sources.getMainFileID();
   const llvm::StringRef buffer = sources.getBufferData(main);
-  auto offset = [&](clang::SourceLocation location) { return sources.getFileOffset(sources.getExpansionLoc(location)); };
+  auto offset = [&](clang::SourceLocation location) {
+    return sources.getFileOffset(sources.getExpansionLoc(location));
+  };
 
   SourceEdits edits(buffer, request_.original_name, request_.output_name);
   for (const CachedAnnotation& annotation : index.annotations()) {
@@ -275,7 +300,8 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     if (decl->isImplicit() || decl->getBeginLoc().isInvalid()) continue;
     const clang::SourceLocation begin = sources.getExpansionLoc(decl->getBeginLoc());
     if (sources.getFileID(begin) != main) continue;
-    edits.insert_block(sources.getFileOffset(index.declaration_start(begin)), CodecWriter::prelude());
+    edits.insert_block(sources.getFileOffset(index.declaration_start(begin)),
+                       CodecWriter::prelude());
     break;
   }
 
@@ -291,14 +317,17 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     const clang::FunctionDecl& definition = *function.definition;
     const clang::Decl* outer = outermost_declaration(definition);
     const bool in_class = llvm::isa<clang::CXXRecordDecl>(definition.getLexicalDeclContext());
-    const unsigned before = sources.getFileOffset(index.declaration_start(sources.getExpansionLoc(outer->getBeginLoc())));
+    const unsigned before = sources.getFileOffset(
+        index.declaration_start(sources.getExpansionLoc(outer->getBeginLoc())));
     const auto* body = llvm::cast<clang::CompoundStmt>(definition.getBody());
     unsigned after = offset(body->getRBracLoc()) + 1;
     if (in_class) {
       const auto* record = llvm::cast<clang::CXXRecordDecl>(outer);
       const clang::SourceLocation semicolon =
-          semicolon_after(sources.getExpansionLoc(record->getBraceRange().getEnd()), sources, compiler_.getLangOpts());
-      after = (semicolon.isValid() ? offset(semicolon) : offset(record->getBraceRange().getEnd())) + 1;
+          semicolon_after(sources.getExpansionLoc(record->getBraceRange().getEnd()), sources,
+                          compiler_.getLangOpts());
+      after =
+          (semicolon.isValid() ? offset(semicolon) : offset(record->getBraceRange().getEnd())) + 1;
     }
     const Scopes scopes = scopes_around(outer->getLexicalDeclContext());
 
@@ -335,7 +364,8 @@ class Action : public clang::ASTFrontendAction {
   Action(const GenerateRequest& request, GenerateResult& result, GenDiagnosticConsumer& diagnostics)
       : request_(request), result_(result), diagnostics_(diagnostics) {}
 
-  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& compiler, llvm::StringRef) override {
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& compiler,
+                                                        llvm::StringRef) override {
     clang::DiagnosticsEngine& engine = compiler.getDiagnostics();
     // Whatever the flags say, Clang must report the attributes it ignores (see diagnostics.hpp)
     // and nothing the user's compiler would accept may become an error here.
@@ -357,7 +387,8 @@ class Action : public clang::ASTFrontendAction {
 
 class Factory : public clang::tooling::FrontendActionFactory {
  public:
-  Factory(const GenerateRequest& request, GenerateResult& result, GenDiagnosticConsumer& diagnostics)
+  Factory(const GenerateRequest& request, GenerateResult& result,
+          GenDiagnosticConsumer& diagnostics)
       : request_(request), result_(result), diagnostics_(diagnostics) {}
   std::unique_ptr<clang::FrontendAction> create() override {
     return std::make_unique<Action>(request_, result_, diagnostics_);
@@ -371,9 +402,8 @@ class Factory : public clang::tooling::FrontendActionFactory {
 
 }  // namespace
 
-std::unique_ptr<clang::tooling::FrontendActionFactory> make_generate_factory(const GenerateRequest& request,
-                                                                             GenerateResult& result,
-                                                                             GenDiagnosticConsumer& diagnostics) {
+std::unique_ptr<clang::tooling::FrontendActionFactory> make_generate_factory(
+    const GenerateRequest& request, GenerateResult& result, GenDiagnosticConsumer& diagnostics) {
   return std::make_unique<Factory>(request, result, diagnostics);
 }
 

@@ -17,13 +17,12 @@ struct GenerateRequest {
 };
 
 struct GenerateResult {
-  bool done = false;                       // the consumer ran to the end without errors
-  std::string output;                      // the rewritten source (or the original, unchanged)
-  std::vector<std::string> dependencies;   // the source and every non-system header it read
+  bool done = false;                      // the consumer ran to the end without errors
+  std::string output;                     // the rewritten source (or the original, unchanged)
+  std::vector<std::string> dependencies;  // the source and every non-system header it read
 };
 
-std::unique_ptr<clang::tooling::FrontendActionFactory> make_generate_factory(const GenerateRequest& request,
-                                                                             GenerateResult& result,
-                                                                             GenDiagnosticConsumer& diagnostics);
+std::unique_ptr<clang::tooling::FrontendActionFactory> make_generate_factory(
+    const GenerateRequest& request, GenerateResult& result, GenDiagnosticConsumer& diagnostics);
 
 }  // namespace picocache::gen

@@ -21,13 +21,15 @@ namespace {
 
 llvm::cl::OptionCategory category("picocache-gen options");
 
-llvm::cl::opt<std::string> output_option("o", llvm::cl::desc("Write the rewritten source to <file>"),
+llvm::cl::opt<std::string> output_option("o",
+                                         llvm::cl::desc("Write the rewritten source to <file>"),
                                          llvm::cl::value_desc("file"), llvm::cl::Required,
                                          llvm::cl::cat(category));
-llvm::cl::opt<std::string> depfile_option("depfile",
-                                          llvm::cl::desc("Write a Make-style depfile listing the source and "
-                                                         "the headers it includes"),
-                                          llvm::cl::value_desc("file"), llvm::cl::cat(category));
+llvm::cl::opt<std::string> depfile_option(
+    "depfile",
+    llvm::cl::desc("Write a Make-style depfile listing the source and "
+                   "the headers it includes"),
+    llvm::cl::value_desc("file"), llvm::cl::cat(category));
 
 llvm::cl::extrahelp more_help(R"(
 Rewrites each function annotated [[picocache::cached]] or
@@ -38,7 +40,9 @@ user's code at its original file and line through #line directives.
 Usually run by picocache_generate() in CMake, with the target's own flags after "--".
 )");
 
-void print_version(llvm::raw_ostream& out) { out << "picocache-gen " PICOCACHE_VERSION " (Clang 19)\n"; }
+void print_version(llvm::raw_ostream& out) {
+  out << "picocache-gen " PICOCACHE_VERSION " (Clang 19)\n";
+}
 
 }  // namespace
 
@@ -52,12 +56,14 @@ int main(int argc, const char** argv) {
   }
   const std::vector<std::string>& sources = parser->getSourcePathList();
   if (sources.size() != 1) {
-    llvm::errs() << "picocache-gen: error: expected exactly one source file, got " << sources.size() << "\n";
+    llvm::errs() << "picocache-gen: error: expected exactly one source file, got " << sources.size()
+                 << "\n";
     return 2;
   }
 
   clang::tooling::ClangTool tool(parser->getCompilations(), sources);
-  tool.appendArgumentsAdjuster(picocache::gen::compile_flags_adjuster(PICOCACHE_CLANG_RESOURCE_DIR));
+  tool.appendArgumentsAdjuster(
+      picocache::gen::compile_flags_adjuster(PICOCACHE_CLANG_RESOURCE_DIR));
   picocache::gen::GenDiagnosticConsumer diagnostics(llvm::errs());
   tool.setDiagnosticConsumer(&diagnostics);
   tool.setPrintErrorMessage(false);  // the diagnostics say what went wrong

@@ -47,7 +47,8 @@ bool write_atomically(llvm::StringRef path, llvm::StringRef contents, std::strin
     }
   }
   if (std::error_code ec = llvm::sys::fs::rename(temporary, path)) {
-    error = "cannot rename '" + temporary.str().str() + "' to '" + path.str() + "': " + ec.message();
+    error =
+        "cannot rename '" + temporary.str().str() + "' to '" + path.str() + "': " + ec.message();
     llvm::sys::fs::remove(temporary);
     return false;
   }
@@ -56,7 +57,8 @@ bool write_atomically(llvm::StringRef path, llvm::StringRef contents, std::strin
 
 std::string depfile_text(llvm::StringRef target, llvm::ArrayRef<std::string> dependencies) {
   std::string text = escape_for_make(target) + ":";
-  for (const std::string& dependency : dependencies) text += " \\\n  " + escape_for_make(dependency);
+  for (const std::string& dependency : dependencies)
+    text += " \\\n  " + escape_for_make(dependency);
   return text + "\n";
 }
 

@@ -10,7 +10,8 @@ namespace picocache::gen {
 
 Scopes scopes_around(const clang::DeclContext* context) {
   std::vector<const clang::DeclContext*> chain;  // innermost first
-  for (; context && !context->isTranslationUnit(); context = context->getLexicalParent()) chain.push_back(context);
+  for (; context && !context->isTranslationUnit(); context = context->getLexicalParent())
+    chain.push_back(context);
 
   std::vector<std::string> groups;  // outermost first
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
@@ -24,16 +25,18 @@ Scopes scopes_around(const clang::DeclContext* context) {
         group += " {";
         continue;
       }
-      groups.push_back(std::string(ns->isInline() ? "inline " : "") + "namespace" + (name.empty() ? "" : " " + name) +
-                       " {");
+      groups.push_back(std::string(ns->isInline() ? "inline " : "") + "namespace" +
+                       (name.empty() ? "" : " " + name) + " {");
     } else if (const auto* linkage = llvm::dyn_cast<clang::LinkageSpecDecl>(*it)) {
       if (!linkage->hasBraces()) continue;
-      groups.push_back(linkage->getLanguage() == clang::LinkageSpecLanguageIDs::C ? "extern \"C\" {"
-                                                                                  : "extern \"C++\" {");
+      groups.push_back(linkage->getLanguage() == clang::LinkageSpecLanguageIDs::C
+                           ? "extern \"C\" {"
+                           : "extern \"C++\" {");
     }
   }
   Scopes scopes;
-  for (std::size_t i = 0; i < groups.size(); ++i) scopes.close += "}  // picocache-gen: to global scope\n";
+  for (std::size_t i = 0; i < groups.size(); ++i)
+    scopes.close += "}  // picocache-gen: to global scope\n";
   for (const std::string& group : groups) scopes.reopen += group + "  // picocache-gen: back\n";
   return scopes;
 }

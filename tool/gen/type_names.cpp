@@ -57,18 +57,21 @@ std::string code_type(clang::QualType type, const clang::ASTContext& context) {
   // resolves through the anonymous namespace's implicit using-directive.
   clang::PrintingPolicy probe = store_policy(context);
   probe.SuppressUnwrittenScope = false;
-  if (type.getCanonicalType().getAsString(probe).find("(anonymous namespace)") != std::string::npos) {
+  if (type.getCanonicalType().getAsString(probe).find("(anonymous namespace)") !=
+      std::string::npos) {
     clang::PrintingPolicy policy = store_policy(context);
     policy.SuppressUnwrittenScope = true;
     return type.getCanonicalType().getAsString(policy);
   }
-  return clang::TypeName::getFullyQualifiedName(type, context, code_policy(context), /*WithGlobalNsPrefix=*/true);
+  return clang::TypeName::getFullyQualifiedName(type, context, code_policy(context),
+                                                /*WithGlobalNsPrefix=*/true);
 }
 
 clang::QualType code_result_type(const clang::FunctionDecl& function) {
   clang::QualType type = function.getReturnType();
   // Deduced types carry template-substitution sugar that does not print as valid code.
-  if (type->getContainedDeducedType() || type->getAs<clang::DecltypeType>()) type = type.getCanonicalType();
+  if (type->getContainedDeducedType() || type->getAs<clang::DecltypeType>())
+    type = type.getCanonicalType();
   return type.getUnqualifiedType();
 }
 
@@ -89,7 +92,8 @@ std::string code_name(const clang::NamedDecl& decl) {
   return out;
 }
 
-std::string code_function_pointer_type(const clang::FunctionDecl& function, const clang::ASTContext& context) {
+std::string code_function_pointer_type(const clang::FunctionDecl& function,
+                                       const clang::ASTContext& context) {
   const auto* prototype = function.getType()->castAs<clang::FunctionProtoType>();
   std::string out = code_type(code_result_type(function), context);
   const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&function);
@@ -132,7 +136,8 @@ std::string signature_text(const clang::FunctionDecl& function, const clang::AST
     out += canonical_type_text(prototype->getParamType(i), context);
   }
   out += ')';
-  if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&function); method && !method->isStatic()) {
+  if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&function);
+      method && !method->isStatic()) {
     if (prototype->isConst()) out += " const";
     if (prototype->isVolatile()) out += " volatile";
     if (prototype->getRefQualifier() == clang::RQ_LValue) out += " &";

@@ -36,7 +36,8 @@ std::string code_name(const clang::NamedDecl& decl);
 // The type of a pointer to `function` as code: "double (*)(double)",
 // "int (::geo::Box::*)(int) const". No exception specification (a pointer to a noexcept
 // function converts to it).
-std::string code_function_pointer_type(const clang::FunctionDecl& function, const clang::ASTContext& context);
+std::string code_function_pointer_type(const clang::FunctionDecl& function,
+                                       const clang::ASTContext& context);
 
 // `type` as the store and messages print it: canonical, e.g. "std::vector<geo::Point>".
 std::string canonical_type_text(clang::QualType type, const clang::ASTContext& context);

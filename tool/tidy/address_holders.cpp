@@ -15,8 +15,8 @@ using clang::QualType;
 // Standard library class templates and classes by what they hold. Any other standard type is
 // data when its template arguments are.
 const llvm::StringSet<>& std_pointers() {
-  static const llvm::StringSet<> names{"unique_ptr", "shared_ptr", "weak_ptr", "auto_ptr",
-                                       "reference_wrapper", "observer_ptr"};
+  static const llvm::StringSet<> names{"unique_ptr", "shared_ptr",        "weak_ptr",
+                                       "auto_ptr",   "reference_wrapper", "observer_ptr"};
   return names;
 }
 const llvm::StringSet<>& std_views() {
@@ -24,20 +24,41 @@ const llvm::StringSet<>& std_views() {
   return names;
 }
 const llvm::StringSet<>& std_handles() {
-  static const llvm::StringSet<> names{
-      "thread", "jthread", "mutex", "recursive_mutex", "timed_mutex", "recursive_timed_mutex",
-      "shared_mutex", "shared_timed_mutex", "condition_variable", "condition_variable_any",
-      "function", "move_only_function", "future", "shared_future", "promise", "packaged_task",
-      "basic_ifstream", "basic_ofstream", "basic_fstream", "basic_filebuf", "basic_istream",
-      "basic_ostream", "basic_iostream", "basic_streambuf", "stop_token", "stop_source",
-      "random_device"};
+  static const llvm::StringSet<> names{"thread",
+                                       "jthread",
+                                       "mutex",
+                                       "recursive_mutex",
+                                       "timed_mutex",
+                                       "recursive_timed_mutex",
+                                       "shared_mutex",
+                                       "shared_timed_mutex",
+                                       "condition_variable",
+                                       "condition_variable_any",
+                                       "function",
+                                       "move_only_function",
+                                       "future",
+                                       "shared_future",
+                                       "promise",
+                                       "packaged_task",
+                                       "basic_ifstream",
+                                       "basic_ofstream",
+                                       "basic_fstream",
+                                       "basic_filebuf",
+                                       "basic_istream",
+                                       "basic_ostream",
+                                       "basic_iostream",
+                                       "basic_streambuf",
+                                       "stop_token",
+                                       "stop_source",
+                                       "random_device"};
   return names;
 }
 
 // True for declarations in namespace std or one nested in it (std::filesystem, std::chrono).
 bool in_standard_library(const clang::Decl& decl) {
   const clang::NamespaceDecl* outermost = nullptr;
-  for (const clang::DeclContext* context = decl.getDeclContext(); context; context = context->getParent()) {
+  for (const clang::DeclContext* context = decl.getDeclContext(); context;
+       context = context->getParent()) {
     if (const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(context)) outermost = ns;
   }
   return outermost && outermost->getName() == "std";
@@ -53,7 +74,8 @@ bool has_user_codec(QualType canonical, const clang::ASTContext& context) {
     for (const clang::NamedDecl* member : ns->lookup(&context.Idents.get("Codec"))) {
       const auto* codec = llvm::dyn_cast<clang::ClassTemplateDecl>(member);
       if (!codec) continue;
-      for (const clang::ClassTemplateSpecializationDecl* specialization : codec->specializations()) {
+      for (const clang::ClassTemplateSpecializationDecl* specialization :
+           codec->specializations()) {
         const clang::TemplateArgumentList& arguments = specialization->getTemplateArgs();
         if (specialization->isExplicitSpecialization() && arguments.size() >= 1 &&
             arguments[0].getKind() == clang::TemplateArgument::Type &&
@@ -82,18 +104,22 @@ class HolderFinder {
   std::string print(QualType type) const {
     return type.getLocalUnqualifiedType().getAsString(context_.getPrintingPolicy());
   }
-  AddressHolder holder(HolderKind kind, QualType type) const { return {kind, print(type), {}, depth_ == 0}; }
+  AddressHolder holder(HolderKind kind, QualType type) const {
+    return {kind, print(type), {}, depth_ == 0};
+  }
 
   std::optional<AddressHolder> visit(QualType type) {
     if (type.isNull()) return std::nullopt;
     QualType canonical = type.getCanonicalType().getUnqualifiedType();
     // `T*` and `T&` in a template are a pointer and a reference whatever T is.
     if (canonical->isReferenceType()) return holder(HolderKind::Reference, type);
-    if (canonical->isAnyPointerType() || canonical->isMemberPointerType() || canonical->isBlockPointerType()) {
+    if (canonical->isAnyPointerType() || canonical->isMemberPointerType() ||
+        canonical->isBlockPointerType()) {
       return holder(HolderKind::Pointer, type);
     }
     if (canonical->isDependentType()) return std::nullopt;
-    if (const auto* atomic = canonical->getAs<clang::AtomicType>()) return visit(atomic->getValueType());
+    if (const auto* atomic = canonical->getAs<clang::AtomicType>())
+      return visit(atomic->getValueType());
     if (canonical->isRecordType() && has_user_codec(canonical, context_)) return std::nullopt;
     // Inside arrays and records the type holds the pointer rather than being one.
     ++depth_;
@@ -137,11 +163,13 @@ class HolderFinder {
   }
 
   // The type arguments of a class template specialization, as written when they were.
-  std::optional<AddressHolder> visit_template_arguments(QualType type, const clang::CXXRecordDecl& record) {
+  std::optional<AddressHolder> visit_template_arguments(QualType type,
+                                                        const clang::CXXRecordDecl& record) {
     llvm::ArrayRef<clang::TemplateArgument> arguments;
     if (const auto* written = type->getAs<clang::TemplateSpecializationType>()) {
       arguments = written->template_arguments();
-    } else if (const auto* specialization = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(&record)) {
+    } else if (const auto* specialization =
+                   llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(&record)) {
       arguments = specialization->getTemplateArgs().asArray();
     }
     return visit_arguments(arguments);
@@ -151,7 +179,8 @@ class HolderFinder {
     for (const clang::TemplateArgument& argument : arguments) {
       std::optional<AddressHolder> found;
       if (argument.getKind() == clang::TemplateArgument::Type) found = visit(argument.getAsType());
-      if (argument.getKind() == clang::TemplateArgument::Pack) found = visit_arguments(argument.pack_elements());
+      if (argument.getKind() == clang::TemplateArgument::Pack)
+        found = visit_arguments(argument.pack_elements());
       if (found) return found;
     }
     return std::nullopt;
@@ -165,16 +194,21 @@ class HolderFinder {
 
 }  // namespace
 
-std::optional<AddressHolder> find_address_holder(QualType type, Usage usage, const clang::ASTContext& context) {
+std::optional<AddressHolder> find_address_holder(QualType type, Usage usage,
+                                                 const clang::ASTContext& context) {
   return HolderFinder(usage, context).top_level(type);
 }
 
 llvm::StringRef holder_noun(HolderKind kind) {
   switch (kind) {
-    case HolderKind::Pointer: return "a pointer";
-    case HolderKind::Reference: return "a reference";
-    case HolderKind::View: return "a view";
-    case HolderKind::Handle: return "a handle";
+    case HolderKind::Pointer:
+      return "a pointer";
+    case HolderKind::Reference:
+      return "a reference";
+    case HolderKind::View:
+      return "a view";
+    case HolderKind::Handle:
+      return "a handle";
   }
   return "a pointer";
 }

@@ -5,10 +5,12 @@
 
 namespace picocache::tidy {
 
-bool is_reported_cached_function(const clang::FunctionDecl& function, const clang::ASTContext& context) {
+bool is_reported_cached_function(const clang::FunctionDecl& function,
+                                 const clang::ASTContext& context) {
   if (function.isImplicit() || !find_cached_annotation(function, context)) return false;
   if (function.isThisDeclarationADefinition()) return true;
-  return !function.isDefined() && TranslationUnitAnnotations::index(context).find(function) != nullptr;
+  return !function.isDefined() &&
+         TranslationUnitAnnotations::index(context).find(function) != nullptr;
 }
 
 void AnnotatedFunctionCheck::registerPPCallbacks(const clang::SourceManager& sm,

@@ -11,7 +11,8 @@ namespace picocache::tidy {
 // True for the one declaration of a [[picocache::cached]] function a check reports on: its
 // definition, or, when the TU has none, the declaration that carries the annotation. The
 // annotation may sit on any redeclaration (a header's declaration counts for the definition).
-bool is_reported_cached_function(const clang::FunctionDecl& function, const clang::ASTContext& context);
+bool is_reported_cached_function(const clang::FunctionDecl& function,
+                                 const clang::ASTContext& context);
 
 // Matcher form of is_reported_cached_function.
 AST_MATCHER(clang::FunctionDecl, isCachedFunction) {
@@ -24,7 +25,9 @@ class AnnotatedFunctionCheck : public clang::tidy::ClangTidyCheck {
  public:
   using ClangTidyCheck::ClangTidyCheck;
 
-  bool isLanguageVersionSupported(const clang::LangOptions& lang) const override { return lang.CPlusPlus; }
+  bool isLanguageVersionSupported(const clang::LangOptions& lang) const override {
+    return lang.CPlusPlus;
+  }
   void registerPPCallbacks(const clang::SourceManager& sm, clang::Preprocessor* preprocessor,
                            clang::Preprocessor* module_expander) override;
 };

@@ -21,62 +21,67 @@ constexpr llvm::StringLiteral kIo = "io";
 constexpr llvm::StringLiteral kEngine = "engine";  // the random engine drawn from, if any
 
 auto clock_functions() {
-  return functionDecl(anyOf(hasAnyName("::time", "::clock", "::gettimeofday", "::clock_gettime", "::timespec_get",
-                                       "::ftime", "::times", "::std::time", "::std::clock", "::std::timespec_get"),
-                            // std::chrono::system_clock::now, steady_clock, file_clock, ...
-                            allOf(hasName("now"), matchesName("^::std::chrono::"))));
+  return functionDecl(
+      anyOf(hasAnyName("::time", "::clock", "::gettimeofday", "::clock_gettime", "::timespec_get",
+                       "::ftime", "::times", "::std::time", "::std::clock", "::std::timespec_get"),
+            // std::chrono::system_clock::now, steady_clock, file_clock, ...
+            allOf(hasName("now"), matchesName("^::std::chrono::"))));
 }
 
 auto randomness_functions() {
-  return functionDecl(hasAnyName("::rand", "::random", "::rand_r", "::srand", "::srandom", "::drand48", "::erand48",
-                                 "::lrand48", "::nrand48", "::mrand48", "::jrand48", "::arc4random",
-                                 "::arc4random_uniform", "::arc4random_buf", "::getrandom", "::getentropy",
-                                 "::std::rand", "::std::srand"));
+  return functionDecl(hasAnyName(
+      "::rand", "::random", "::rand_r", "::srand", "::srandom", "::drand48", "::erand48",
+      "::lrand48", "::nrand48", "::mrand48", "::jrand48", "::arc4random", "::arc4random_uniform",
+      "::arc4random_buf", "::getrandom", "::getentropy", "::std::rand", "::std::srand"));
 }
 
 auto environment_functions() {
-  return functionDecl(hasAnyName("::getenv", "::secure_getenv", "::std::getenv", "::setenv", "::unsetenv",
-                                 "::putenv", "::clearenv", "::getcwd", "::get_current_dir_name"));
+  return functionDecl(hasAnyName("::getenv", "::secure_getenv", "::std::getenv", "::setenv",
+                                 "::unsetenv", "::putenv", "::clearenv", "::getcwd",
+                                 "::get_current_dir_name"));
 }
 
 auto io_functions() {
   return functionDecl(anyOf(
       // Files and directories.
-      hasAnyName("::fopen", "::fopen64", "::freopen", "::fdopen", "::tmpfile", "::popen", "::fread", "::fgets",
-                 "::fgetc", "::getc", "::getchar", "::ungetc", "::fscanf", "::scanf", "::vfscanf", "::vscanf",
-                 "::getline", "::getdelim", "::fwrite", "::fputs", "::fputc", "::putc", "::puts", "::putchar",
-                 "::printf", "::fprintf", "::vprintf", "::vfprintf", "::perror", "::open", "::open64", "::openat",
-                 "::creat", "::read", "::pread", "::pread64", "::readv", "::write", "::pwrite", "::writev",
-                 "::opendir", "::fdopendir", "::readdir", "::stat", "::lstat", "::fstat", "::fstatat", "::access",
-                 "::faccessat", "::realpath", "::readlink", "::unlink", "::remove", "::rename", "::mkdir", "::rmdir",
-                 "::mmap", "::ioctl", "::system",
+      hasAnyName("::fopen", "::fopen64", "::freopen", "::fdopen", "::tmpfile", "::popen", "::fread",
+                 "::fgets", "::fgetc", "::getc", "::getchar", "::ungetc", "::fscanf", "::scanf",
+                 "::vfscanf", "::vscanf", "::getline", "::getdelim", "::fwrite", "::fputs",
+                 "::fputc", "::putc", "::puts", "::putchar", "::printf", "::fprintf", "::vprintf",
+                 "::vfprintf", "::perror", "::open", "::open64", "::openat", "::creat", "::read",
+                 "::pread", "::pread64", "::readv", "::write", "::pwrite", "::writev", "::opendir",
+                 "::fdopendir", "::readdir", "::stat", "::lstat", "::fstat", "::fstatat",
+                 "::access", "::faccessat", "::realpath", "::readlink", "::unlink", "::remove",
+                 "::rename", "::mkdir", "::rmdir", "::mmap", "::ioctl", "::system",
                  // Sockets and names.
-                 "::socket", "::connect", "::accept", "::accept4", "::bind", "::listen", "::recv", "::recvfrom",
-                 "::recvmsg", "::send", "::sendto", "::sendmsg", "::select", "::poll", "::epoll_wait",
-                 "::getaddrinfo", "::gethostbyname", "::gethostname"),
+                 "::socket", "::connect", "::accept", "::accept4", "::bind", "::listen", "::recv",
+                 "::recvfrom", "::recvmsg", "::send", "::sendto", "::sendmsg", "::select", "::poll",
+                 "::epoll_wait", "::getaddrinfo", "::gethostbyname", "::gethostname"),
       // std::filesystem's operations (free functions; path's members are pure).
       allOf(matchesName("^::std::(.*::)?filesystem::"), unless(cxxMethodDecl()),
             unless(hasAnyName("swap", "hash_value", "u8path", "begin", "end")))));
 }
 
 auto io_classes() {
-  return cxxRecordDecl(hasAnyName("::std::basic_ifstream", "::std::basic_ofstream", "::std::basic_fstream",
-                                  "::std::basic_filebuf", "::std::filesystem::directory_iterator",
+  return cxxRecordDecl(hasAnyName("::std::basic_ifstream", "::std::basic_ofstream",
+                                  "::std::basic_fstream", "::std::basic_filebuf",
+                                  "::std::filesystem::directory_iterator",
                                   "::std::filesystem::recursive_directory_iterator"));
 }
 
 auto standard_streams() {
-  return varDecl(hasAnyName("::std::cin", "::std::cout", "::std::cerr", "::std::clog", "::std::wcin", "::std::wcout",
-                            "::std::wcerr", "::std::wclog", "::stdin", "::stdout", "::stderr"));
+  return varDecl(hasAnyName("::std::cin", "::std::cout", "::std::cerr", "::std::clog",
+                            "::std::wcin", "::std::wcout", "::std::wcerr", "::std::wclog",
+                            "::stdin", "::stdout", "::stderr"));
 }
 
 auto environment_variables() { return varDecl(hasAnyName("::environ", "::__environ")); }
 
 auto random_engines() {
-  return cxxRecordDecl(hasAnyName("::std::mersenne_twister_engine", "::std::linear_congruential_engine",
-                                  "::std::subtract_with_carry_engine", "::std::discard_block_engine",
-                                  "::std::independent_bits_engine", "::std::shuffle_order_engine",
-                                  "::std::random_device"));
+  return cxxRecordDecl(hasAnyName(
+      "::std::mersenne_twister_engine", "::std::linear_congruential_engine",
+      "::std::subtract_with_carry_engine", "::std::discard_block_engine",
+      "::std::independent_bits_engine", "::std::shuffle_order_engine", "::std::random_device"));
 }
 
 // An object that belongs to this call: a local variable (not a parameter, not a reference) or
@@ -84,7 +89,8 @@ auto random_engines() {
 // reported where it is constructed.
 auto local_object() {
   return ignoringParenImpCasts(
-      anyOf(declRefExpr(to(varDecl(hasAutomaticStorageDuration(), unless(parmVarDecl()), unless(hasType(referenceType()))))),
+      anyOf(declRefExpr(to(varDecl(hasAutomaticStorageDuration(), unless(parmVarDecl()),
+                                   unless(hasType(referenceType()))))),
             materializeTemporaryExpr(), cxxBindTemporaryExpr(), cxxConstructExpr()));
 }
 
@@ -99,7 +105,8 @@ auto impure_expression() {
   return expr(anyOf(
       callExpr(callee(clock_functions())).bind(kClock),
       callExpr(callee(randomness_functions())).bind(kRandomness),
-      cxxConstructExpr(hasDeclaration(cxxConstructorDecl(ofClass(hasName("::std::random_device"))))).bind(kRandomness),
+      cxxConstructExpr(hasDeclaration(cxxConstructorDecl(ofClass(hasName("::std::random_device")))))
+          .bind(kRandomness),
       // gen(), dist(gen), std::shuffle(b, e, gen), gen.discard(n) on an engine from outside.
       callExpr(hasAnyArgument(outside_engine())).bind(kRandomness),
       cxxMemberCallExpr(on(outside_engine())).bind(kRandomness),
@@ -112,7 +119,8 @@ auto impure_expression() {
 
 // A call into a function that may have a body in this TU, to look one level into.
 auto helper_call() {
-  return callExpr(callee(functionDecl(unless(isExpansionInSystemHeader())).bind("callee"))).bind("helper_call");
+  return callExpr(callee(functionDecl(unless(isExpansionInSystemHeader())).bind("callee")))
+      .bind("helper_call");
 }
 
 enum class Impurity { Clock, Randomness, Environment, Io };
@@ -138,9 +146,10 @@ std::string name_of(const clang::NamedDecl& decl) {
 }
 
 std::optional<ImpureUse> classify(const BoundNodes& nodes, const clang::ASTContext& context) {
-  const std::pair<llvm::StringLiteral, Impurity> kinds[] = {
-      {kClock, Impurity::Clock}, {kRandomness, Impurity::Randomness},
-      {kEnvironment, Impurity::Environment}, {kIo, Impurity::Io}};
+  const std::pair<llvm::StringLiteral, Impurity> kinds[] = {{kClock, Impurity::Clock},
+                                                            {kRandomness, Impurity::Randomness},
+                                                            {kEnvironment, Impurity::Environment},
+                                                            {kIo, Impurity::Io}};
   for (const auto& [binding, kind] : kinds) {
     const auto* expression = nodes.getNodeAs<clang::Expr>(binding);
     if (!expression) continue;
@@ -178,10 +187,14 @@ std::optional<ImpureUse> classify(const BoundNodes& nodes, const clang::ASTConte
 
 llvm::StringRef reads(Impurity kind) {
   switch (kind) {
-    case Impurity::Clock: return "reads the clock";
-    case Impurity::Randomness: return "reads randomness";
-    case Impurity::Environment: return "reads the environment";
-    case Impurity::Io: return "does file, console or network I/O";
+    case Impurity::Clock:
+      return "reads the clock";
+    case Impurity::Randomness:
+      return "reads randomness";
+    case Impurity::Environment:
+      return "reads the environment";
+    case Impurity::Io:
+      return "does file, console or network I/O";
   }
   return "";
 }
@@ -189,15 +202,19 @@ llvm::StringRef reads(Impurity kind) {
 llvm::StringRef consequence(Impurity kind) {
   switch (kind) {
     case Impurity::Clock:
-      return "a cached result would keep the time of the first call; pass the time in as a parameter";
+      return "a cached result would keep the time of the first call; pass the time in as a "
+             "parameter";
     case Impurity::Randomness:
-      return "a cached result would repeat the first call's random values; pass the seed or the random "
+      return "a cached result would repeat the first call's random values; pass the seed or the "
+             "random "
              "values in as parameters";
     case Impurity::Environment:
-      return "a cached result would not follow changes to the environment; read it outside and pass the "
+      return "a cached result would not follow changes to the environment; read it outside and "
+             "pass the "
              "value in as a parameter";
     case Impurity::Io:
-      return "a cached result would not follow changes to the data read, and a hit skips the I/O; do the "
+      return "a cached result would not follow changes to the data read, and a hit skips the I/O; "
+             "do the "
              "I/O outside and pass the data in as a parameter";
   }
   return "";
@@ -206,16 +223,18 @@ llvm::StringRef consequence(Impurity kind) {
 }  // namespace
 
 void ImpureCallCheck::registerMatchers(MatchFinder* finder) {
-  finder->addMatcher(functionDecl(isCachedFunction(), isDefinition(),
-                                  forEachDescendant(expr(anyOf(impure_expression(), helper_call()))))
-                         .bind("function"),
-                     this);
+  finder->addMatcher(
+      functionDecl(isCachedFunction(), isDefinition(),
+                   forEachDescendant(expr(anyOf(impure_expression(), helper_call()))))
+          .bind("function"),
+      this);
 }
 
 void ImpureCallCheck::check(const MatchFinder::MatchResult& result) {
   clang::ASTContext& context = *result.Context;
   if (std::optional<ImpureUse> use = classify(result.Nodes, context)) {
-    diag(use->where->getBeginLoc(), "%0 %1: %2") << use->what << reads(use->kind) << consequence(use->kind);
+    diag(use->where->getBeginLoc(), "%0 %1: %2")
+        << use->what << reads(use->kind) << consequence(use->kind);
     return;
   }
 
@@ -229,10 +248,12 @@ void ImpureCallCheck::check(const MatchFinder::MatchResult& result) {
   if (definition->getCanonicalDecl() == function->getCanonicalDecl()) return;  // recursion
   // Lambdas and local classes in the cached body are part of it, already searched.
   const clang::SourceManager& sm = context.getSourceManager();
-  if (sm.isPointWithin(definition->getLocation(), function->getBeginLoc(), function->getEndLoc())) return;
+  if (sm.isPointWithin(definition->getLocation(), function->getBeginLoc(), function->getEndLoc()))
+    return;
   if (sm.isInSystemHeader(definition->getLocation())) return;
 
-  static const DeclarationMatcher impure_body = functionDecl(forEachDescendant(impure_expression()));
+  static const DeclarationMatcher impure_body =
+      functionDecl(forEachDescendant(impure_expression()));
   for (const BoundNodes& nodes : match(impure_body, *definition, context)) {
     std::optional<ImpureUse> use = classify(nodes, context);
     if (!use) continue;

@@ -13,7 +13,8 @@ namespace picocache::tidy {
 namespace {
 
 // The non-static fields of `record` and of its bases, bases first.
-void collect_fields(const clang::CXXRecordDecl& record, std::vector<const clang::FieldDecl*>& fields) {
+void collect_fields(const clang::CXXRecordDecl& record,
+                    std::vector<const clang::FieldDecl*>& fields) {
   const clang::CXXRecordDecl* definition = record.getDefinition();
   if (!definition) return;
   for (const clang::CXXBaseSpecifier& base : definition->bases()) {
@@ -31,10 +32,10 @@ std::string field_name(const clang::FieldDecl& field) {
 }  // namespace
 
 void MemberStateCheck::registerMatchers(MatchFinder* finder) {
-  finder->addMatcher(
-      cxxMethodDecl(isCachedFunction(), isConst(), unless(isStaticStorageClass()), unless(ofClass(isLambda())))
-          .bind("method"),
-      this);
+  finder->addMatcher(cxxMethodDecl(isCachedFunction(), isConst(), unless(isStaticStorageClass()),
+                                   unless(ofClass(isLambda())))
+                         .bind("method"),
+                     this);
 }
 
 void MemberStateCheck::check(const MatchFinder::MatchResult& result) {
@@ -48,22 +49,29 @@ void MemberStateCheck::check(const MatchFinder::MatchResult& result) {
   for (const clang::FieldDecl* field : fields) {
     if (field->isMutable()) {
       diag(method->getLocation(),
-           "cached const member function %0 belongs to a class with mutable field %1: a call may change "
+           "cached const member function %0 belongs to a class with mutable field %1: a call may "
+           "change "
            "it on a cache miss only, so the object's state depends on whether the cache hit; drop "
            "'mutable', or keep that state outside the object")
           << method << field_name(*field);
-      diag(field->getLocation(), "%0 declared here", clang::DiagnosticIDs::Note) << field_name(*field);
+      diag(field->getLocation(), "%0 declared here", clang::DiagnosticIDs::Note)
+          << field_name(*field);
       continue;
     }
     if (user_codec) continue;
-    std::optional<AddressHolder> holder = find_address_holder(field->getType(), Usage::Member, context);
+    std::optional<AddressHolder> holder =
+        find_address_holder(field->getType(), Usage::Member, context);
     if (!holder) continue;
     diag(method->getLocation(),
-         "cached const member function %0 has *this in its cache key, but field %1 %2 %3: the key would "
-         "hold an address or a handle, not data; hold the data by value, or give %4 a picocache::Codec "
+         "cached const member function %0 has *this in its cache key, but field %1 %2 %3: the key "
+         "would "
+         "hold an address or a handle, not data; hold the data by value, or give %4 a "
+         "picocache::Codec "
          "that encodes what the result depends on")
-        << method << field_name(*field) << (holder->direct ? "is" : "holds") << describe(*holder) << record;
-    diag(field->getLocation(), "%0 declared here", clang::DiagnosticIDs::Note) << field_name(*field);
+        << method << field_name(*field) << (holder->direct ? "is" : "holds") << describe(*holder)
+        << record;
+    diag(field->getLocation(), "%0 declared here", clang::DiagnosticIDs::Note)
+        << field_name(*field);
   }
 }
 

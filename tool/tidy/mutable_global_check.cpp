@@ -24,7 +24,8 @@ bool passed_to_non_const_reference(const clang::CallExpr& call, const clang::Exp
   const clang::FunctionDecl* callee = call.getDirectCallee();
   if (!callee) return false;
   // A member operator's object is its argument 0 but not a parameter.
-  const unsigned offset = llvm::isa<clang::CXXOperatorCallExpr>(call) && llvm::isa<clang::CXXMethodDecl>(callee);
+  const unsigned offset =
+      llvm::isa<clang::CXXOperatorCallExpr>(call) && llvm::isa<clang::CXXMethodDecl>(callee);
   for (unsigned i = offset; i < call.getNumArgs(); ++i) {
     if (call.getArg(i) != argument) continue;
     if (i - offset >= callee->getNumParams()) return false;
@@ -53,14 +54,16 @@ bool is_written(const clang::DeclRefExpr& reference, clang::ASTContext& context)
         return !method->isStatic() && !method->isConst();
       }
     } else if (const auto* subscript = llvm::dyn_cast<clang::ArraySubscriptExpr>(parent)) {
-      if (subscript->getBase()->IgnoreParenImpCasts() != current->IgnoreParenImpCasts()) return false;
+      if (subscript->getBase()->IgnoreParenImpCasts() != current->IgnoreParenImpCasts())
+        return false;
     } else if (const auto* binary = llvm::dyn_cast<clang::BinaryOperator>(parent)) {
       return binary->isAssignmentOp() && binary->getLHS() == current;
     } else if (const auto* unary = llvm::dyn_cast<clang::UnaryOperator>(parent)) {
       return unary->isIncrementDecrementOp();
     } else if (const auto* operator_call = llvm::dyn_cast<clang::CXXOperatorCallExpr>(parent)) {
       // `g = x`, `g += x`, `g[i] = x` on a class type, `engine()`: the object is argument 0.
-      const auto* method = llvm::dyn_cast_or_null<clang::CXXMethodDecl>(operator_call->getCalleeDecl());
+      const auto* method =
+          llvm::dyn_cast_or_null<clang::CXXMethodDecl>(operator_call->getCalleeDecl());
       if (method && operator_call->getNumArgs() > 0 && operator_call->getArg(0) == current) {
         return !method->isConst();
       }
@@ -93,10 +96,12 @@ std::string quoted_name(const clang::VarDecl& variable) {
 
 void MutableGlobalCheck::registerMatchers(MatchFinder* finder) {
   const auto static_variable = varDecl(hasGlobalStorage(), unless(isExpansionInSystemHeader()));
-  finder->addMatcher(functionDecl(isCachedFunction(), isDefinition(),
-                                  forEachDescendant(declRefExpr(to(static_variable.bind("variable"))).bind("reference")))
-                         .bind("function"),
-                     this);
+  finder->addMatcher(
+      functionDecl(
+          isCachedFunction(), isDefinition(),
+          forEachDescendant(declRefExpr(to(static_variable.bind("variable"))).bind("reference")))
+          .bind("function"),
+      this);
 }
 
 void MutableGlobalCheck::check(const MatchFinder::MatchResult& result) {
@@ -108,7 +113,8 @@ void MutableGlobalCheck::check(const MatchFinder::MatchResult& result) {
   if (!reported_.insert({function, variable->getCanonicalDecl(), written}).second) return;
   if (written) {
     diag(reference->getLocation(),
-         "%0 %1 is written by a cached function: the write happens on a cache miss only, not when the "
+         "%0 %1 is written by a cached function: the write happens on a cache miss only, not when "
+         "the "
          "result comes from the cache; return the new value instead, or keep the state outside the "
          "cached function")
         << kind_of(*variable) << quoted_name(*variable);

@@ -9,7 +9,6 @@
 #include "annotated_function_check.hpp"
 
 #include <set>
-
 #include <tuple>
 
 namespace picocache::tidy {

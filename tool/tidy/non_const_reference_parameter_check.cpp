@@ -9,13 +9,16 @@ namespace picocache::tidy {
 namespace {
 
 // Rvalue references (and forwarding references) do not count: the caller gave the object up.
-auto non_const_lvalue_reference() { return lValueReferenceType(pointee(unless(isConstQualified()))); }
+auto non_const_lvalue_reference() {
+  return lValueReferenceType(pointee(unless(isConstQualified())));
+}
 
 }  // namespace
 
 void NonConstReferenceParameterCheck::registerMatchers(MatchFinder* finder) {
   finder->addMatcher(
-      functionDecl(isCachedFunction(), hasAnyParameter(hasType(non_const_lvalue_reference()))).bind("function"),
+      functionDecl(isCachedFunction(), hasAnyParameter(hasType(non_const_lvalue_reference())))
+          .bind("function"),
       this);
 }
 

@@ -9,7 +9,8 @@
 namespace picocache::tidy {
 
 inline std::string parameter_name(const clang::ParmVarDecl& parameter) {
-  if (parameter.getName().empty()) return "parameter " + std::to_string(parameter.getFunctionScopeIndex() + 1);
+  if (parameter.getName().empty())
+    return "parameter " + std::to_string(parameter.getFunctionScopeIndex() + 1);
   return "parameter '" + parameter.getName().str() + "'";
 }
 

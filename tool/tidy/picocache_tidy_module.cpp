@@ -20,7 +20,8 @@ class PicoCacheModule : public clang::tidy::ClangTidyModule {
     factories.registerCheck<ImpureCallCheck>("picocache-impure-call");
     factories.registerCheck<MemberStateCheck>("picocache-member-state");
     factories.registerCheck<MutableGlobalCheck>("picocache-mutable-global");
-    factories.registerCheck<NonConstReferenceParameterCheck>("picocache-non-const-reference-parameter");
+    factories.registerCheck<NonConstReferenceParameterCheck>(
+        "picocache-non-const-reference-parameter");
     factories.registerCheck<PointerParameterCheck>("picocache-pointer-parameter");
     factories.registerCheck<PointerResultCheck>("picocache-pointer-result");
     factories.registerCheck<VoidResultCheck>("picocache-void-result");
@@ -31,4 +32,5 @@ class PicoCacheModule : public clang::tidy::ClangTidyModule {
 
 // clang-tidy finds the module through this registration when it loads the plugin.
 static clang::tidy::ClangTidyModuleRegistry::Add<picocache::tidy::PicoCacheModule> picocache_module(
-    "picocache-module", "Checks for functions whose results [[picocache::cached]] would get wrong.");
+    "picocache-module",
+    "Checks for functions whose results [[picocache::cached]] would get wrong.");

@@ -9,13 +9,15 @@ using namespace clang::ast_matchers;
 namespace picocache::tidy {
 
 void PointerParameterCheck::registerMatchers(MatchFinder* finder) {
-  finder->addMatcher(functionDecl(isCachedFunction(), hasAnyParameter(parmVarDecl())).bind("function"), this);
+  finder->addMatcher(
+      functionDecl(isCachedFunction(), hasAnyParameter(parmVarDecl())).bind("function"), this);
 }
 
 void PointerParameterCheck::check(const MatchFinder::MatchResult& result) {
   const auto* function = result.Nodes.getNodeAs<clang::FunctionDecl>("function");
   for (const clang::ParmVarDecl* parameter : function->parameters()) {
-    std::optional<AddressHolder> holder = find_address_holder(parameter->getType(), Usage::Argument, *result.Context);
+    std::optional<AddressHolder> holder =
+        find_address_holder(parameter->getType(), Usage::Argument, *result.Context);
     if (!holder) continue;
     const std::string name = parameter_name(*parameter);
     if (holder->kind == HolderKind::Handle) {

@@ -8,7 +8,8 @@ using namespace clang::ast_matchers;
 namespace picocache::tidy {
 
 void PointerResultCheck::registerMatchers(MatchFinder* finder) {
-  finder->addMatcher(functionDecl(isCachedFunction(), unless(returns(voidType()))).bind("function"), this);
+  finder->addMatcher(functionDecl(isCachedFunction(), unless(returns(voidType()))).bind("function"),
+                     this);
 }
 
 void PointerResultCheck::check(const MatchFinder::MatchResult& result) {
@@ -21,16 +22,22 @@ void PointerResultCheck::check(const MatchFinder::MatchResult& result) {
   switch (holder->kind) {
     case HolderKind::Pointer:
     case HolderKind::Reference:
-      why = "the cache would store an address, which points at nothing when the value is read back in a "
-            "later call or another process; return the data by value";
+      why =
+          "the cache would store an address, which points at nothing when the value is read back "
+          "in a "
+          "later call or another process; return the data by value";
       break;
     case HolderKind::View:
-      why = "a view refers to memory of the call that produced it, which is gone when the value is read "
-            "back from the cache; return an owning type such as std::string or std::vector";
+      why =
+          "a view refers to memory of the call that produced it, which is gone when the value is "
+          "read "
+          "back from the cache; return an owning type such as std::string or std::vector";
       break;
     case HolderKind::Handle:
-      why = "a handle names a resource, not data the cache could store and read back; return the data "
-            "itself by value";
+      why =
+          "a handle names a resource, not data the cache could store and read back; return the "
+          "data "
+          "itself by value";
       break;
   }
   diag(function->getLocation(), "the result of cached function %0 %1 %2: %3")

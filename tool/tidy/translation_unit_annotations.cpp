@@ -42,7 +42,8 @@ class SkippedRangeCollector : public clang::PPCallbacks {
 
 }  // namespace
 
-void TranslationUnitAnnotations::track(const clang::SourceManager& sm, clang::Preprocessor& preprocessor) {
+void TranslationUnitAnnotations::track(const clang::SourceManager& sm,
+                                       clang::Preprocessor& preprocessor) {
   TranslationUnitState& state = states()[&sm];
   if (state.tracked) return;
   // An untracked entry can only be a leftover of an earlier TU at the same address.
@@ -51,10 +52,12 @@ void TranslationUnitAnnotations::track(const clang::SourceManager& sm, clang::Pr
   preprocessor.addPPCallbacks(std::make_unique<SkippedRangeCollector>(sm));
 }
 
-const tooling::AnnotationIndex& TranslationUnitAnnotations::index(const clang::ASTContext& context) {
+const tooling::AnnotationIndex& TranslationUnitAnnotations::index(
+    const clang::ASTContext& context) {
   const clang::SourceManager& sm = context.getSourceManager();
   TranslationUnitState& state = states()[&sm];
-  if (!state.index) state.index = tooling::AnnotationIndex::build(sm, context.getLangOpts(), state.skipped);
+  if (!state.index)
+    state.index = tooling::AnnotationIndex::build(sm, context.getLangOpts(), state.skipped);
   return *state.index;
 }
 

@@ -32,8 +32,8 @@ inline constexpr bool is_integer_v =
 
 // Integers written as varints (unsigned types and character types) rather than zigzag.
 template <class T>
-inline constexpr bool is_varint_integer_v = is_integer_v<T> &&
-                                            (std::is_unsigned_v<T> || is_character_v<T>);
+inline constexpr bool is_varint_integer_v =
+    is_integer_v<T> && (std::is_unsigned_v<T> || is_character_v<T>);
 
 }  // namespace detail
 

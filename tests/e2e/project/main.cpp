@@ -1,8 +1,8 @@
+#include "geometry.hpp"
+
 #include <picocache/picocache.hpp>
 
 #include <cstdio>
-
-#include "geometry.hpp"
 
 int plain_answer();
 

@@ -1,10 +1,10 @@
 // Cached geometry functions of the end-to-end project; each body logs "body: <name>" to stderr.
 #pragma once
 
+#include "units.hpp"
+
 #include <string>
 #include <vector>
-
-#include "units.hpp"
 
 namespace geo {
 
