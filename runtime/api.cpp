@@ -26,6 +26,7 @@ CachedFunction& function_at(const FunctionAddress& address, const char* operatio
 
 std::string names_of(const std::vector<CachedFunction*>& functions) {
   std::vector<std::string> names;
+  names.reserve(functions.size());
   for (const CachedFunction* fn : functions) names.push_back("\"" + fn->display_name() + "\"");
   std::sort(names.begin(), names.end());
   return fmt::format("{}", fmt::join(names, ", "));

@@ -58,7 +58,8 @@ void log(std::string_view message) {
     } else {
       write_to_stderr(message);
     }
-  } catch (...) {  // a failing handler must not turn a store warning into a failed call
+  } catch (...) {
+    // ignored: a failing handler must not turn a store warning into a failed call
   }
 }
 

@@ -71,7 +71,8 @@ void StoreSession::configure(std::string_view url) {
   if (current && effective_url() != current_url_) {
     try {
       current->flush();
-    } catch (const std::exception&) {  // the old store's recency is all that is lost
+    } catch (const std::exception&) {
+      // ignored: the old store's recency is all that is lost
     }
     current_.store(nullptr, std::memory_order_release);
   }

@@ -18,11 +18,11 @@ struct Key128 {
   // 32 lowercase hex digits, hi first: the key read as one 128-bit number (as `xxhsum -H2`
   // prints XXH3_128bits).
   std::string to_hex() const {
-    static constexpr char digits[] = "0123456789abcdef";
+    static constexpr char kHexDigits[] = "0123456789abcdef";
     std::string hex(32, '0');
     for (std::size_t i = 0; i < 16; ++i) {
-      hex[15 - i] = digits[(hi >> (4 * i)) & 0xf];
-      hex[31 - i] = digits[(lo >> (4 * i)) & 0xf];
+      hex[15 - i] = kHexDigits[(hi >> (4 * i)) & 0xf];
+      hex[31 - i] = kHexDigits[(lo >> (4 * i)) & 0xf];
     }
     return hex;
   }

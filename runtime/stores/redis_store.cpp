@@ -44,7 +44,7 @@ namespace {
 // KEYS: value, lru. ARGV: entry hex, value, maxsize (-1: unbounded), value-key prefix, score.
 // Stores the entry and its recency, then evicts the least recently used entries (lowest
 // scores) until at most maxsize remain, all in one atomic step. Returns the number evicted.
-constexpr std::string_view put_script = R"lua(
+constexpr std::string_view kPutScript = R"lua(
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
 local maxsize = tonumber(ARGV[3])
@@ -64,7 +64,7 @@ return excess
 // KEYS: lru. ARGV: value-key prefix, batch size. Deletes up to a batch of entries (so one call
 // never blocks the server for long) with their index entries; Redis drops the sorted set when
 // it is empty. Returns how many entries remain. No KEYS command: the sorted set lists them.
-constexpr std::string_view clear_script = R"lua(
+constexpr std::string_view kClearScript = R"lua(
 local batch = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 if #batch > 0 then
   local keys = {}
@@ -75,11 +75,11 @@ end
 return redis.call('ZCARD', KEYS[1])
 )lua";
 
-constexpr std::string_view script_text[] = {put_script, clear_script};
-constexpr std::size_t clear_batch = 500;
-constexpr std::size_t max_idle_connections = 16;
+constexpr std::string_view kScriptTexts[] = {kPutScript, kClearScript};
+constexpr std::size_t kClearBatch = 500;
+constexpr std::size_t kMaxIdleConnections = 16;
 // An output buffer grown past this by a large value is given back after the write.
-constexpr std::size_t kept_buffer_capacity = std::size_t{1} << 20;
+constexpr std::size_t kKeptBufferCapacity = std::size_t{1} << 20;
 
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0  // platforms without it use SO_NOSIGPIPE, set in connect()
@@ -144,7 +144,7 @@ class CommandArgs {
     for (std::string_view arg : args) add(arg);
   }
   void add(std::string_view arg) {
-    if (count_ == capacity) throw std::logic_error("picocache: too many Redis command arguments");
+    if (count_ == kCapacity) throw std::logic_error("picocache: too many Redis command arguments");
     args_[count_++] = arg;
   }
   void set(std::size_t index, std::string_view arg) { args_[index] = arg; }
@@ -153,8 +153,8 @@ class CommandArgs {
   std::size_t size() const { return count_; }
 
  private:
-  static constexpr std::size_t capacity = 16;
-  std::string_view args_[capacity];
+  static constexpr std::size_t kCapacity = 16;
+  std::string_view args_[kCapacity];
   std::size_t count_ = 0;
 };
 
@@ -231,7 +231,7 @@ class RedisStore::Connection {
       lost(fmt::format("send failed: {}", std::strerror(error)));
     }
     out_.clear();
-    if (out_.capacity() > kept_buffer_capacity) out_.shrink_to_fit();
+    if (out_.capacity() > kKeptBufferCapacity) out_.shrink_to_fit();
   }
 
   // The next reply (error replies included: the connection is fine after one).
@@ -265,7 +265,7 @@ class RedisStore::Connection {
   [[noreturn]] void timed_out(const char* what) {
     broken_ = true;
     throw RedisFailure{
-        fmt::format("no {} within {} ms (command timeout)", what, redis_command_timeout.count()),
+        fmt::format("no {} within {} ms (command timeout)", what, kRedisCommandTimeout.count()),
         true};
   }
 
@@ -387,7 +387,7 @@ void RedisStore::release(std::unique_ptr<Connection> connection) {
       connection->generation() != generation_) {
     return;
   }
-  if (idle_.size() < max_idle_connections) idle_.push_back(std::move(connection));
+  if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(connection));
 }
 
 void RedisStore::connection_closed() {
@@ -402,15 +402,15 @@ void RedisStore::server_lost(std::string cause) {
   std::lock_guard lock(mutex_);
   ++generation_;
   idle_.clear();
-  backoff_ = backoff_.count() == 0 ? redis_reconnect_backoff_initial
-                                   : std::min(backoff_ * 2, redis_reconnect_backoff_max);
+  backoff_ = backoff_.count() == 0 ? kRedisReconnectBackoffInitial
+                                   : std::min(backoff_ * 2, kRedisReconnectBackoffMax);
   next_connect_ = std::chrono::steady_clock::now() + backoff_;
   probing_ = false;
   last_error_ = std::move(cause);
 }
 
 std::unique_ptr<RedisStore::Connection> RedisStore::connect() {
-  const timeval connect_timeout = to_timeval(redis_connect_timeout);
+  const timeval connect_timeout = to_timeval(kRedisConnectTimeout);
   redisContext* context =
       url_.unix_path.empty()
           ? redisConnectWithTimeout(url_.host.c_str(), static_cast<int>(url_.port), connect_timeout)
@@ -423,7 +423,7 @@ std::unique_ptr<RedisStore::Connection> RedisStore::connect() {
   }
   auto connection = std::make_unique<Connection>(context, generation, detail::fork_generation());
   if (context->err != 0) throw RedisFailure{fmt::format("cannot connect: {}", context->errstr)};
-  if (redisSetTimeout(context, to_timeval(redis_command_timeout)) != REDIS_OK) {
+  if (redisSetTimeout(context, to_timeval(kRedisCommandTimeout)) != REDIS_OK) {
     throw RedisFailure{fmt::format("cannot set the command timeout: {}", context->errstr)};
   }
   if (url_.unix_path.empty()) redisEnableKeepAlive(context);  // notices a vanished peer
@@ -448,14 +448,15 @@ std::unique_ptr<RedisStore::Connection> RedisStore::connect() {
     ++sent;
   }
   if (load) {
-    for (std::string_view script : script_text) connection->append({"SCRIPT", "LOAD", script});
-    sent += std::size(script_text);
+    for (std::string_view script : kScriptTexts) connection->append({"SCRIPT", "LOAD", script});
+    sent += std::size(kScriptTexts);
   } else if (sent == 0) {
     connection->append({"PING"});
     ++sent;
   }
   connection->flush();
   std::vector<ReplyPtr> replies;
+  replies.reserve(sent);
   for (std::size_t i = 0; i < sent; ++i) replies.push_back(connection->receive());
 
   std::size_t next = 0;
@@ -477,7 +478,7 @@ std::unique_ptr<RedisStore::Connection> RedisStore::connect() {
   };
   if (url_.db != 0) check(fmt::format("cannot select db {}", url_.db).c_str());
   if (load) {
-    std::string sha[std::size(script_text)];
+    std::string sha[std::size(kScriptTexts)];
     for (std::string& digest : sha) {
       const redisReply& reply = check("cannot load the Lua scripts");
       if (reply.type != REDIS_REPLY_STRING) {
@@ -506,8 +507,8 @@ ReplyPtr eval_script(auto& connection, std::string_view sha, std::string_view sc
                      std::initializer_list<std::string_view> keys,
                      std::initializer_list<std::string_view> args,
                      const CommandArgs* also = nullptr) {
-  static constexpr std::string_view key_counts[] = {"0", "1", "2", "3", "4", "5"};
-  CommandArgs command{"EVALSHA", sha, key_counts[keys.size()]};
+  static constexpr std::string_view kKeyCounts[] = {"0", "1", "2", "3", "4", "5"};
+  CommandArgs command{"EVALSHA", sha, kKeyCounts[keys.size()]};
   for (std::string_view key : keys) command.add(key);
   for (std::string_view arg : args) command.add(arg);
   connection.append(command);
@@ -558,10 +559,10 @@ void RedisStore::put(const FunctionRef& fn, const Key128& key, std::string_view 
   // touch one cluster slot) cannot write it; the HSET pipelined behind the script costs no
   // round trip. Ids are never removed (clear leaves them; functions() skips the empty ones),
   // so no clear racing with a put can hide a function that has entries.
-  const CommandArgs name{"HSET", functions_key, fn.id, fn.name};
+  const CommandArgs name{"HSET", kFunctionsKey, fn.id, fn.name};
   with_connection("put", [&](Connection& connection) {
     const ReplyPtr reply =
-        eval_script(connection, script_sha_[static_cast<int>(Script::put)], put_script,
+        eval_script(connection, script_sha_[static_cast<int>(Script::put)], kPutScript,
                     {value_key, lru_key}, {hex, value, limit, value_prefix, score}, &name);
     if (reply->type == REDIS_REPLY_ERROR) fail("put", describe_error_reply(reply_text(*reply)));
     return true;
@@ -572,7 +573,7 @@ void RedisStore::clear(const FunctionRef& fn) {
   const std::string prefix = key_prefix(fn.id);
   const std::string lru_key = prefix + "lru";
   const std::string value_prefix = prefix + "v:";
-  const std::string batch = std::to_string(clear_batch);
+  const std::string batch = std::to_string(kClearBatch);
   with_connection("clear", [&](Connection& connection) {
     // Batches keep each script short. Writers adding entries meanwhile could prolong this
     // forever, so stop after the batches that were there at the start plus a margin: what
@@ -580,7 +581,7 @@ void RedisStore::clear(const FunctionRef& fn) {
     std::uint64_t rounds_left = 0;
     for (;;) {
       const ReplyPtr reply = eval_script(connection, script_sha_[static_cast<int>(Script::clear)],
-                                         clear_script, {lru_key}, {value_prefix, batch});
+                                         kClearScript, {lru_key}, {value_prefix, batch});
       if (reply->type == REDIS_REPLY_ERROR) {
         fail("clear", describe_error_reply(reply_text(*reply)));
       }
@@ -588,7 +589,7 @@ void RedisStore::clear(const FunctionRef& fn) {
       const auto left = static_cast<std::uint64_t>(reply->integer);
       if (left == 0) return true;
       if (rounds_left == 0) {
-        rounds_left = left / clear_batch + 16;
+        rounds_left = left / kClearBatch + 16;
       } else if (--rounds_left == 0) {
         return true;
       }
@@ -608,7 +609,7 @@ std::uint64_t RedisStore::size(const FunctionRef& fn) {
 
 std::vector<FunctionSummary> RedisStore::functions() {
   return with_connection("functions", [&](Connection& connection) {
-    const ReplyPtr all = connection.call({"HGETALL", functions_key});
+    const ReplyPtr all = connection.call({"HGETALL", kFunctionsKey});
     if (all->type == REDIS_REPLY_ERROR) {
       fail("functions", describe_error_reply(reply_text(*all)));
     }

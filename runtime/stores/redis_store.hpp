@@ -44,12 +44,12 @@ namespace picocache {
 // The Redis store's timeouts, in one place. A server on the same host or LAN accepts a
 // connection in well under 200 ms; every command here is O(log n) in Redis (evicting or
 // clearing is batched), so one that takes a second means the server is lost or stuck.
-inline constexpr std::chrono::milliseconds redis_connect_timeout{200};
-inline constexpr std::chrono::milliseconds redis_command_timeout{1000};
+inline constexpr std::chrono::milliseconds kRedisConnectTimeout{200};
+inline constexpr std::chrono::milliseconds kRedisCommandTimeout{1000};
 // After a failed connect, calls fail at once (no network) for this long, doubling up to the
 // maximum while the server stays away; a successful connect resets it.
-inline constexpr std::chrono::milliseconds redis_reconnect_backoff_initial{100};
-inline constexpr std::chrono::milliseconds redis_reconnect_backoff_max{5000};
+inline constexpr std::chrono::milliseconds kRedisReconnectBackoffInitial{100};
+inline constexpr std::chrono::milliseconds kRedisReconnectBackoffMax{5000};
 
 class RedisStore final : public Store {
  public:
@@ -74,7 +74,7 @@ class RedisStore final : public Store {
   // "picocache:{<id>}:", the start of every key of the function `id`.
   static std::string key_prefix(std::string_view function_id);
   // The hash of function ids to names, outside any hash tag.
-  static constexpr std::string_view functions_key = "picocache:functions";
+  static constexpr std::string_view kFunctionsKey = "picocache:functions";
 
  private:
   class Connection;

@@ -158,7 +158,8 @@ class SqliteStore final : public Store {
   ~SqliteStore() override {
     try {
       flush();
-    } catch (const StoreError&) {  // a store that fails at exit loses recency, nothing else
+    } catch (const StoreError&) {
+      // ignored: a store that fails at exit loses recency, nothing else
     }
   }
 

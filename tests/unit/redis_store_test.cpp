@@ -680,7 +680,7 @@ TEST_F(RedisStoreTest, ARestartedServerIsReconnectedAfterTheBackoff) {
   EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
   EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
   server_->start();  // persistence is off: the restarted server is empty
-  const auto deadline = std::chrono::steady_clock::now() + redis_reconnect_backoff_max + 2s;
+  const auto deadline = std::chrono::steady_clock::now() + kRedisReconnectBackoffMax + 2s;
   bool reconnected = false;
   while (!reconnected && std::chrono::steady_clock::now() < deadline) {
     try {
@@ -752,13 +752,13 @@ TEST_F(RedisStoreTest, AServerThatStopsAnsweringTimesOutThenFailsAtOnce) {
     EXPECT_NE(std::string(error.what()).find("timeout"), std::string::npos) << error.what();
   }
   const auto first = std::chrono::steady_clock::now() - start;
-  EXPECT_GE(first, redis_command_timeout - 50ms);
-  EXPECT_LT(first, redis_command_timeout + 500ms);
+  EXPECT_GE(first, kRedisCommandTimeout - 50ms);
+  EXPECT_LT(first, kRedisCommandTimeout + 500ms);
   start = std::chrono::steady_clock::now();
   for (int i = 0; i < 100; ++i) EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, redis_command_timeout / 2);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kRedisCommandTimeout / 2);
   server_->resume();
-  const auto deadline = std::chrono::steady_clock::now() + redis_reconnect_backoff_max + 3s;
+  const auto deadline = std::chrono::steady_clock::now() + kRedisReconnectBackoffMax + 3s;
   std::optional<std::string> found;
   while (!found && std::chrono::steady_clock::now() < deadline) {
     try {
@@ -812,7 +812,7 @@ TEST_F(RedisStoreTest, ThreadsSurviveAServerKilledAndRestartedUnderThem) {
   std::this_thread::sleep_for(300ms);
   server_->start();
   restarted = true;
-  const auto deadline = std::chrono::steady_clock::now() + redis_reconnect_backoff_max + 3s;
+  const auto deadline = std::chrono::steady_clock::now() + kRedisReconnectBackoffMax + 3s;
   while (successes_after_restart < 100 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
   }
@@ -852,11 +852,11 @@ TEST(RedisStoreUnreachable, AConnectThatGetsNoAnswerTimesOut) {
     EXPECT_NE(std::string(error.what()).find("cannot connect"), std::string::npos) << error.what();
   }
   const auto first = std::chrono::steady_clock::now() - start;
-  EXPECT_GE(first, redis_connect_timeout - 20ms);
-  EXPECT_LT(first, redis_connect_timeout + 500ms);
+  EXPECT_GE(first, kRedisConnectTimeout - 20ms);
+  EXPECT_LT(first, kRedisConnectTimeout + 500ms);
   start = std::chrono::steady_clock::now();
   for (int i = 0; i < 100; ++i) EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, redis_connect_timeout);  // no connect
+  EXPECT_LT(std::chrono::steady_clock::now() - start, kRedisConnectTimeout);  // no connect
 
   for (const int filler : fillers) close(filler);
   close(listener);

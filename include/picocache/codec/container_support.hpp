@@ -13,11 +13,11 @@ namespace detail {
 
 // read_count caps a count at the bytes left, but one byte on the wire can become a large element
 // in memory; so reserve at most this many up front and let the container grow past it.
-inline constexpr std::size_t max_decode_reserve = 4096;
+inline constexpr std::size_t kMaxDecodeReserve = 4096;
 
 template <class Container>
 void reserve_for_decode(Container& container, std::size_t count) {
-  container.reserve(std::min(count, max_decode_reserve));
+  container.reserve(std::min(count, kMaxDecodeReserve));
 }
 
 template <class Container>

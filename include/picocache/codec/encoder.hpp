@@ -51,7 +51,7 @@ class Encoder {
     if (is_key() && value == 0.0) value = 0.0;
     std::uint64_t bits;
     std::memcpy(&bits, &value, sizeof bits);
-    if (is_key() && std::isnan(value)) bits = canonical_nan_bits;
+    if (is_key() && std::isnan(value)) bits = kCanonicalNanBits;
     char buffer[8];
     for (char& byte : buffer) {
       byte = static_cast<char>(static_cast<std::uint8_t>(bits));
@@ -80,7 +80,7 @@ class Encoder {
 
  private:
   // The quiet NaN with no payload and no sign, as std::numeric_limits<double>::quiet_NaN().
-  static constexpr std::uint64_t canonical_nan_bits = 0x7ff8000000000000;
+  static constexpr std::uint64_t kCanonicalNanBits = 0x7ff8000000000000;
 
   std::string& out_;
   EncodeMode mode_;

@@ -20,8 +20,8 @@ std::string schema_of() {
 
 template <class T>
 std::uint64_t schema_fingerprint() {
-  static const std::uint64_t fingerprint = hash64(schema_of<T>());
-  return fingerprint;
+  static const std::uint64_t kFingerprint = hash64(schema_of<T>());
+  return kFingerprint;
 }
 
 }  // namespace picocache
