@@ -13,7 +13,9 @@
 //       --benchmark_report_aggregates_only=true   (one command line)
 #include "bench_payload.hpp"
 #include "redis_server.hpp"
+#include "store_calls.hpp"
 #include "stores/store.hpp"
+#include "stores/store_registry.hpp"
 
 #include <picocache/picocache.hpp>
 
@@ -74,8 +76,8 @@ BENCHMARK(BM_Hit_Memoize);
 void BM_Hit_StoreGet(benchmark::State& state) {
   auto store = picocache::open_store(server->url());
   const picocache::Key128 key{1, 2};
-  store->put(direct_fn, key, std::string(kValueSize, 'v'), 1000);
-  for (auto _ : state) benchmark::DoNotOptimize(store->get(direct_fn, key));
+  put_value(*store, direct_fn, key, std::string(kValueSize, 'v'), 1000);
+  for (auto _ : state) benchmark::DoNotOptimize(value_at(*store, direct_fn, key));
 }
 BENCHMARK(BM_Hit_StoreGet);
 
@@ -108,8 +110,8 @@ void BM_MissStore_StorePut(benchmark::State& state) {
   static std::uint64_t n = 1'000'000;
   for (auto _ : state) {
     const picocache::Key128 key{++n, 3};
-    benchmark::DoNotOptimize(store->get(direct_fn, key));
-    store->put(direct_fn, key, value, 1000);
+    benchmark::DoNotOptimize(value_at(*store, direct_fn, key));
+    put_value(*store, direct_fn, key, value, 1000);
   }
 }
 BENCHMARK(BM_MissStore_StorePut);

@@ -2,7 +2,7 @@
 // function pointer or by name) and configure.
 #include "function_registry.hpp"
 #include "store_session.hpp"
-#include "stores/store_url.hpp"
+#include "stores/store_registry.hpp"
 
 #include <picocache/picocache.hpp>
 
@@ -60,14 +60,14 @@ CacheInfo info_of(CachedFunction& fn) {
   info.misses = fn.misses();
   info.maxsize = maxsize_of(fn);
   StoreSession::instance().run(
-      "counting the entries of", fn,
+      detail::StoreAccess::read, "counting the entries of", fn,
       [&](Store& store, const FunctionRef& ref) { info.currsize = store.size(ref); });
   return info;
 }
 
 void clear(CachedFunction& fn) {
   fn.reset_counters();
-  StoreSession::instance().run("clearing", fn,
+  StoreSession::instance().run(detail::StoreAccess::write, "clearing", fn,
                                [](Store& store, const FunctionRef& ref) { store.clear(ref); });
 }
 
@@ -98,7 +98,7 @@ CacheParameters cache_parameters(std::string_view qualified_name) {
 }
 
 void configure(std::string_view url) {
-  parse_store_url(url);  // throws Error for a bad URL, before anything changes
+  check_store_url(url);  // throws Error for a bad URL, before anything changes
   StoreSession::instance().configure(url);
 }
 

@@ -2,6 +2,8 @@
 // a cached call, so a list beats anything cleverer.
 #include "function_registry.hpp"
 
+#include "function_names.hpp"
+
 #include <algorithm>
 
 namespace picocache::detail {
@@ -32,13 +34,10 @@ CachedFunction* FunctionRegistry::find(const FunctionAddress& address) const {
 
 std::vector<CachedFunction*> FunctionRegistry::find(std::string_view name) const {
   std::lock_guard lock(mutex_);
-  std::vector<CachedFunction*> exact;
-  std::vector<CachedFunction*> by_name;
-  for (CachedFunction* fn : functions_) {
-    if (fn->display_name() == name) exact.push_back(fn);
-    if (fn->qualified_name() == name) by_name.push_back(fn);
-  }
-  return exact.empty() ? by_name : exact;
+  return functions_named(
+      functions_, name,
+      [](const CachedFunction* fn) -> std::string_view { return fn->display_name(); },
+      [](const CachedFunction* fn) -> std::string_view { return fn->qualified_name(); });
 }
 
 std::vector<CachedFunction*> FunctionRegistry::all() const {

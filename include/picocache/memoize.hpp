@@ -101,13 +101,16 @@ inline constexpr std::uint8_t value_format_version = 1;
 // Version byte + 8-byte little-endian schema fingerprint of the result type.
 inline constexpr std::size_t value_header_size = 9;
 
-// The stored value for `key` from the process's store, or nullopt on absence or store failure
-// (which is reported once and never thrown). Defined in the runtime library.
-std::optional<std::string> lookup(CachedFunction& fn, const Key128& key);
+// The stored value for `key` from the process's store, or nullopt on absence, on store failure
+// (reported once, never thrown) or when the entry was stored for other `arguments` (a hash
+// collision: the entry's argument check does not match). Defined in the runtime library.
+std::optional<std::string> lookup(CachedFunction& fn, const Key128& key,
+                                  std::string_view arguments);
 
-// Stores `value` (header included) for `key`, evicting down to fn.maxsize(). Store failures are
-// reported once and never thrown. Defined in the runtime library.
-void remember(CachedFunction& fn, const Key128& key, std::string value);
+// Stores `value` (header included) for `key`, with the check of `arguments`, evicting down to
+// fn.maxsize(). Store failures are reported once and never thrown. Defined in the runtime
+// library.
+void remember(CachedFunction& fn, const Key128& key, std::string_view arguments, std::string value);
 
 inline void append_value_header(std::string& out, std::uint64_t fingerprint) {
   out.push_back(static_cast<char>(value_format_version));
@@ -174,7 +177,7 @@ R memoize(CachedFunction& fn, EncodeArgs&& encode_args, Body&& body) {
   std::forward<EncodeArgs>(encode_args)(encoder);
   const Key128 key = hash_key(arguments);
 
-  if (std::optional<std::string> stored = detail::lookup(fn, key)) {
+  if (std::optional<std::string> stored = detail::lookup(fn, key, arguments)) {
     if (std::optional<R> result = detail::decode_value<R>(*stored)) {
       fn.count_hit();
       return std::move(*result);
@@ -182,7 +185,7 @@ R memoize(CachedFunction& fn, EncodeArgs&& encode_args, Body&& body) {
   }
   fn.count_miss();
   R result = std::forward<Body>(body)();
-  detail::remember(fn, key, detail::encode_value(result));
+  detail::remember(fn, key, arguments, detail::encode_value(result));
   return result;
 }
 

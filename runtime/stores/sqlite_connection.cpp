@@ -4,9 +4,20 @@
 #include <sqlite3.h>
 
 namespace picocache::sqlite {
+namespace {
 
-Connection::Connection(const std::string& path, std::string label) : label_(std::move(label)) {
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+// SQLITE_BUSY and SQLITE_LOCKED mean another connection held the file past the busy timeout:
+// a timeout, not a broken store.
+FailureKind kind_of(sqlite3* db) {
+  const int code = db ? (sqlite3_extended_errcode(db) & 0xff) : SQLITE_ERROR;
+  return code == SQLITE_BUSY || code == SQLITE_LOCKED ? FailureKind::timeout : FailureKind::error;
+}
+
+}  // namespace
+
+Connection::Connection(const std::string& path, std::string label, bool create)
+    : label_(std::move(label)) {
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -26,14 +37,15 @@ void Connection::execute(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
     const std::string why = error ? error : sqlite3_errmsg(db_);
     sqlite3_free(error);
-    throw StoreError(fmt::format("{}: {} failed: {}", label_, sql, why));
+    throw StoreError(fmt::format("{}: {} failed: {}", label_, sql, why), kind_of(db_));
   }
 }
 
 std::int64_t Connection::changes() const { return sqlite3_changes(db_); }
 
 void Connection::fail(std::string_view what) const {
-  throw StoreError(fmt::format("{}: {} failed: {}", label_, what, sqlite3_errmsg(db_)));
+  throw StoreError(fmt::format("{}: {} failed: {}", label_, what, sqlite3_errmsg(db_)),
+                   kind_of(db_));
 }
 
 Statement::Statement(Connection& connection, const char* sql) : connection_(connection), sql_(sql) {
@@ -73,7 +85,10 @@ bool Statement::step() {
   if (result == SQLITE_DONE) return false;
   const std::string why = sqlite3_errmsg(connection_.handle());
   sqlite3_reset(statement_);
-  throw StoreError(fmt::format("{}: \"{}\" failed: {}", connection_.label(), sql_, why));
+  const int code = result & 0xff;
+  throw StoreError(
+      fmt::format("{}: \"{}\" failed: {}", connection_.label(), sql_, why),
+      code == SQLITE_BUSY || code == SQLITE_LOCKED ? FailureKind::timeout : FailureKind::error);
 }
 
 void Statement::run() {

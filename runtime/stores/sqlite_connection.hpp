@@ -1,5 +1,6 @@
 // A thin RAII layer over one SQLite connection and its prepared statements, so the store reads as
-// SQL and every failure becomes a StoreError that says what was being done and why it failed.
+// SQL and every failure becomes a StoreError that says what was being done and why it failed
+// (of kind `timeout` when the file stayed locked past the busy timeout).
 #pragma once
 
 #include "stores/store.hpp"
@@ -45,9 +46,10 @@ class Statement {
 
 class Connection {
  public:
-  // Opens (creating when missing) the database at `path` (":memory:" for a private in-memory
-  // one). `label` names the store in messages, e.g. "sqlite:picocache.db".
-  Connection(const std::string& path, std::string label);
+  // Opens the database at `path` (":memory:" for a private in-memory one), creating it when
+  // missing if `create`. `label` names the store in messages, e.g. "sqlite:picocache.db".
+  // Throws StoreError.
+  Connection(const std::string& path, std::string label, bool create = true);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -1,27 +1,49 @@
 // The SQLite store: one database file shared by every process that names it.
 //
-// Layout: picocache_entries(function_id, key, value, last_used), one row per entry, and
-// picocache_functions(id, name, size), one row per function with entries. `size` is kept exact
-// in the same transaction as every insert, eviction and clear, so currsize is a point read.
+// Layout 2 (PRAGMA user_version = 2):
+//   picocache_functions(fid, id, name, size): one row per function ever stored, never deleted
+//     (so a process may keep a function's small integer `fid` for its lifetime); `size` is kept
+//     exact in the same transaction as every insert, eviction and clear, so currsize is a point
+//     read.
+//   picocache_entries(fid, key, last_used, written_at, check_bytes, value): one row per entry,
+//     with its argument check (entry_check.hpp) and the time it was written (for ttl).
+// Layouts are versioned: a database of an older layout is rebuilt, with one warning (it is a
+// cache); one of a newer layout is never touched: this process runs uncached (one warning), so
+// an old and a new binary never wipe each other's file.
 //
-// Recency: a hit only reads. Its timestamp is remembered in memory and written, together with
-// every other pending touch, inside the next write transaction of this process (the next miss),
-// or when 1024 touches are pending or the oldest is a second old, or at flush() / exit. So within
-// one process the LRU order is exact; across processes a hit in another process counts once that
-// process has written it, and timestamps come from each machine's clock.
-
+// Recency is a logical clock per function, not a time: an entry used now gets one more than the
+// function's largest `last_used` (an index read), so no clock step can make a row outrank every
+// later one. A hit only reads; its use is remembered in memory and written, with every other
+// pending touch, inside the next write transaction of this process (the next miss), or when 1024
+// touches are pending or the oldest is a second old, or at flush() / exit. So within one process
+// the LRU order is exact; across processes a hit in another process counts once that process
+// has written it.
 //
-// Connections: a small pool, one connection per concurrently calling thread, dropped (not
-// closed: SQLite forbids touching them) in a forked child. sqlite::memory: has one connection,
-// since every connection to ":memory:" is a database of its own.
+// Waiting. The busy timeout is 250 ms: a write that cannot get the file in that time is dropped
+// (a StoreError of kind timeout, which the runtime counts as a dropped write) rather than make
+// the cached call wait behind a long writer. A hit whose touch flush fails still returns its
+// value.
+//
+// Connections: a small pool, one connection per concurrently calling thread. Before fork() the
+// idle connections are closed (never while another thread is inside one), so a child opens its
+// own; a child forked while a connection was in use runs uncached, since SQLite's per-process
+// lock state it inherited is wrong in the child. sqlite::memory: has one connection, since every
+// connection to ":memory:" is a database of its own.
 #include "fork_generation.hpp"
+#include "log.hpp"
+#include "stores/file_lease.hpp"
 #include "stores/sqlite_connection.hpp"
-#include "stores/store_factories.hpp"
+#include "stores/store_registry.hpp"
+#include "stores/store_url.hpp"
 
 #include <picocache/memoize.hpp>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <unordered_map>
 #include <utility>
@@ -30,41 +52,36 @@
 namespace picocache {
 namespace {
 
-constexpr int kBusyTimeoutMs = 10000;
+constexpr int kBusyTimeoutMs = 250;
+constexpr auto kPoolWait = std::chrono::seconds(1);
 constexpr std::size_t kMaxPendingTouches = 1024;
 constexpr auto kMaxTouchAge = std::chrono::seconds(1);
-constexpr int kSchemaVersion = 1;
+constexpr std::int64_t kLayoutVersion = 2;
 
 constexpr const char* kSchema = R"sql(
-  CREATE TABLE IF NOT EXISTS picocache_functions (
-    id   TEXT PRIMARY KEY,
+  CREATE TABLE picocache_functions (
+    fid  INTEGER PRIMARY KEY,
+    id   TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
-    size INTEGER NOT NULL
-  ) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS picocache_entries (
-    function_id TEXT NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE picocache_entries (
+    fid         INTEGER NOT NULL,
     key         BLOB NOT NULL,
-    value       BLOB NOT NULL,
     last_used   INTEGER NOT NULL,
-    PRIMARY KEY (function_id, key)
+    written_at  INTEGER NOT NULL,
+    check_bytes BLOB NOT NULL,
+    value       BLOB NOT NULL,
+    PRIMARY KEY (fid, key)
   ) WITHOUT ROWID;
-  CREATE INDEX IF NOT EXISTS picocache_entries_by_recency
-    ON picocache_entries (function_id, last_used);
+  CREATE INDEX picocache_entries_by_recency ON picocache_entries (fid, last_used);
+  PRAGMA user_version = 2;
 )sql";
 
-// A strictly increasing timestamp (nanoseconds since the epoch): ties within a process would make
-// the LRU order depend on key order.
-std::int64_t next_tick() {
-  static std::atomic<std::int64_t> last{0};
-  const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
-  std::int64_t previous = last.load(std::memory_order_relaxed);
-  std::int64_t tick = 0;
-  do {
-    tick = now > previous ? now : previous + 1;
-  } while (!last.compare_exchange_weak(previous, tick, std::memory_order_relaxed));
-  return tick;
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // The 16 key bytes, little-endian lo then hi: the entry's primary key in the table.
@@ -77,32 +94,45 @@ std::array<unsigned char, 16> key_bytes(const Key128& key) {
   return bytes;
 }
 
-// Opens the database and makes sure it holds our schema, before any statement is prepared.
-void prepare_database(sqlite::Connection& connection) {
-  connection.execute("PRAGMA busy_timeout = 10000");
-  static_assert(kBusyTimeoutMs == 10000, "keep the pragma above in step");
+std::int64_t read_layout(sqlite::Connection& connection) {
   sqlite::Statement version(connection, "PRAGMA user_version");
   const std::int64_t found = version.step() ? version.column_int(0) : 0;
   version.reset();
-  if (found != 0 && found != kSchemaVersion) {
-    throw StoreError(connection.label() +
-                     ": the database was written by another version of "
-                     "PicoCache (schema " +
-                     std::to_string(found) + ", this one reads " + std::to_string(kSchemaVersion) +
-                     "); clear it or use another file");
-  }
+  return found;
+}
+
+[[noreturn]] void refuse_newer(const sqlite::Connection& connection, std::int64_t found) {
+  throw StoreError(fmt::format(
+      "{}: the database has layout {}, written by a newer PicoCache (this one reads layout {}); "
+      "it is left untouched",
+      connection.label(), found, kLayoutVersion));
+}
+
+// Makes sure the database holds layout kLayoutVersion, before any statement is prepared.
+void prepare_database(sqlite::Connection& connection) {
+  connection.execute(fmt::format("PRAGMA busy_timeout = {}", kBusyTimeoutMs).c_str());
+  const std::int64_t found = read_layout(connection);
+  if (found > kLayoutVersion) refuse_newer(connection, found);
   connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
-  if (found == 0) {
-    sqlite::WriteTransaction transaction(connection);
-    connection.execute(kSchema);
-    connection.execute("PRAGMA user_version = 1");
-    static_assert(kSchemaVersion == 1, "keep the pragma above in step");
-    transaction.commit();
+  if (found == kLayoutVersion) return;
+  sqlite::WriteTransaction transaction(connection);
+  const std::int64_t locked = read_layout(connection);  // another process may have just done it
+  if (locked > kLayoutVersion) refuse_newer(connection, locked);
+  if (locked == kLayoutVersion) return transaction.commit();
+  if (locked != 0) {
+    detail::log(fmt::format(
+        "picocache: {} has layout {}, written by an older PicoCache; rebuilt for layout {} "
+        "(its cached results are dropped)",
+        connection.label(), locked, kLayoutVersion));
+    connection.execute(
+        "DROP TABLE IF EXISTS picocache_entries; DROP TABLE IF EXISTS picocache_functions");
   }
+  connection.execute(kSchema);
+  transaction.commit();
 }
 
 struct OpenDatabase {
-  OpenDatabase(const std::string& path, const std::string& label) : connection(path, label) {
+  OpenDatabase(const std::string& path, const std::string& label) : connection(path, label, true) {
     prepare_database(connection);
   }
   sqlite::Connection connection;
@@ -112,50 +142,66 @@ struct OpenDatabase {
 struct Session : OpenDatabase {
   using OpenDatabase::OpenDatabase;
 
-  sqlite::Statement select_value{
-      connection, "SELECT value FROM picocache_entries WHERE function_id = ?1 AND key = ?2"};
-  sqlite::Statement touch{connection,
-                          "UPDATE picocache_entries SET last_used = max(last_used, ?3) "
-                          "WHERE function_id = ?1 AND key = ?2"};
+  sqlite::Statement select_fid{connection, "SELECT fid FROM picocache_functions WHERE id = ?1"};
+  sqlite::Statement upsert_function{
+      connection,
+      "INSERT INTO picocache_functions (id, name) VALUES (?1, ?2) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name RETURNING fid"};
+  sqlite::Statement select_entry{
+      connection,
+      "SELECT value, check_bytes, written_at FROM picocache_entries WHERE fid = ?1 AND key = ?2"};
+  sqlite::Statement next_tick{
+      connection, "SELECT coalesce(max(last_used), 0) + 1 FROM picocache_entries WHERE fid = ?1"};
+  sqlite::Statement touch{
+      connection, "UPDATE picocache_entries SET last_used = ?3 WHERE fid = ?1 AND key = ?2"};
   sqlite::Statement insert_entry{
       connection,
-      "INSERT OR IGNORE INTO picocache_entries (function_id, key, value, last_used) "
-      "VALUES (?1, ?2, ?3, ?4)"};
-  sqlite::Statement replace_value{connection,
-                                  "UPDATE picocache_entries SET value = ?3, last_used = ?4 WHERE "
-                                  "function_id = ?1 AND key = ?2"};
-  sqlite::Statement grow_function{
+      "INSERT OR IGNORE INTO picocache_entries "
+      "(fid, key, last_used, written_at, check_bytes, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
+  sqlite::Statement replace_entry{
       connection,
-      "INSERT INTO picocache_functions (id, name, size) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT (id) DO UPDATE SET size = size + excluded.size, name = excluded.name"};
-  sqlite::Statement select_size{connection, "SELECT size FROM picocache_functions WHERE id = ?1"};
+      "UPDATE picocache_entries SET last_used = ?3, written_at = ?4, check_bytes = ?5, "
+      "value = ?6 WHERE fid = ?1 AND key = ?2"};
+  sqlite::Statement select_size{connection, "SELECT size FROM picocache_functions WHERE fid = ?1"};
+  sqlite::Statement add_size{connection,
+                             "UPDATE picocache_functions SET size = size + ?2 WHERE fid = ?1"};
   sqlite::Statement evict{connection,
-                          "DELETE FROM picocache_entries WHERE function_id = ?1 AND key IN ("
-                          "SELECT key FROM picocache_entries WHERE function_id = ?1 "
+                          "DELETE FROM picocache_entries WHERE fid = ?1 AND key IN ("
+                          "SELECT key FROM picocache_entries WHERE fid = ?1 "
                           "ORDER BY last_used, key LIMIT ?2)"};
-  sqlite::Statement delete_entries{connection,
-                                   "DELETE FROM picocache_entries WHERE function_id = ?1"};
-  sqlite::Statement delete_function{connection, "DELETE FROM picocache_functions WHERE id = ?1"};
+  sqlite::Statement delete_entries{connection, "DELETE FROM picocache_entries WHERE fid = ?1"};
+  sqlite::Statement zero_size{connection, "UPDATE picocache_functions SET size = 0 WHERE fid = ?1"};
   sqlite::Statement list_functions{
       connection,
       "SELECT id, name, size FROM picocache_functions WHERE size > 0 ORDER BY name, id"};
+};
 
-  std::uint64_t fork_generation = detail::fork_generation();
+// A pending touch: which entry, and when (a process-wide sequence number) it was used.
+struct Touch {
+  std::int64_t fid;
+  std::array<unsigned char, 16> key;
+  std::uint64_t sequence;
 };
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const SqliteUrl& url)
-      : path_(url.memory ? ":memory:" : url.path),
+  SqliteStore(const SqliteUrl& url, const OpenOptions& options)
+      : memory_(url.memory),
+        path_(url.memory ? ":memory:" : url.path),
         label_(url.memory ? "sqlite::memory:" : "sqlite:" + url.path),
         max_sessions_(url.memory ? 1 : 64) {
+    if (options.must_exist && !memory_ && !std::filesystem::exists(path_)) {
+      throw StoreError(fmt::format("no such database file: {}", path_));
+    }
     // Open one connection now, so a file that is no database fails here, once, with its reason
     // (and a memory store's one connection, which is its data, lives as long as the store).
     idle_.push_back(std::make_unique<Session>(path_, label_));
     open_sessions_ = 1;
+    detail::register_fork_hooks(this);
   }
 
   ~SqliteStore() override {
+    detail::unregister_fork_hooks(this);
     try {
       flush();
     } catch (const StoreError&) {
@@ -163,74 +209,101 @@ class SqliteStore final : public Store {
     }
   }
 
-  std::optional<std::string> get(const FunctionRef& fn, const Key128& key) override {
-    const auto bytes = key_bytes(key);
-    std::optional<std::string> value;
-    {
-      Lease lease(*this);
-      sqlite::Statement& select = lease->select_value;
-      select.bind_text(1, fn.id).bind_blob(2, bytes.data(), bytes.size());
-      if (select.step()) value = select.column_blob(0);
-      select.reset();
-    }
-    if (value && remember_touch(fn, bytes)) flush();
-    return value;
+  StoreCapabilities capabilities() const override {
+    StoreCapabilities capabilities;
+    capabilities.persistent = !memory_;
+    capabilities.shared = !memory_;
+    capabilities.cross_process_leases = !memory_;
+    return capabilities;
   }
 
-  void put(const FunctionRef& fn, const Key128& key, std::string_view value,
-           std::uint64_t maxsize) override {
+  std::optional<StoredEntry> get(const FunctionRef& fn, const Key128& key) override {
+    const auto bytes = key_bytes(key);
+    std::optional<StoredEntry> entry;
+    std::int64_t fid = 0;
+    {
+      Lease lease(*this);
+      fid = known_fid(*lease, fn);
+      if (fid == 0) return std::nullopt;
+      entry = read_entry(*lease, fid, bytes);
+    }
+    if (entry && remember_touch(fid, bytes)) {
+      try {
+        flush();
+      } catch (const StoreError&) {
+        // ignored: the value read is returned; this batch of recency is lost, not retried at
+        // every hit (each retry would wait out the busy timeout again)
+        std::lock_guard lock(touches_mutex_);
+        touches_.clear();
+        dropped_touch_batches_.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+    return entry;
+  }
+
+  std::optional<StoredEntry> peek(const FunctionRef& fn, const Key128& key) override {
+    Lease lease(*this);
+    const std::int64_t fid = known_fid(*lease, fn);
+    if (fid == 0) return std::nullopt;
+    return read_entry(*lease, fid, key_bytes(key));
+  }
+
+  void put(const FunctionRef& fn, const Key128& key, const EntryWrite& entry) override {
     const auto bytes = key_bytes(key);
     Lease lease(*this);
     Session& session = *lease;
     sqlite::WriteTransaction transaction(session.connection);
     write_touches(session);
-    const std::int64_t tick = next_tick();
-    // Insert, or replace the value of an existing entry: both statements take the same four values.
+    const std::int64_t fid = function_row(session, fn);
+    const std::int64_t tick = next_tick(session, fid);
+    const std::int64_t written_at = now_ms();
+    // Insert, or replace an existing entry: both statements take the same six values.
     const auto write_entry = [&](sqlite::Statement& statement) {
-      statement.bind_text(1, fn.id)
+      statement.bind_int(1, fid)
           .bind_blob(2, bytes.data(), bytes.size())
-          .bind_blob(3, value.data(), value.size())
-          .bind_int(4, tick)
+          .bind_int(3, tick)
+          .bind_int(4, written_at)
+          .bind_blob(5, entry.check.data(), entry.check.size())
+          .bind_blob(6, entry.value.data(), entry.value.size())
           .run();
     };
     write_entry(session.insert_entry);
     const bool inserted = session.connection.changes() > 0;
-    if (!inserted) write_entry(session.replace_value);
+    if (!inserted) write_entry(session.replace_entry);
     // The size changes by inserted - evicted: at a full cache that is 0, and the functions row is
     // not written at all (one page less per miss).
-    const std::uint64_t size_before = read_size(session, fn);
-    const std::uint64_t size = size_before + (inserted ? 1 : 0);
+    const std::uint64_t size = read_size(session, fid) + (inserted ? 1 : 0);
     std::int64_t evicted = 0;
-    if (maxsize != unbounded && size > maxsize) {
-      session.evict.bind_text(1, fn.id)
-          .bind_int(2, static_cast<std::int64_t>(size - maxsize))
+    if (entry.maxsize != unbounded && size > entry.maxsize) {
+      session.evict.bind_int(1, fid)
+          .bind_int(2, static_cast<std::int64_t>(size - entry.maxsize))
           .run();
       evicted = session.connection.changes();
     }
     const std::int64_t delta = (inserted ? 1 : 0) - evicted;
-    if (delta != 0 || size_before == 0) {
-      session.grow_function.bind_text(1, fn.id).bind_text(2, fn.name).bind_int(3, delta).run();
-    }
+    if (delta != 0) session.add_size.bind_int(1, fid).bind_int(2, delta).run();
     transaction.commit();
+    remember_fid(fn, fid);
   }
 
   void clear(const FunctionRef& fn) override {
+    Lease lease(*this);
+    const std::int64_t fid = known_fid(*lease, fn);
+    if (fid == 0) return;
     {
       std::lock_guard lock(touches_mutex_);
-      for (auto it = touches_.begin(); it != touches_.end();) {
-        it = it->first.compare(0, fn.id.size(), fn.id) == 0 ? touches_.erase(it) : std::next(it);
-      }
+      std::erase_if(touches_, [&](const auto& touch) { return touch.second.fid == fid; });
     }
-    Lease lease(*this);
     sqlite::WriteTransaction transaction(lease->connection);
-    lease->delete_entries.bind_text(1, fn.id).run();
-    lease->delete_function.bind_text(1, fn.id).run();
+    lease->delete_entries.bind_int(1, fid).run();
+    lease->zero_size.bind_int(1, fid).run();
     transaction.commit();
   }
 
   std::uint64_t size(const FunctionRef& fn) override {
     Lease lease(*this);
-    return read_size(*lease, fn);
+    const std::int64_t fid = known_fid(*lease, fn);
+    return fid == 0 ? 0 : read_size(*lease, fid);
   }
 
   std::vector<FunctionSummary> functions() override {
@@ -245,6 +318,13 @@ class SqliteStore final : public Store {
     return result;
   }
 
+  std::unique_ptr<KeyLease> try_lease(const FunctionRef&, const Key128& key,
+                                      std::chrono::milliseconds) override {
+    check_usable();
+    if (memory_) return memory_lease(key);
+    return try_file_lease(path_ + "-lease", key);
+  }
+
   void flush() override {
     {
       std::lock_guard lock(touches_mutex_);
@@ -254,6 +334,42 @@ class SqliteStore final : public Store {
     sqlite::WriteTransaction transaction(lease->connection);
     write_touches(*lease);
     transaction.commit();
+  }
+
+  void close() noexcept override {
+    std::lock_guard lock(pool_mutex_);
+    open_sessions_ -= std::min(open_sessions_, idle_.size());
+    idle_.clear();
+  }
+
+  void prepare_fork() noexcept override {
+    pool_lock_ = std::unique_lock(pool_mutex_, std::try_to_lock);
+    touches_lock_ = std::unique_lock(touches_mutex_, std::try_to_lock);
+    fids_lock_ = std::unique_lock(fids_mutex_, std::try_to_lock);
+    // Safe when no other thread is inside a connection: then every connection is idle, and
+    // closing them before the fork leaves the child no SQLite state of the parent's.
+    fork_safe_ = pool_lock_.owns_lock() && touches_lock_.owns_lock() && fids_lock_.owns_lock() &&
+                 idle_.size() == open_sessions_;
+    if (fork_safe_ && !memory_) {
+      idle_.clear();  // closes them
+      open_sessions_ = 0;
+    }
+  }
+
+  void after_fork_parent() noexcept override { unlock_after_fork(); }
+
+  void after_fork_child() noexcept override {
+    if (fork_safe_) {
+      touches_.clear();  // the parent writes its own touches
+    } else {
+      forked_unsafely_.store(true, std::memory_order_relaxed);
+    }
+    unlock_after_fork();
+  }
+
+  // Touch batches lost because their flush failed (for tests and stats).
+  std::uint64_t dropped_touch_batches() const {
+    return dropped_touch_batches_.load(std::memory_order_relaxed);
   }
 
  private:
@@ -272,10 +388,24 @@ class SqliteStore final : public Store {
     std::unique_ptr<Session> session_;
   };
 
+  void check_usable() const {
+    if (forked_unsafely_.load(std::memory_order_relaxed)) {
+      throw StoreError(fmt::format(
+          "{}: this process was forked while another thread was using the database; a forked "
+          "child cannot use the SQLite state it inherited, so it runs uncached",
+          label_));
+    }
+  }
+
   std::unique_ptr<Session> acquire() {
+    check_usable();
     std::unique_lock lock(pool_mutex_);
-    drop_sessions_of_parent();
-    pool_ready_.wait(lock, [&] { return !idle_.empty() || open_sessions_ < max_sessions_; });
+    if (!pool_ready_.wait_for(lock, kPoolWait,
+                              [&] { return !idle_.empty() || open_sessions_ < max_sessions_; })) {
+      throw StoreError(fmt::format("{}: no free connection within {} ms", label_,
+                                   std::chrono::milliseconds(kPoolWait).count()),
+                       FailureKind::timeout);
+    }
     if (!idle_.empty()) {
       std::unique_ptr<Session> session = std::move(idle_.back());
       idle_.pop_back();
@@ -295,67 +425,139 @@ class SqliteStore final : public Store {
 
   void release(std::unique_ptr<Session> session) {
     std::lock_guard lock(pool_mutex_);
-    if (session->fork_generation == detail::fork_generation()) {
-      idle_.push_back(std::move(session));
-    } else {
-      abandon(std::move(session));
-    }
+    idle_.push_back(std::move(session));
     pool_ready_.notify_one();
   }
 
-  // In a forked child the pooled connections are the parent's: forget them unclosed.
-  void drop_sessions_of_parent() {
-    const std::uint64_t generation = detail::fork_generation();
-    if (generation == pool_generation_) return;
-    pool_generation_ = generation;
-    for (std::unique_ptr<Session>& session : idle_) abandon(std::move(session));
-    idle_.clear();
-    open_sessions_ = 0;
-    std::lock_guard lock(touches_mutex_);
-    touches_.clear();  // the parent writes its own touches
+  void unlock_after_fork() noexcept {
+    if (fids_lock_.owns_lock()) fids_lock_.unlock();
+    if (touches_lock_.owns_lock()) touches_lock_.unlock();
+    if (pool_lock_.owns_lock()) pool_lock_.unlock();
   }
 
-  static void abandon(std::unique_ptr<Session> session) {
-    session->connection.abandon();
-    static_cast<void>(session.release());  // its statements belong to the parent's handle too
-  }
-
-  static std::uint64_t read_size(Session& session, const FunctionRef& fn) {
-    sqlite::Statement& select = session.select_size;
+  // The function's fid, from this process's memory or the functions table; 0 when the database
+  // has never stored the function (then it has no entries).
+  std::int64_t known_fid(Session& session, const FunctionRef& fn) {
+    {
+      std::lock_guard lock(fids_mutex_);
+      if (const auto it = fids_.find(fn.id); it != fids_.end()) return it->second;
+    }
+    sqlite::Statement& select = session.select_fid;
     select.bind_text(1, fn.id);
+    const std::int64_t fid = select.step() ? select.column_int(0) : 0;
+    select.reset();
+    if (fid != 0) remember_fid(fn, fid);
+    return fid;
+  }
+
+  void remember_fid(const FunctionRef& fn, std::int64_t fid) {
+    std::lock_guard lock(fids_mutex_);
+    fids_.try_emplace(std::string(fn.id), fid);
+  }
+
+  // The function's row, created when missing, inside the caller's write transaction.
+  static std::int64_t function_row(Session& session, const FunctionRef& fn) {
+    sqlite::Statement& upsert = session.upsert_function;
+    upsert.bind_text(1, fn.id).bind_text(2, fn.name);
+    if (!upsert.step()) session.connection.fail("registering a function");
+    const std::int64_t fid = upsert.column_int(0);
+    upsert.reset();
+    return fid;
+  }
+
+  static std::optional<StoredEntry> read_entry(Session& session, std::int64_t fid,
+                                               const std::array<unsigned char, 16>& bytes) {
+    sqlite::Statement& select = session.select_entry;
+    select.bind_int(1, fid).bind_blob(2, bytes.data(), bytes.size());
+    std::optional<StoredEntry> entry;
+    if (select.step()) {
+      entry.emplace();
+      entry->value = select.column_blob(0);
+      entry->check = select.column_blob(1);
+      entry->written_at = select.column_int(2);
+    }
+    select.reset();
+    return entry;
+  }
+
+  static std::int64_t next_tick(Session& session, std::int64_t fid) {
+    sqlite::Statement& select = session.next_tick;
+    select.bind_int(1, fid);
+    const std::int64_t tick = select.step() ? select.column_int(0) : 1;
+    select.reset();
+    return tick;
+  }
+
+  static std::uint64_t read_size(Session& session, std::int64_t fid) {
+    sqlite::Statement& select = session.select_size;
+    select.bind_int(1, fid);
     const std::uint64_t size = select.step() ? static_cast<std::uint64_t>(select.column_int(0)) : 0;
     select.reset();
     return size;
   }
 
-  // Records a hit's recency; true when enough touches are pending that they should be written.
-  bool remember_touch(const FunctionRef& fn, const std::array<unsigned char, 16>& key) {
-    std::string touch_key(fn.id);
+  // Records a hit's use; true when enough touches are pending that they should be written.
+  bool remember_touch(std::int64_t fid, const std::array<unsigned char, 16>& key) {
+    std::string touch_key(reinterpret_cast<const char*>(&fid), sizeof fid);
     touch_key.append(reinterpret_cast<const char*>(key.data()), key.size());
-    const std::int64_t tick = next_tick();
     std::lock_guard lock(touches_mutex_);
     if (touches_.empty()) oldest_touch_ = std::chrono::steady_clock::now();
-    touches_[std::move(touch_key)] = tick;
+    touches_[std::move(touch_key)] = Touch{fid, key, ++touch_sequence_};
     return touches_.size() >= kMaxPendingTouches ||
            std::chrono::steady_clock::now() - oldest_touch_ >= kMaxTouchAge;
   }
 
-  // Writes the pending touches inside the caller's write transaction.
+  // Writes the pending touches inside the caller's write transaction, in the order they
+  // happened, each function's above its current largest tick.
   void write_touches(Session& session) {
-    std::unordered_map<std::string, std::int64_t> touches;
+    std::vector<Touch> touches;
     {
       std::lock_guard lock(touches_mutex_);
-      touches.swap(touches_);
+      touches.reserve(touches_.size());
+      for (auto& [ignored, touch] : touches_) touches.push_back(touch);
+      touches_.clear();
     }
-    for (const auto& [touch_key, tick] : touches) {
-      const std::string_view id = std::string_view(touch_key).substr(0, touch_key.size() - 16);
-      session.touch.bind_text(1, id)
-          .bind_blob(2, touch_key.data() + id.size(), 16)
-          .bind_int(3, tick)
+    std::sort(touches.begin(), touches.end(), [](const Touch& a, const Touch& b) {
+      return std::tie(a.fid, a.sequence) < std::tie(b.fid, b.sequence);
+    });
+    std::int64_t fid = 0;
+    std::int64_t tick = 0;
+    for (const Touch& touch : touches) {
+      if (touch.fid != fid) {
+        fid = touch.fid;
+        tick = next_tick(session, fid);
+      }
+      session.touch.bind_int(1, touch.fid)
+          .bind_blob(2, touch.key.data(), touch.key.size())
+          .bind_int(3, tick++)
           .run();
     }
   }
 
+  // sqlite::memory: is private to this process: its leases only exclude this process's threads.
+  std::unique_ptr<KeyLease> memory_lease(const Key128& key) {
+    class MemoryLease final : public KeyLease {
+     public:
+      MemoryLease(SqliteStore& store, Key128 key) : store_(store), key_(key) {}
+      ~MemoryLease() override {
+        std::lock_guard lock(store_.leases_mutex_);
+        std::erase(store_.memory_leases_, key_);
+      }
+      bool renew(std::chrono::milliseconds) override { return true; }
+
+     private:
+      SqliteStore& store_;
+      Key128 key_;
+    };
+    std::lock_guard lock(leases_mutex_);
+    if (std::find(memory_leases_.begin(), memory_leases_.end(), key) != memory_leases_.end()) {
+      return nullptr;
+    }
+    memory_leases_.push_back(key);
+    return std::make_unique<MemoryLease>(*this, key);
+  }
+
+  const bool memory_;
   const std::string path_;
   const std::string label_;
   const std::size_t max_sessions_;
@@ -364,17 +566,44 @@ class SqliteStore final : public Store {
   std::condition_variable pool_ready_;
   std::vector<std::unique_ptr<Session>> idle_;
   std::size_t open_sessions_ = 0;
-  std::uint64_t pool_generation_ = detail::fork_generation();
 
   std::mutex touches_mutex_;
-  std::unordered_map<std::string, std::int64_t> touches_;  // function id + key bytes -> tick
+  std::unordered_map<std::string, Touch> touches_;  // fid + key bytes -> the latest use
+  std::uint64_t touch_sequence_ = 0;
   std::chrono::steady_clock::time_point oldest_touch_;
+  std::atomic<std::uint64_t> dropped_touch_batches_{0};
+
+  std::mutex fids_mutex_;
+  // function id -> fid, found by string_view without a copy on every hit
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  std::unordered_map<std::string, std::int64_t, IdHash, std::equal_to<>> fids_;
+
+  std::mutex leases_mutex_;
+  std::vector<Key128> memory_leases_;
+
+  // Held from prepare_fork() to after_fork_*(), when they could be taken without waiting.
+  std::unique_lock<std::mutex> pool_lock_;
+  std::unique_lock<std::mutex> touches_lock_;
+  std::unique_lock<std::mutex> fids_lock_;
+  bool fork_safe_ = true;
+  std::atomic<bool> forked_unsafely_{false};
 };
 
 }  // namespace
 
-std::unique_ptr<Store> make_sqlite_store(const SqliteUrl& url) {
-  return std::make_unique<SqliteStore>(url);
+StoreKind sqlite_store_kind() {
+  return StoreKind{
+      "sqlite",
+      {"sqlite"},
+      "sqlite:PATH, sqlite:///ABSOLUTE/PATH, sqlite::memory:",
+      [](std::string_view url) { parse_sqlite_url(url); },
+      [](std::string_view url, const OpenOptions& options) -> std::unique_ptr<Store> {
+        return std::make_unique<SqliteStore>(parse_sqlite_url(url), options);
+      },
+  };
 }
 
 }  // namespace picocache

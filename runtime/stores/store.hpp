@@ -1,9 +1,12 @@
-// The one interface every store implements (SQLite, Redis, ...). Stores report failure by
-// throwing StoreError; the runtime catches it and runs the function uncached.
+// The one interface every store implements (SQLite, Redis, ...), and the one failure type that
+// crosses it. A store reports failure by throwing StoreError (an error or a timeout); the runtime
+// (StoreSession) catches it, runs the function uncached and warns once. Any other exception out
+// of a store is a bug in PicoCache, reported as an internal error, never as an outage.
 #pragma once
 
 #include <picocache/key.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -27,23 +30,70 @@ struct FunctionSummary {
   std::uint64_t size = 0;
 };
 
+// Why a store operation failed. Kept apart because they call for different reactions (a
+// timeout means "busy or stalled", an error "broken or misconfigured") and are counted apart.
+enum class FailureKind { error, timeout };
+
 // A store failure; the message names the store, the operation and the cause.
 class StoreError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit StoreError(const std::string& message, FailureKind kind = FailureKind::error)
+      : std::runtime_error(message), kind_(kind) {}
+  FailureKind kind() const noexcept { return kind_; }
+
+ private:
+  FailureKind kind_;
+};
+
+// What a store holds for one (function, key).
+struct StoredEntry {
+  std::string value;            // the value bytes exactly as put (header included)
+  std::string check;            // the entry's argument check (see entry_check.hpp), as put
+  std::int64_t written_at = 0;  // when it was put: milliseconds since the Unix epoch
+};
+
+// What put() writes, and the limits it applies.
+struct EntryWrite {
+  std::string_view value;
+  std::string_view check;
+  std::uint64_t maxsize = 0;                     // `unbounded`: never evict
+  std::optional<std::chrono::milliseconds> ttl;  // entries older than this may be dropped
+};
+
+// A held lease on one (function, key): the right to compute it while other callers, in any
+// process, wait for the value. Destroying it releases it. A store may also release it on its
+// own when the holder dies (SQLite: the kernel drops the file lock; Redis: the key expires).
+class KeyLease {
+ public:
+  virtual ~KeyLease() = default;
+  // Extends the lease by `duration` from now. False when it was lost (expired and taken).
+  virtual bool renew(std::chrono::milliseconds duration) = 0;
+};
+
+// What a store can do; the conformance suite skips the cases of what it cannot, by name.
+struct StoreCapabilities {
+  bool persistent = true;            // entries outlive the process
+  bool shared = true;                // other processes see the same entries
+  bool exact_size = true;            // size() is the exact count, never an estimate
+  bool listing = true;               // functions() lists every function with entries
+  bool cross_process_leases = true;  // leases exclude other processes, not only other threads
 };
 
 class Store {
  public:
   virtual ~Store() = default;
 
-  // The value stored for `key`, or nullopt. A hit counts as a use for the LRU order.
-  virtual std::optional<std::string> get(const FunctionRef& fn, const Key128& key) = 0;
+  virtual StoreCapabilities capabilities() const = 0;
+
+  // The entry stored for `key`, or nullopt. A hit counts as a use for the LRU order.
+  virtual std::optional<StoredEntry> get(const FunctionRef& fn, const Key128& key) = 0;
+
+  // The entry stored for `key`, or nullopt, without counting as a use (for tools).
+  virtual std::optional<StoredEntry> peek(const FunctionRef& fn, const Key128& key) = 0;
 
   // Inserts or replaces `key`, then evicts least recently used entries of `fn` until at most
-  // `maxsize` remain (`unbounded` never evicts).
-  virtual void put(const FunctionRef& fn, const Key128& key, std::string_view value,
-                   std::uint64_t maxsize) = 0;
+  // `entry.maxsize` remain (`unbounded` never evicts).
+  virtual void put(const FunctionRef& fn, const Key128& key, const EntryWrite& entry) = 0;
 
   // Removes every entry of `fn`; other functions keep theirs.
   virtual void clear(const FunctionRef& fn) = 0;
@@ -54,12 +104,23 @@ class Store {
   // Every function with entries, for the command-line tool.
   virtual std::vector<FunctionSummary> functions() = 0;
 
+  // Takes the lease on (fn, key) for `duration`, or returns nullptr when another holder has it.
+  // Never waits for the other holder.
+  virtual std::unique_ptr<KeyLease> try_lease(const FunctionRef& fn, const Key128& key,
+                                              std::chrono::milliseconds duration) = 0;
+
   // Writes recency information that was batched in memory, if the store batches it.
   virtual void flush() {}
-};
 
-// Opens the store named by `url` (see store_url.hpp). Throws picocache::Error for a bad URL and
-// StoreError when the store cannot be opened.
-std::unique_ptr<Store> open_store(std::string_view url);
+  // Releases connections and files; the store is not used afterwards. Never throws.
+  virtual void close() noexcept {}
+
+  // Fork hooks, called by the runtime's pthread_atfork handlers. prepare_fork() runs in the
+  // parent just before fork() and must never block on a lock another thread may hold while
+  // it waits on the store; after_fork_parent() and after_fork_child() run right after it.
+  virtual void prepare_fork() noexcept {}
+  virtual void after_fork_parent() noexcept {}
+  virtual void after_fork_child() noexcept {}
+};
 
 }  // namespace picocache

@@ -1,5 +1,5 @@
-// Store URLs, parsed in one place: what `configure()`, PICOCACHE_URL and the command-line tool
-// accept, and what the store factories receive.
+// The built-in stores' URL forms, parsed in one place (which scheme goes to which store is the
+// registry's table, store_registry.hpp):
 //
 //   sqlite:picocache.db            a file relative to the working directory (the default store)
 //   sqlite:relative/path.db
@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <variant>
 
 namespace picocache {
 
@@ -31,12 +30,16 @@ struct RedisUrl {
   std::string unix_path;  // set for unix:// URLs
 };
 
-using StoreUrl = std::variant<SqliteUrl, RedisUrl>;
+// Parses a `sqlite:` URL; throws picocache::Error quoting the URL and saying what is wrong (an
+// empty path, parameters, a host).
+SqliteUrl parse_sqlite_url(std::string_view url);
 
-// Parses `url`; throws picocache::Error quoting the URL (password hidden) and saying what is
-// wrong: an unknown scheme, a missing host, a bad port or db number, an empty path, trailing
-// characters.
-StoreUrl parse_store_url(std::string_view url);
+// Parses a `redis://` or `unix://` URL; throws picocache::Error quoting the URL (password
+// hidden) and saying what is wrong: a missing host, a bad port or db number, trailing characters.
+RedisUrl parse_redis_url(std::string_view url);
+
+// Throws picocache::Error "picocache: bad store URL '<url, password hidden>': <what>".
+[[noreturn]] void bad_store_url(std::string_view url, std::string_view what);
 
 // `url` with its password replaced by "***", for messages and logs.
 std::string redact_store_url(std::string_view url);

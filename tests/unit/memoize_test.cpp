@@ -1,6 +1,8 @@
 // memoize<R>() and the public API through hand-written wrappers of the exact shape picocache-gen
 // emits, against a SQLite store in a fresh directory per test.
+#include "store_calls.hpp"
 #include "stores/store.hpp"
+#include "stores/store_registry.hpp"
 #include "temp_dir.hpp"
 
 #include <picocache/picocache.hpp>
@@ -197,13 +199,15 @@ class MemoizeTest : public ::testing::Test {
     unsetenv("PICOCACHE_URL");
   }
 
-  // The key memoize computes for square(n): to reach into the store as another writer would.
-  static Key128 square_key(int n) {
+  // The arguments and key memoize computes for square(n): to reach into the store as another
+  // writer would.
+  static std::string square_args(int n) {
     std::string bytes;
     Encoder encoder(bytes, EncodeMode::key);
     encoder.write(n);
-    return hash_key(bytes);
+    return bytes;
   }
+  static Key128 square_key(int n) { return hash_key(square_args(n)); }
   FunctionRef square_ref() const {
     return {tests::square_fn.id(), tests::square_fn.display_name()};
   }
@@ -332,18 +336,36 @@ TEST_F(MemoizeTest, TypedDecidesWhetherTheArgumentTypeIsPartOfTheKey) {
 TEST_F(MemoizeTest, ForeignOrTruncatedValuesAreMissesAndGetReplaced) {
   tests::square(4);
   std::unique_ptr<Store> store = open_store(url_);
-  const std::string good = *store->get(square_ref(), square_key(4));
+  const std::string good = *value_at(*store, square_ref(), square_key(4));
   for (const std::string& bad :
        {std::string("not a picocache value"), good.substr(0, good.size() - 1), std::string(),
         std::string("\x01") + std::string(8, '\x7f') + good.substr(9),  // another result type
         std::string("\x02") + good.substr(1)}) {                        // another format version
-    store->put(square_ref(), square_key(4), bad, 2);
+    put_value(*store, square_ref(), square_key(4), bad, 2, square_args(4));
     const int before = tests::square_calls;
     EXPECT_EQ(tests::square(4), 16);
     EXPECT_EQ(tests::square_calls, before + 1) << "a bad value must be a miss";
-    EXPECT_EQ(store->get(square_ref(), square_key(4)), good) << "and be replaced";
+    EXPECT_EQ(value_at(*store, square_ref(), square_key(4)), good) << "and be replaced";
   }
   EXPECT_TRUE(warnings_.empty());
+}
+
+// XXH3-128 is not collision resistant: another call's entry under the same key (a forged
+// collision, planted here under square(4)'s key with the check of other arguments) must be a
+// miss, never its result.
+TEST_F(MemoizeTest, AnEntryOfOtherArgumentsUnderTheSameKeyIsAMiss) {
+  std::unique_ptr<Store> store = open_store(url_);
+  const std::uint64_t rejected = store_counters().rejected_entries;
+  std::string forged = detail::encode_value(999);
+  for (const std::string& other : {square_args(5), std::string(300, 'x')}) {
+    put_value(*store, square_ref(), square_key(4), forged, 2, other);
+    const int before = tests::square_calls;
+    EXPECT_EQ(tests::square(4), 16) << "served another call's result";
+    EXPECT_EQ(tests::square_calls, before + 1);
+  }
+  EXPECT_EQ(store_counters().rejected_entries, rejected + 2);
+  EXPECT_EQ(tests::square(4), 16);  // the replaced entry is right and verified
+  EXPECT_EQ(cache_info(&tests::square).hits, 1u);
 }
 
 TEST_F(MemoizeTest, AFileThatIsNoDatabaseGivesOneWarningAndComputedResults) {

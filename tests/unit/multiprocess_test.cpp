@@ -2,6 +2,7 @@
 // processes at once neither fail nor see a wrong value, and leave maxsize respected.
 #include "client_process.hpp"
 #include "stores/store.hpp"
+#include "stores/store_registry.hpp"
 #include "temp_dir.hpp"
 
 #include <picocache/picocache.hpp>

@@ -5,6 +5,7 @@
 #include "client_process.hpp"
 #include "redis_server.hpp"
 #include "stores/store.hpp"
+#include "stores/store_registry.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>

@@ -4,8 +4,9 @@
 // cached function returns its computed result, one warning is logged per outage (not one per
 // call), calls stay fast, and caching resumes when the server is back.
 #include "redis_server.hpp"
-#include "stores/redis_store.hpp"
+#include "stores/redis_connection.hpp"
 #include "stores/store.hpp"
+#include "stores/store_registry.hpp"
 
 #include <picocache/picocache.hpp>
 
@@ -69,7 +70,7 @@ class RedisOutageTest : public ::testing::Test {
   // Calls square(n) until a call is answered by the store again (the body does not run), for
   // at most the longest reconnect backoff and a margin. True when caching resumed.
   static bool wait_until_caching_resumes(int n) {
-    const auto deadline = std::chrono::steady_clock::now() + kRedisReconnectBackoffMax + 3s;
+    const auto deadline = std::chrono::steady_clock::now() + redis::kReconnectBackoffMax + 3s;
     while (std::chrono::steady_clock::now() < deadline) {
       const std::uint64_t hits = outage::square_fn.hits();
       EXPECT_EQ(outage::square(n), static_cast<long>(n) * n);
@@ -136,7 +137,7 @@ TEST_F(RedisOutageTest, AServerKilledMidRunGivesComputedResultsAndOneWarning) {
   std::this_thread::sleep_for(300ms);
   server_->start();
   restarted = true;
-  const auto deadline = std::chrono::steady_clock::now() + kRedisReconnectBackoffMax + 3s;
+  const auto deadline = std::chrono::steady_clock::now() + redis::kReconnectBackoffMax + 3s;
   while (hits_after_restart < 100 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(10ms);
   }
@@ -158,7 +159,7 @@ TEST_F(RedisOutageTest, AServerThatStopsAnsweringCostsOneTimeoutThenCallsRunUnca
   for (int i = 0; i < 50; ++i) EXPECT_EQ(outage::square(i), i * i);
   const auto elapsed = std::chrono::steady_clock::now() - start;
   // The first call waits for the command timeout; the others fail at once during the backoff.
-  EXPECT_LT(elapsed, kRedisCommandTimeout + 1s);
+  EXPECT_LT(elapsed, redis::kCommandTimeout + 1s);
   EXPECT_EQ(warnings().size(), 1u);
 
   server_->resume();

@@ -2,10 +2,12 @@
 // layout, one round trip per hit, AUTH and ACL users, db selection, unix sockets, many processes
 // on one function, fork, a lost script cache, and a server that goes away, stops answering or
 // comes back. (What every store must do is the shared suite in store_conformance_test.cpp.)
-#include "stores/redis_store.hpp"
-
 #include "redis_server.hpp"
+#include "store_calls.hpp"
+#include "stores/entry_envelope.hpp"
+#include "stores/redis_connection.hpp"
 #include "stores/store.hpp"
+#include "stores/store_registry.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -240,9 +242,9 @@ class RedisStoreTest : public ::testing::Test {
 
 TEST_F(RedisStoreTest, EveryKeyOfAFunctionSharesOneHashTag) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
-  store->put(fib, key_of(2), value_of(2), 10);
-  store->put(other, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(2), value_of(2), 10);
+  put_value(*store, other, key_of(1), value_of(1), 10);
 
   RawRedis raw(*server_);
   const std::string prefix = std::string("picocache:{") + function_id + "}:";
@@ -257,7 +259,8 @@ TEST_F(RedisStoreTest, EveryKeyOfAFunctionSharesOneHashTag) {
   };
   EXPECT_EQ(raw.all_keys(), expected);
 
-  EXPECT_EQ(raw.command({"GET", prefix + "v:" + key_of(2).to_hex()}).text, value_of(2));
+  EXPECT_EQ(unpack_entry(raw.command({"GET", prefix + "v:" + key_of(2).to_hex()}).text)->value,
+            value_of(2));
   EXPECT_EQ(raw.command({"HGET", "picocache:functions", function_id}).text, "fib int (int)");
   EXPECT_EQ(raw.command({"TYPE", prefix + "lru"}).text, "zset");
   const auto members = raw.command({"ZRANGE", prefix + "lru", "0", "-1"}).elements;
@@ -276,8 +279,8 @@ TEST_F(RedisStoreTest, RecencyIsTheTimeOfTheLastUseInMicroseconds) {
         .count();
   };
   const long long before = now_us();
-  store->put(fib, key_of(1), value_of(1), 10);
-  store->put(fib, key_of(2), value_of(2), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(2), value_of(2), 10);
   RawRedis raw(*server_);
   const std::string prefix = std::string("picocache:{") + function_id + "}:";
   auto score = [&](std::uint64_t n) {
@@ -286,11 +289,11 @@ TEST_F(RedisStoreTest, RecencyIsTheTimeOfTheLastUseInMicroseconds) {
   EXPECT_GE(score(1), before);
   EXPECT_LE(score(1), score(2));
   std::this_thread::sleep_for(2ms);
-  ASSERT_TRUE(store->get(fib, key_of(1)));
+  ASSERT_TRUE(value_at(*store, fib, key_of(1)));
   EXPECT_GT(score(1), score(2));
   EXPECT_LE(score(1), now_us());
   // A miss records nothing: no ghost entry in the index.
-  EXPECT_FALSE(store->get(fib, key_of(3)));
+  EXPECT_FALSE(value_at(*store, fib, key_of(3)));
   EXPECT_EQ(raw.command({"ZCARD", prefix + "lru"}).integer, 2);
 }
 
@@ -299,12 +302,12 @@ TEST_F(RedisStoreTest, RecencyIsTheTimeOfTheLastUseInMicroseconds) {
 TEST_F(RedisStoreTest, AHitIsOneRoundTripOfGetAndZaddXx) {
   RoundTripCounter proxy(server_->port());
   auto store = open_store("redis://127.0.0.1:" + std::to_string(proxy.port()));
-  store->put(fib, key_of(1), value_of(1), 10);  // connected, scripts loaded
+  put_value(*store, fib, key_of(1), value_of(1), 10);  // connected, scripts loaded
 
   RawRedis raw(*server_);
   const auto before = raw.command_calls();
   const int trips = proxy.round_trips();
-  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
+  EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));
   EXPECT_EQ(proxy.round_trips() - trips, 1);
   const auto delta = calls_between(before, raw.command_calls());
   const std::map<std::string, long long> expected = {{"get", 1}, {"zadd", 1}};
@@ -314,13 +317,13 @@ TEST_F(RedisStoreTest, AHitIsOneRoundTripOfGetAndZaddXx) {
 TEST_F(RedisStoreTest, AMissIsTwoRoundTripsTheSecondOnePutScript) {
   RoundTripCounter proxy(server_->port());
   auto store = open_store("redis://127.0.0.1:" + std::to_string(proxy.port()));
-  store->put(fib, key_of(1), value_of(1), 10);  // connected, scripts loaded
+  put_value(*store, fib, key_of(1), value_of(1), 10);  // connected, scripts loaded
 
   RawRedis raw(*server_);
   const auto before = raw.command_calls();
   const int trips = proxy.round_trips();
-  EXPECT_FALSE(store->get(fib, key_of(2)));
-  store->put(fib, key_of(2), value_of(2), 10);
+  EXPECT_FALSE(value_at(*store, fib, key_of(2)));
+  put_value(*store, fib, key_of(2), value_of(2), 10);
   EXPECT_EQ(proxy.round_trips() - trips, 2);
   const auto delta = calls_between(before, raw.command_calls());
   EXPECT_EQ(delta.at("evalsha"), 1);
@@ -332,7 +335,7 @@ TEST_F(RedisStoreTest, AMissIsTwoRoundTripsTheSecondOnePutScript) {
 TEST_F(RedisStoreTest, TheFirstCallConnectsInOneRoundTrip) {
   RoundTripCounter proxy(server_->port());
   auto store = open_store("redis://127.0.0.1:" + std::to_string(proxy.port()) + "/2");
-  EXPECT_FALSE(store->get(fib, key_of(1)));  // SELECT + SCRIPT LOADs together, then the get
+  EXPECT_FALSE(value_at(*store, fib, key_of(1)));  // SELECT + SCRIPT LOADs together, then the get
   EXPECT_EQ(proxy.round_trips(), 2);
 }
 
@@ -340,27 +343,27 @@ TEST_F(RedisStoreTest, TheFirstCallConnectsInOneRoundTrip) {
 
 TEST_F(RedisStoreTest, EvictionDeletesTheValueKeys) {
   auto store = open_store(server_->url());
-  for (std::uint64_t n = 0; n < 50; ++n) store->put(fib, key_of(n), value_of(n), 8);
+  for (std::uint64_t n = 0; n < 50; ++n) put_value(*store, fib, key_of(n), value_of(n), 8);
   EXPECT_EQ(store->size(fib), 8u);
   RawRedis raw(*server_);
   std::size_t value_keys = 0;
   for (const std::string& key : raw.all_keys()) value_keys += key.find("}:v:") != std::string::npos;
   EXPECT_EQ(value_keys, 8u);
-  for (std::uint64_t n = 42; n < 50; ++n) EXPECT_EQ(store->get(fib, key_of(n)), value_of(n));
+  for (std::uint64_t n = 42; n < 50; ++n) EXPECT_EQ(value_at(*store, fib, key_of(n)), value_of(n));
 }
 
 TEST_F(RedisStoreTest, UnboundedNeverEvicts) {
   auto store = open_store(server_->url());
   for (std::uint64_t n = 0; n < 300; ++n)
-    store->put(fib, key_of(n), value_of(n), unbounded_maxsize);
+    put_value(*store, fib, key_of(n), value_of(n), unbounded_maxsize);
   EXPECT_EQ(store->size(fib), 300u);
 }
 
 TEST_F(RedisStoreTest, ClearRemovesEveryKeyOfTheFunctionWithoutKeysCommand) {
   auto store = open_store(server_->url());
   for (std::uint64_t n = 0; n < 2500; ++n)
-    store->put(fib, key_of(n), value_of(n), unbounded_maxsize);
-  store->put(other, key_of(1), value_of(1), 10);
+    put_value(*store, fib, key_of(n), value_of(n), unbounded_maxsize);
+  put_value(*store, other, key_of(1), value_of(1), 10);
 
   RawRedis raw(*server_);
   const auto before = raw.command_calls();
@@ -371,18 +374,18 @@ TEST_F(RedisStoreTest, ClearRemovesEveryKeyOfTheFunctionWithoutKeysCommand) {
   EXPECT_EQ(delta.at("evalsha"), 5);  // 2500 entries in batches of 500
 
   EXPECT_EQ(store->size(fib), 0u);
-  EXPECT_FALSE(store->get(fib, key_of(7)));
+  EXPECT_FALSE(value_at(*store, fib, key_of(7)));
   const std::string other_prefix = std::string("picocache:{") + other_id + "}:";
   EXPECT_EQ(raw.all_keys(), (std::set<std::string>{other_prefix + "v:" + key_of(1).to_hex(),
                                                    other_prefix + "lru", "picocache:functions"}));
-  EXPECT_EQ(store->get(other, key_of(1)), value_of(1));
+  EXPECT_EQ(value_at(*store, other, key_of(1)), value_of(1));
 }
 
 TEST_F(RedisStoreTest, FunctionsListsNamesAndSizesButNotClearedOnes) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
-  store->put(fib, key_of(2), value_of(2), 10);
-  store->put(other, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(2), value_of(2), 10);
+  put_value(*store, other, key_of(1), value_of(1), 10);
   auto listed = store->functions();
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[0].id, function_id);
@@ -399,21 +402,21 @@ TEST_F(RedisStoreTest, FunctionsListsNamesAndSizesButNotClearedOnes) {
 
 TEST_F(RedisStoreTest, TheLeastRecentlyUsedGoesFirstAsInLruCache) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 2);
-  store->put(fib, key_of(2), value_of(2), 2);
-  ASSERT_TRUE(store->get(fib, key_of(1)));  // 1 is now more recent than 2
-  store->put(fib, key_of(3), value_of(3), 2);
+  put_value(*store, fib, key_of(1), value_of(1), 2);
+  put_value(*store, fib, key_of(2), value_of(2), 2);
+  ASSERT_TRUE(value_at(*store, fib, key_of(1)));  // 1 is now more recent than 2
+  put_value(*store, fib, key_of(3), value_of(3), 2);
   EXPECT_EQ(store->size(fib), 2u);
-  EXPECT_FALSE(store->get(fib, key_of(2)));
-  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
-  EXPECT_EQ(store->get(fib, key_of(3)), value_of(3));
+  EXPECT_FALSE(value_at(*store, fib, key_of(2)));
+  EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));
+  EXPECT_EQ(value_at(*store, fib, key_of(3)), value_of(3));
 }
 
 TEST_F(RedisStoreTest, MaxsizeZeroKeepsNothing) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 0);
+  put_value(*store, fib, key_of(1), value_of(1), 0);
   EXPECT_EQ(store->size(fib), 0u);
-  EXPECT_FALSE(store->get(fib, key_of(1)));
+  EXPECT_FALSE(value_at(*store, fib, key_of(1)));
   RawRedis raw(*server_);
   for (const std::string& key : raw.all_keys()) {
     EXPECT_EQ(key.find("}:v:"), std::string::npos) << key;
@@ -424,33 +427,33 @@ TEST_F(RedisStoreTest, ValuesAreBinarySafeAndMayBeLarge) {
   auto store = open_store(server_->url());
   std::string binary("\0\r\n*3\r\n$-1\xff\x80", 13);
   for (int i = 0; i < 256; ++i) binary.push_back(static_cast<char>(i));
-  store->put(fib, key_of(1), binary, 10);
-  EXPECT_EQ(store->get(fib, key_of(1)), binary);
+  put_value(*store, fib, key_of(1), binary, 10);
+  EXPECT_EQ(value_at(*store, fib, key_of(1)), binary);
   std::string large(8u << 20, '\0');
   for (std::size_t i = 0; i < large.size(); i += 4093) large[i] = static_cast<char>(i);
-  store->put(fib, key_of(2), large, 10);
-  EXPECT_EQ(store->get(fib, key_of(2)), large);
-  store->put(fib, key_of(3), "", 10);
-  EXPECT_EQ(store->get(fib, key_of(3)), std::string());
+  put_value(*store, fib, key_of(2), large, 10);
+  EXPECT_EQ(value_at(*store, fib, key_of(2)), large);
+  put_value(*store, fib, key_of(3), "", 10);
+  EXPECT_EQ(value_at(*store, fib, key_of(3)), std::string());
 }
 
 TEST_F(RedisStoreTest, ReplacingAValueKeepsOneEntry) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), "old", 10);
-  store->put(fib, key_of(1), "new", 10);
+  put_value(*store, fib, key_of(1), "old", 10);
+  put_value(*store, fib, key_of(1), "new", 10);
   EXPECT_EQ(store->size(fib), 1u);
-  EXPECT_EQ(store->get(fib, key_of(1)), "new");
+  EXPECT_EQ(value_at(*store, fib, key_of(1)), "new");
 }
 
 TEST_F(RedisStoreTest, AValueGoneBehindTheIndexIsAMissAndIsStoredAgain) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
   RawRedis raw(*server_);
   // As if the server's maxmemory policy had evicted the value key.
   raw.command({"DEL", std::string("picocache:{") + function_id + "}:v:" + key_of(1).to_hex()});
-  EXPECT_FALSE(store->get(fib, key_of(1)));
-  store->put(fib, key_of(1), value_of(1), 10);  // what memoize does after the miss
-  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
+  EXPECT_FALSE(value_at(*store, fib, key_of(1)));
+  put_value(*store, fib, key_of(1), value_of(1), 10);  // what memoize does after the miss
+  EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));
   EXPECT_EQ(store->size(fib), 1u);
 }
 
@@ -458,13 +461,13 @@ TEST_F(RedisStoreTest, AValueGoneBehindTheIndexIsAMissAndIsStoredAgain) {
 
 TEST_F(RedisStoreTest, SurvivesAFlushedScriptCache) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
   RawRedis raw(*server_);
   raw.command({"SCRIPT", "FLUSH"});
-  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));  // NOSCRIPT -> EVAL
+  EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));  // NOSCRIPT -> EVAL
   raw.command({"SCRIPT", "FLUSH"});
-  store->put(fib, key_of(2), value_of(2), 10);
-  EXPECT_EQ(store->get(fib, key_of(2)), value_of(2));
+  put_value(*store, fib, key_of(2), value_of(2), 10);
+  EXPECT_EQ(value_at(*store, fib, key_of(2)), value_of(2));
 }
 
 // ---- AUTH, ACL users, db, unix socket --------------------------------------------------------
@@ -479,14 +482,14 @@ class RedisAuthTest : public RedisStoreTest {
 
 TEST_F(RedisAuthTest, TheRightPasswordWorks) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
-  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
+  put_value(*store, fib, key_of(1), value_of(1), 10);
+  EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));
 }
 
 TEST_F(RedisAuthTest, AWrongPasswordIsAnAuthenticationError) {
   auto store = open_store(url_with(":n0t-the-pass"));
   try {
-    store->get(fib, key_of(1));
+    value_at(*store, fib, key_of(1));
     FAIL() << "expected a StoreError";
   } catch (const StoreError& error) {
     const std::string message = error.what();
@@ -501,7 +504,7 @@ TEST_F(RedisAuthTest, AWrongPasswordIsAnAuthenticationError) {
 TEST_F(RedisAuthTest, NoPasswordIsAnAuthenticationError) {
   auto store = open_store("redis://127.0.0.1:" + std::to_string(server_->port()));
   try {
-    store->put(fib, key_of(1), value_of(1), 10);
+    put_value(*store, fib, key_of(1), value_of(1), 10);
     FAIL() << "expected a StoreError";
   } catch (const StoreError& error) {
     EXPECT_NE(std::string(error.what()).find("authentication"), std::string::npos) << error.what();
@@ -514,12 +517,12 @@ TEST_F(RedisAuthTest, AnAclUserAuthenticatesWithItsName) {
       raw.command({"ACL", "SETUSER", "cache", "on", ">cache-pw", "~picocache:*", "+@all"}).type,
       REDIS_REPLY_STATUS);
   auto store = open_store(url_with("cache:cache-pw"));
-  store->put(fib, key_of(1), value_of(1), 10);
-  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
+  put_value(*store, fib, key_of(1), value_of(1), 10);
+  EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));
 
   auto wrong = open_store(url_with("cache:s3cret-pass"));  // the default user's password
   try {
-    wrong->get(fib, key_of(1));
+    value_at(*wrong, fib, key_of(1));
     FAIL() << "expected a StoreError";
   } catch (const StoreError& error) {
     EXPECT_NE(std::string(error.what()).find("authentication"), std::string::npos) << error.what();
@@ -529,9 +532,9 @@ TEST_F(RedisAuthTest, AnAclUserAuthenticatesWithItsName) {
 TEST_F(RedisStoreTest, ADbIsItsOwnNamespace) {
   auto db3 = open_store(server_->url(3));
   auto db0 = open_store(server_->url(0));
-  db3->put(fib, key_of(1), value_of(1), 10);
-  EXPECT_EQ(db3->get(fib, key_of(1)), value_of(1));
-  EXPECT_FALSE(db0->get(fib, key_of(1)));
+  put_value(*db3, fib, key_of(1), value_of(1), 10);
+  EXPECT_EQ(value_at(*db3, fib, key_of(1)), value_of(1));
+  EXPECT_FALSE(value_at(*db0, fib, key_of(1)));
   EXPECT_EQ(db0->size(fib), 0u);
   EXPECT_TRUE(db0->functions().empty());
   RawRedis raw3(*server_, 3);
@@ -547,13 +550,14 @@ class RedisUnixSocketTest : public RedisStoreTest {
 
 TEST_F(RedisUnixSocketTest, StoresThroughTheSocket) {
   auto store = open_store(server_->unix_url(2));
-  store->put(fib, key_of(1), value_of(1), 10);
-  EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
+  put_value(*store, fib, key_of(1), value_of(1), 10);
+  EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));
   RawRedis raw(*server_, 2);  // the same server over TCP sees it in db 2
-  EXPECT_EQ(
-      raw.command({"GET", std::string("picocache:{") + function_id + "}:v:" + key_of(1).to_hex()})
-          .text,
-      value_of(1));
+  EXPECT_EQ(unpack_entry(raw.command({"GET", std::string("picocache:{") + function_id +
+                                                 "}:v:" + key_of(1).to_hex()})
+                             .text)
+                ->value,
+            value_of(1));
 }
 
 // ---- Concurrency: processes, fork, threads ---------------------------------------------------
@@ -573,9 +577,9 @@ TEST_F(RedisStoreTest, FourProcessesKeepMaxsizeAndNeverSeeWrongValues) {
         std::mt19937_64 random(static_cast<std::uint64_t>(process) * 7919 + 1);
         for (int i = 0; i < 400; ++i) {
           const std::uint64_t n = random() % distinct;
-          const auto found = store->get(fib, key_of(n));
+          const auto found = value_at(*store, fib, key_of(n));
           if (found && *found != value_of(n)) status = 2;
-          if (!found) store->put(fib, key_of(n), value_of(n), maxsize);
+          if (!found) put_value(*store, fib, key_of(n), value_of(n), maxsize);
         }
       } catch (...) {
         status = 3;
@@ -599,7 +603,7 @@ TEST_F(RedisStoreTest, FourProcessesKeepMaxsizeAndNeverSeeWrongValues) {
   for (const std::string& key : raw.all_keys()) value_keys += key.rfind(prefix + "v:", 0) == 0;
   EXPECT_EQ(value_keys, maxsize) << "value keys and the lru set disagree";
   for (std::uint64_t n = 0; n < distinct; ++n) {
-    const auto found = store->get(fib, key_of(n));
+    const auto found = value_at(*store, fib, key_of(n));
     if (found) {
       EXPECT_EQ(*found, value_of(n));
     }
@@ -608,27 +612,27 @@ TEST_F(RedisStoreTest, FourProcessesKeepMaxsizeAndNeverSeeWrongValues) {
 
 TEST_F(RedisStoreTest, AForkedChildOpensItsOwnConnection) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     int status = 0;
     try {
       // The same store object: the parent's pooled connection must not be used here.
-      for (std::uint64_t n = 2; n < 50; ++n) store->put(fib, key_of(n), value_of(n), 100);
-      if (store->get(fib, key_of(1)) != value_of(1)) status = 2;
+      for (std::uint64_t n = 2; n < 50; ++n) put_value(*store, fib, key_of(n), value_of(n), 100);
+      if (value_at(*store, fib, key_of(1)) != value_of(1)) status = 2;
     } catch (...) {
       status = 3;
     }
     _exit(status);
   }
   // Meanwhile the parent keeps using its connection.
-  for (int i = 0; i < 50; ++i) EXPECT_EQ(store->get(fib, key_of(1)), value_of(1));
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   EXPECT_EQ(store->size(fib), 49u);
-  EXPECT_EQ(store->get(fib, key_of(30)), value_of(30));
+  EXPECT_EQ(value_at(*store, fib, key_of(30)), value_of(30));
 }
 
 TEST_F(RedisStoreTest, ThreadsShareOneStore) {
@@ -640,9 +644,9 @@ TEST_F(RedisStoreTest, ThreadsShareOneStore) {
       std::mt19937_64 random(static_cast<std::uint64_t>(t) + 11);
       for (int i = 0; i < 300; ++i) {
         const std::uint64_t n = random() % 40;
-        const auto found = store->get(fib, key_of(n));
+        const auto found = value_at(*store, fib, key_of(n));
         if (found && *found != value_of(n)) ++wrong;
-        if (!found) store->put(fib, key_of(n), value_of(n), 12);
+        if (!found) put_value(*store, fib, key_of(n), value_of(n), 12);
       }
     });
   }
@@ -655,10 +659,10 @@ TEST_F(RedisStoreTest, ThreadsShareOneStore) {
 
 TEST_F(RedisStoreTest, AStoppedServerIsAStoreErrorNamingUrlAndOperation) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
   server_->stop();
   try {
-    store->get(fib, key_of(1));
+    value_at(*store, fib, key_of(1));
     FAIL() << "expected a StoreError";
   } catch (const StoreError& error) {
     const std::string message = error.what();
@@ -675,56 +679,56 @@ TEST_F(RedisStoreTest, AStoppedServerIsAStoreErrorNamingUrlAndOperation) {
 
 TEST_F(RedisStoreTest, ARestartedServerIsReconnectedAfterTheBackoff) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
   server_->stop();
-  EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
-  EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
+  EXPECT_THROW(value_at(*store, fib, key_of(1)), StoreError);
+  EXPECT_THROW(value_at(*store, fib, key_of(1)), StoreError);
   server_->start();  // persistence is off: the restarted server is empty
-  const auto deadline = std::chrono::steady_clock::now() + kRedisReconnectBackoffMax + 2s;
+  const auto deadline = std::chrono::steady_clock::now() + redis::kReconnectBackoffMax + 2s;
   bool reconnected = false;
   while (!reconnected && std::chrono::steady_clock::now() < deadline) {
     try {
-      store->put(fib, key_of(2), value_of(2), 10);
+      put_value(*store, fib, key_of(2), value_of(2), 10);
       reconnected = true;
     } catch (const StoreError&) {
       std::this_thread::sleep_for(20ms);
     }
   }
   ASSERT_TRUE(reconnected);
-  EXPECT_EQ(store->get(fib, key_of(2)), value_of(2));
+  EXPECT_EQ(value_at(*store, fib, key_of(2)), value_of(2));
 }
 
 TEST_F(RedisStoreTest, AKilledServerIsAStoreErrorNotACrash) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
   server_->kill();
-  EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
-  EXPECT_THROW(store->put(fib, key_of(2), value_of(2), 10), StoreError);
+  EXPECT_THROW(value_at(*store, fib, key_of(1)), StoreError);
+  EXPECT_THROW(put_value(*store, fib, key_of(2), value_of(2), 10), StoreError);
   server_->start();
 }
 
 TEST_F(RedisStoreTest, ARestartBetweenCallsCostsNoFailure) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
   server_->stop();
   server_->start();  // empty again: persistence is off
   // The pooled connection was closed by the restart; the store replaces it within the call.
-  EXPECT_FALSE(store->get(fib, key_of(1)));
-  store->put(fib, key_of(2), value_of(2), 10);
-  EXPECT_EQ(store->get(fib, key_of(2)), value_of(2));
+  EXPECT_FALSE(value_at(*store, fib, key_of(1)));
+  put_value(*store, fib, key_of(2), value_of(2), 10);
+  EXPECT_EQ(value_at(*store, fib, key_of(2)), value_of(2));
 }
 
 TEST_F(RedisStoreTest, WhileTheServerIsDownCallsFailAtOnceWithoutTouchingTheNetwork) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
   server_->stop();
-  EXPECT_THROW(store->get(fib, key_of(1)), StoreError);  // starts the backoff
+  EXPECT_THROW(value_at(*store, fib, key_of(1)), StoreError);  // starts the backoff
   const auto start = std::chrono::steady_clock::now();
   int failures = 0;
   std::string message;
   for (int i = 0; i < 1000; ++i) {
     try {
-      store->get(fib, key_of(1));
+      value_at(*store, fib, key_of(1));
     } catch (const StoreError& error) {
       ++failures;
       message = error.what();
@@ -742,27 +746,27 @@ TEST_F(RedisStoreTest, WhileTheServerIsDownCallsFailAtOnceWithoutTouchingTheNetw
 
 TEST_F(RedisStoreTest, AServerThatStopsAnsweringTimesOutThenFailsAtOnce) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
   server_->pause();
   auto start = std::chrono::steady_clock::now();
   try {
-    store->get(fib, key_of(1));
+    value_at(*store, fib, key_of(1));
     ADD_FAILURE() << "expected a StoreError";
   } catch (const StoreError& error) {
     EXPECT_NE(std::string(error.what()).find("timeout"), std::string::npos) << error.what();
   }
   const auto first = std::chrono::steady_clock::now() - start;
-  EXPECT_GE(first, kRedisCommandTimeout - 50ms);
-  EXPECT_LT(first, kRedisCommandTimeout + 500ms);
+  EXPECT_GE(first, redis::kCommandTimeout - 50ms);
+  EXPECT_LT(first, redis::kCommandTimeout + 500ms);
   start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 100; ++i) EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, kRedisCommandTimeout / 2);
+  for (int i = 0; i < 100; ++i) EXPECT_THROW(value_at(*store, fib, key_of(1)), StoreError);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, redis::kCommandTimeout / 2);
   server_->resume();
-  const auto deadline = std::chrono::steady_clock::now() + kRedisReconnectBackoffMax + 3s;
+  const auto deadline = std::chrono::steady_clock::now() + redis::kReconnectBackoffMax + 3s;
   std::optional<std::string> found;
   while (!found && std::chrono::steady_clock::now() < deadline) {
     try {
-      found = store->get(fib, key_of(1));
+      found = value_at(*store, fib, key_of(1));
     } catch (const StoreError&) {
       std::this_thread::sleep_for(20ms);
     }
@@ -772,12 +776,12 @@ TEST_F(RedisStoreTest, AServerThatStopsAnsweringTimesOutThenFailsAtOnce) {
 
 TEST_F(RedisStoreTest, AWriteToAKilledServerIsAnErrorNotSigpipe) {
   auto store = open_store(server_->url());
-  store->put(fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(1), value_of(1), 10);
   server_->kill();
   // Megabytes to a closed socket: the first send meets the peer's reset, the next one EPIPE,
   // which must not raise SIGPIPE (whose default action ends the process).
   const std::string big(16u << 20, 'x');
-  EXPECT_THROW(store->put(fib, key_of(2), big, 10), StoreError);
+  EXPECT_THROW(put_value(*store, fib, key_of(2), big, 10), StoreError);
   server_->start();
 }
 
@@ -795,9 +799,9 @@ TEST_F(RedisStoreTest, ThreadsSurviveAServerKilledAndRestartedUnderThem) {
       while (!done) {
         const std::uint64_t n = ++i % 50;
         try {
-          const auto found = store->get(fib, key_of(n));
+          const auto found = value_at(*store, fib, key_of(n));
           if (found && *found != value_of(n)) ++wrong;
-          if (!found) store->put(fib, key_of(n), value_of(n), 20);
+          if (!found) put_value(*store, fib, key_of(n), value_of(n), 20);
           if (restarted) ++successes_after_restart;
         } catch (const StoreError&) {
           std::this_thread::sleep_for(1ms);
@@ -812,7 +816,7 @@ TEST_F(RedisStoreTest, ThreadsSurviveAServerKilledAndRestartedUnderThem) {
   std::this_thread::sleep_for(300ms);
   server_->start();
   restarted = true;
-  const auto deadline = std::chrono::steady_clock::now() + kRedisReconnectBackoffMax + 3s;
+  const auto deadline = std::chrono::steady_clock::now() + redis::kReconnectBackoffMax + 3s;
   while (successes_after_restart < 100 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
   }
@@ -846,17 +850,17 @@ TEST(RedisStoreUnreachable, AConnectThatGetsNoAnswerTimesOut) {
   auto store = open_store("redis://127.0.0.1:" + std::to_string(ntohs(address.sin_port)));
   auto start = std::chrono::steady_clock::now();
   try {
-    store->get(fib, key_of(1));
+    value_at(*store, fib, key_of(1));
     ADD_FAILURE() << "expected a StoreError";
   } catch (const StoreError& error) {
     EXPECT_NE(std::string(error.what()).find("cannot connect"), std::string::npos) << error.what();
   }
   const auto first = std::chrono::steady_clock::now() - start;
-  EXPECT_GE(first, kRedisConnectTimeout - 20ms);
-  EXPECT_LT(first, kRedisConnectTimeout + 500ms);
+  EXPECT_GE(first, redis::kConnectTimeout - 20ms);
+  EXPECT_LT(first, redis::kConnectTimeout + 500ms);
   start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 100; ++i) EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, kRedisConnectTimeout);  // no connect
+  for (int i = 0; i < 100; ++i) EXPECT_THROW(value_at(*store, fib, key_of(1)), StoreError);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, redis::kConnectTimeout);  // no connect
 
   for (const int filler : fillers) close(filler);
   close(listener);
@@ -873,8 +877,8 @@ TEST(RedisStoreUnreachable, AnUnreachablePortFailsFast) {
   }
   auto store = open_store("redis://127.0.0.1:" + std::to_string(port) + "/0");
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_THROW(store->get(fib, key_of(1)), StoreError);
-  EXPECT_THROW(store->put(fib, key_of(1), value_of(1), 10), StoreError);
+  EXPECT_THROW(value_at(*store, fib, key_of(1)), StoreError);
+  EXPECT_THROW(put_value(*store, fib, key_of(1), value_of(1), 10), StoreError);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
 }
 

@@ -1,6 +1,11 @@
-// The behaviour every store must show, run against each of them: SQLite (file and memory) and,
-// when built with Redis, a private redis-server. A store-specific test belongs in its own file.
+// The behaviour every store must show, run against every kind in the store registry: SQLite
+// (file and memory), Redis (a private redis-server) when built with it, and the test-only
+// `testmem:` store registered by this binary. A store-specific test belongs in its own file.
+#include "entry_check.hpp"
+#include "memory_test_store.hpp"
+#include "store_calls.hpp"
 #include "stores/store.hpp"
+#include "stores/store_registry.hpp"
 #include "temp_dir.hpp"
 
 #include <picocache/picocache.hpp>
@@ -10,7 +15,10 @@
 #endif
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -18,25 +26,57 @@
 namespace picocache {
 namespace {
 
-struct StoreKind {
-  std::string name;
-  bool needs_redis = false;
-  friend void PrintTo(const StoreKind& kind, std::ostream* out) { *out << kind.name; }
+// How the suite gets a store of each registered kind: a test-side table keyed by the kind's
+// name (test fixtures stay out of the library). A registered kind without a fixture fails the
+// suite, so a new store cannot skip it.
+struct StoreCase {
+  std::string kind;  // the registry's name for it
+  std::string name;  // the test-name suffix
+  friend void PrintTo(const StoreCase& c, std::ostream* out) { *out << c.name; }
 };
 
-class StoreConformance : public ::testing::TestWithParam<StoreKind> {
+std::vector<StoreCase> fixtures_of(const std::string& kind) {
+  if (kind == "sqlite") return {{kind, "sqlite_file"}, {kind, "sqlite_memory"}};
+  if (kind == "redis") return {{kind, "redis"}};
+  if (kind == "testmem") return {{kind, "testmem"}};
+  return {};
+}
+
+const bool kTestStoreRegistered = testing::register_memory_test_store();
+
+std::vector<StoreCase> store_cases() {
+  std::vector<StoreCase> cases;
+  for (const StoreKind& kind : store_kinds()) {
+    std::vector<StoreCase> found = fixtures_of(kind.name);
+    if (found.empty()) found.push_back({kind.name, kind.name + "_has_no_fixture"});
+    cases.insert(cases.end(), found.begin(), found.end());
+  }
+  return cases;
+}
+
+// Skips the test, by name, when the store says it cannot do `what`.
+#define SKIP_UNLESS_STORE_CAN(capability, what)            \
+  if (!store_->capabilities().capability) {                \
+    GTEST_SKIP() << GetParam().name << " cannot " << what; \
+  }
+
+class StoreConformance : public ::testing::TestWithParam<StoreCase> {
  protected:
   void SetUp() override {
-    const StoreKind& kind = GetParam();
-    if (kind.name == "sqlite_file") {
+    const StoreCase& c = GetParam();
+    if (c.name == "sqlite_file") {
       url_ = "sqlite:" + dir_.file("store.db");
-    } else if (kind.name == "sqlite_memory") {
+    } else if (c.name == "sqlite_memory") {
       url_ = "sqlite::memory:";
-    } else {
+    } else if (c.name == "testmem") {
+      url_ = "testmem:" + hash_key(dir_.file("x")).to_hex();
+    } else if (c.name == "redis") {
 #ifdef PICOCACHE_TEST_REDIS
       PICOCACHE_REQUIRE_REDIS_SERVER();
       url_ = redis_server().url();
 #endif
+    } else {
+      FAIL() << "the " << c.kind << " store has no fixture in store_conformance_test.cpp";
     }
     store_ = open_store(url_);
   }
@@ -68,90 +108,91 @@ class StoreConformance : public ::testing::TestWithParam<StoreKind> {
 
 TEST_P(StoreConformance, AMissThenAHit) {
   const FunctionRef fn = function("f");
-  EXPECT_EQ(store_->get(fn, key(1)), std::nullopt);
-  store_->put(fn, key(1), "one", 10);
-  EXPECT_EQ(store_->get(fn, key(1)), "one");
+  EXPECT_EQ(value_at(*store_, fn, key(1)), std::nullopt);
+  put_value(*store_, fn, key(1), "one", 10);
+  EXPECT_EQ(value_at(*store_, fn, key(1)), "one");
   EXPECT_EQ(store_->size(fn), 1u);
 }
 
 TEST_P(StoreConformance, ReplacingAValueKeepsTheSize) {
   const FunctionRef fn = function("f");
-  store_->put(fn, key(1), "old", 10);
-  store_->put(fn, key(1), "new", 10);
-  EXPECT_EQ(store_->get(fn, key(1)), "new");
+  put_value(*store_, fn, key(1), "old", 10);
+  put_value(*store_, fn, key(1), "new", 10);
+  EXPECT_EQ(value_at(*store_, fn, key(1)), "new");
   EXPECT_EQ(store_->size(fn), 1u);
 }
 
 // functools.lru_cache(maxsize=2): f(a), f(b), f(a), f(c) evicts b, the least recently used.
 TEST_P(StoreConformance, LruOrderAtMaxsizeTwo) {
   const FunctionRef fn = function("f");
-  store_->put(fn, key(1), "a", 2);
-  store_->put(fn, key(2), "b", 2);
-  EXPECT_EQ(store_->get(fn, key(1)), "a");
-  store_->put(fn, key(3), "c", 2);
-  EXPECT_EQ(store_->get(fn, key(1)), "a");
-  EXPECT_EQ(store_->get(fn, key(2)), std::nullopt);
-  EXPECT_EQ(store_->get(fn, key(3)), "c");
+  put_value(*store_, fn, key(1), "a", 2);
+  put_value(*store_, fn, key(2), "b", 2);
+  EXPECT_EQ(value_at(*store_, fn, key(1)), "a");
+  put_value(*store_, fn, key(3), "c", 2);
+  EXPECT_EQ(value_at(*store_, fn, key(1)), "a");
+  EXPECT_EQ(value_at(*store_, fn, key(2)), std::nullopt);
+  EXPECT_EQ(value_at(*store_, fn, key(3)), "c");
   EXPECT_EQ(store_->size(fn), 2u);
   // Now c was used last: d evicts a.
-  store_->put(fn, key(4), "d", 2);
-  EXPECT_EQ(store_->get(fn, key(1)), std::nullopt);
-  EXPECT_EQ(store_->get(fn, key(3)), "c");
-  EXPECT_EQ(store_->get(fn, key(4)), "d");
+  put_value(*store_, fn, key(4), "d", 2);
+  EXPECT_EQ(value_at(*store_, fn, key(1)), std::nullopt);
+  EXPECT_EQ(value_at(*store_, fn, key(3)), "c");
+  EXPECT_EQ(value_at(*store_, fn, key(4)), "d");
 }
 
 TEST_P(StoreConformance, WithoutHitsTheOldestInsertGoesFirst) {
   const FunctionRef fn = function("f");
-  for (std::uint64_t i = 0; i < 10; ++i) store_->put(fn, key(i), std::to_string(i), 3);
+  for (std::uint64_t i = 0; i < 10; ++i) put_value(*store_, fn, key(i), std::to_string(i), 3);
   EXPECT_EQ(store_->size(fn), 3u);
-  for (std::uint64_t i = 0; i < 7; ++i) EXPECT_EQ(store_->get(fn, key(i)), std::nullopt) << i;
-  for (std::uint64_t i = 7; i < 10; ++i) EXPECT_EQ(store_->get(fn, key(i)), std::to_string(i));
+  for (std::uint64_t i = 0; i < 7; ++i) EXPECT_EQ(value_at(*store_, fn, key(i)), std::nullopt) << i;
+  for (std::uint64_t i = 7; i < 10; ++i)
+    EXPECT_EQ(value_at(*store_, fn, key(i)), std::to_string(i));
 }
 
 TEST_P(StoreConformance, UnboundedNeverEvicts) {
   const FunctionRef fn = function("f");
-  for (std::uint64_t i = 0; i < 300; ++i) store_->put(fn, key(i), "v", unbounded);
+  for (std::uint64_t i = 0; i < 300; ++i) put_value(*store_, fn, key(i), "v", unbounded);
   EXPECT_EQ(store_->size(fn), 300u);
-  EXPECT_EQ(store_->get(fn, key(0)), "v");
+  EXPECT_EQ(value_at(*store_, fn, key(0)), "v");
 }
 
 TEST_P(StoreConformance, MaxsizeZeroKeepsNothing) {
   const FunctionRef fn = function("f");
-  store_->put(fn, key(1), "v", 0);
+  put_value(*store_, fn, key(1), "v", 0);
   EXPECT_EQ(store_->size(fn), 0u);
-  EXPECT_EQ(store_->get(fn, key(1)), std::nullopt);
+  EXPECT_EQ(value_at(*store_, fn, key(1)), std::nullopt);
 }
 
 TEST_P(StoreConformance, ClearingOneFunctionLeavesTheOthers) {
   const FunctionRef f = function("f");
   const FunctionRef g = function("g");
-  store_->put(f, key(1), "f1", 10);
-  store_->put(g, key(1), "g1", 10);
+  put_value(*store_, f, key(1), "f1", 10);
+  put_value(*store_, g, key(1), "g1", 10);
   store_->clear(f);
-  EXPECT_EQ(store_->get(f, key(1)), std::nullopt);
+  EXPECT_EQ(value_at(*store_, f, key(1)), std::nullopt);
   EXPECT_EQ(store_->size(f), 0u);
-  EXPECT_EQ(store_->get(g, key(1)), "g1");
+  EXPECT_EQ(value_at(*store_, g, key(1)), "g1");
   EXPECT_EQ(store_->size(g), 1u);
-  store_->put(f, key(2), "f2", 10);  // a cleared function caches again
-  EXPECT_EQ(store_->get(f, key(2)), "f2");
+  put_value(*store_, f, key(2), "f2", 10);  // a cleared function caches again
+  EXPECT_EQ(value_at(*store_, f, key(2)), "f2");
 }
 
 TEST_P(StoreConformance, TwoFunctionsWithEqualArgumentsNeverSeeEachOthersValues) {
   const FunctionRef f = function("f");
   const FunctionRef g = function("g");
-  store_->put(f, key(7), "from f", 10);
-  EXPECT_EQ(store_->get(g, key(7)), std::nullopt);
-  store_->put(g, key(7), "from g", 10);
-  EXPECT_EQ(store_->get(f, key(7)), "from f");
-  EXPECT_EQ(store_->get(g, key(7)), "from g");
+  put_value(*store_, f, key(7), "from f", 10);
+  EXPECT_EQ(value_at(*store_, g, key(7)), std::nullopt);
+  put_value(*store_, g, key(7), "from g", 10);
+  EXPECT_EQ(value_at(*store_, f, key(7)), "from f");
+  EXPECT_EQ(value_at(*store_, g, key(7)), "from g");
 }
 
 TEST_P(StoreConformance, EvictionIsPerFunction) {
   const FunctionRef f = function("f");
   const FunctionRef g = function("g");
-  store_->put(g, key(1), "g", 1);
-  for (std::uint64_t i = 0; i < 5; ++i) store_->put(f, key(i), "f", 2);
-  EXPECT_EQ(store_->get(g, key(1)), "g");
+  put_value(*store_, g, key(1), "g", 1);
+  for (std::uint64_t i = 0; i < 5; ++i) put_value(*store_, f, key(i), "f", 2);
+  EXPECT_EQ(value_at(*store_, g, key(1)), "g");
   EXPECT_EQ(store_->size(f), 2u);
 }
 
@@ -160,20 +201,20 @@ TEST_P(StoreConformance, BinaryAndLargeValuesComeBackExactly) {
   std::string binary("\0\x01\xff\0zero", 8);
   std::string large(1 << 20, 'x');
   large[12345] = '\0';
-  store_->put(fn, key(1), binary, 10);
-  store_->put(fn, key(2), large, 10);
-  store_->put(fn, key(3), "", 10);
-  EXPECT_EQ(store_->get(fn, key(1)), binary);
-  EXPECT_EQ(store_->get(fn, key(2)), large);
-  EXPECT_EQ(store_->get(fn, key(3)), "");
+  put_value(*store_, fn, key(1), binary, 10);
+  put_value(*store_, fn, key(2), large, 10);
+  put_value(*store_, fn, key(3), "", 10);
+  EXPECT_EQ(value_at(*store_, fn, key(1)), binary);
+  EXPECT_EQ(value_at(*store_, fn, key(2)), large);
+  EXPECT_EQ(value_at(*store_, fn, key(3)), "");
 }
 
 TEST_P(StoreConformance, FunctionsListsNamesAndSizes) {
   const FunctionRef f = function("listed_f");
   const FunctionRef g = function("listed_g");
-  store_->put(f, key(1), "v", 10);
-  store_->put(f, key(2), "v", 10);
-  store_->put(g, key(1), "v", 10);
+  put_value(*store_, f, key(1), "v", 10);
+  put_value(*store_, f, key(2), "v", 10);
+  put_value(*store_, g, key(1), "v", 10);
   store_->clear(g);
   std::vector<FunctionSummary> mine;
   for (FunctionSummary& summary : store_->functions()) {
@@ -185,11 +226,11 @@ TEST_P(StoreConformance, FunctionsListsNamesAndSizes) {
 }
 
 TEST_P(StoreConformance, ASecondStoreOnTheSameUrlSeesTheEntries) {
-  if (url_ == "sqlite::memory:") GTEST_SKIP() << "a memory database is private to its store";
+  SKIP_UNLESS_STORE_CAN(shared, "share entries with another store on the same URL");
   const FunctionRef fn = function("f");
-  store_->put(fn, key(1), "shared", 10);
+  put_value(*store_, fn, key(1), "shared", 10);
   std::unique_ptr<Store> other = open_store(url_);
-  EXPECT_EQ(other->get(fn, key(1)), "shared");
+  EXPECT_EQ(value_at(*other, fn, key(1)), "shared");
   EXPECT_EQ(other->size(fn), 1u);
 }
 
@@ -202,9 +243,9 @@ TEST_P(StoreConformance, ThreadsShareTheStoreWithoutWrongValues) {
     threads.emplace_back([&, t] {
       for (std::uint64_t i = 0; i < 100; ++i) {
         const std::uint64_t n = (i * 7 + static_cast<std::uint64_t>(t)) % 40;
-        const std::optional<std::string> found = store_->get(fn, key(n));
+        const std::optional<std::string> found = value_at(*store_, fn, key(n));
         if (found && *found != std::to_string(n * n)) ++wrong;
-        if (!found) store_->put(fn, key(n), std::to_string(n * n), kMaxsize);
+        if (!found) put_value(*store_, fn, key(n), std::to_string(n * n), kMaxsize);
       }
     });
   }
@@ -214,15 +255,76 @@ TEST_P(StoreConformance, ThreadsShareTheStoreWithoutWrongValues) {
   EXPECT_GT(store_->size(fn), 0u);
 }
 
-std::vector<StoreKind> store_kinds() {
-  std::vector<StoreKind> kinds{{"sqlite_file"}, {"sqlite_memory"}};
-#ifdef PICOCACHE_TEST_REDIS
-  kinds.push_back({"redis", true});
-#endif
-  return kinds;
+TEST_P(StoreConformance, AnEntryKeepsItsCheckAndWriteTime) {
+  const FunctionRef fn = function("f");
+  const auto before = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  put_value(*store_, fn, key(1), "v", 10, "the canonical arguments, long enough to be digested");
+  const std::optional<StoredEntry> entry = store_->get(fn, key(1));
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry->value, "v");
+  EXPECT_EQ(entry->check,
+            detail::entry_check("the canonical arguments, long enough to be digested"));
+  EXPECT_EQ(entry->check.size(), 32u);
+  EXPECT_GE(entry->written_at, before - 1000);
+  EXPECT_LE(entry->written_at, before + 60'000);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance, ::testing::ValuesIn(store_kinds()),
+// A peek (what tools do) must not change which entry is evicted next.
+TEST_P(StoreConformance, APeekIsNoUse) {
+  const FunctionRef fn = function("f");
+  put_value(*store_, fn, key(1), "a", 2);
+  put_value(*store_, fn, key(2), "b", 2);
+  EXPECT_EQ(store_->peek(fn, key(1))->value, "a");
+  put_value(*store_, fn, key(3), "c", 2);  // 1 is still the least recently used
+  EXPECT_EQ(store_->peek(fn, key(1)), std::nullopt);
+  EXPECT_EQ(store_->peek(fn, key(2))->value, "b");
+}
+
+TEST_P(StoreConformance, AnEntryWithATtlIsStored) {
+  const FunctionRef fn = function("f");
+  EntryWrite write;
+  write.value = "v";
+  write.maxsize = 10;
+  write.ttl = std::chrono::minutes(5);
+  store_->put(fn, key(1), write);
+  EXPECT_EQ(value_at(*store_, fn, key(1)), "v");
+}
+
+TEST_P(StoreConformance, ALeaseExcludesOtherTakersUntilReleased) {
+  const FunctionRef fn = function("f");
+  std::unique_ptr<KeyLease> first = store_->try_lease(fn, key(1), std::chrono::seconds(10));
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(store_->try_lease(fn, key(1), std::chrono::seconds(10))) << "taken twice";
+  std::unique_ptr<KeyLease> other_key = store_->try_lease(fn, key(2), std::chrono::seconds(10));
+  EXPECT_TRUE(other_key) << "another key must not wait";
+  EXPECT_TRUE(first->renew(std::chrono::seconds(10)));
+  first.reset();
+  EXPECT_TRUE(store_->try_lease(fn, key(1), std::chrono::seconds(10))) << "not released";
+}
+
+TEST_P(StoreConformance, ALeaseExcludesOtherProcesses) {
+  SKIP_UNLESS_STORE_CAN(cross_process_leases, "hold a lease against other processes");
+  const FunctionRef fn = function("f");
+  std::unique_ptr<KeyLease> held = store_->try_lease(fn, key(1), std::chrono::seconds(10));
+  ASSERT_TRUE(held);
+  const auto taken_in_child = [&] {
+    const pid_t child = fork();
+    if (child == 0) {
+      std::unique_ptr<Store> store = open_store(url_);
+      _exit(store->try_lease(fn, key(1), std::chrono::seconds(10)) ? 1 : 0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 2;
+  };
+  EXPECT_EQ(taken_in_child(), 0) << "a child took a lease the parent holds";
+  held.reset();
+  EXPECT_EQ(taken_in_child(), 1) << "the released lease could not be taken";
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreConformance, ::testing::ValuesIn(store_cases()),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

@@ -1,6 +1,9 @@
 // Store URLs: every accepted form, and the messages for the rejected ones.
 #include "stores/store_url.hpp"
 
+#include "memory_test_store.hpp"
+#include "stores/store_registry.hpp"
+
 #include <picocache/picocache.hpp>
 
 #include <gmock/gmock.h>
@@ -11,12 +14,18 @@ namespace {
 
 using ::testing::HasSubstr;
 
-SqliteUrl sqlite(std::string_view url) { return std::get<SqliteUrl>(parse_store_url(url)); }
-RedisUrl redis(std::string_view url) { return std::get<RedisUrl>(parse_store_url(url)); }
+SqliteUrl sqlite(std::string_view url) {
+  EXPECT_EQ(store_kind_for(url).name, "sqlite");
+  return parse_sqlite_url(url);
+}
+RedisUrl redis(std::string_view url) {
+  EXPECT_EQ(store_kind_for(url).name, "redis");
+  return parse_redis_url(url);
+}
 
 std::string error_of(std::string_view url) {
   try {
-    parse_store_url(url);
+    check_store_url(url);
   } catch (const Error& error) {
     return error.what();
   }
@@ -90,6 +99,18 @@ TEST(StoreUrl, MessagesNeverShowThePassword) {
   EXPECT_THAT(error_of("redis://u:hunter2@host:bad"), Not(HasSubstr("hunter2")));
   EXPECT_EQ(redact_store_url("redis://u:hunter2@host:1/0"), "redis://u:***@host:1/0");
   EXPECT_EQ(redact_store_url("sqlite:x.db"), "sqlite:x.db");
+}
+
+// The "expected one of" text comes from the registry: every kind's forms, a test's kind too.
+TEST(StoreUrl, AnUnknownSchemeListsEveryRegisteredForm) {
+  ASSERT_TRUE(testing::register_memory_test_store());
+  const std::string message = error_of("nosuchscheme:x");
+  EXPECT_THAT(message, HasSubstr("unknown scheme 'nosuchscheme'"));
+  EXPECT_THAT(message, HasSubstr("sqlite:PATH"));
+  EXPECT_THAT(message, HasSubstr("redis://"));
+  EXPECT_THAT(message, HasSubstr("testmem:NAME"));
+  EXPECT_EQ(store_kind_for("TESTMEM:x").name, "testmem") << "schemes are case-insensitive";
+  EXPECT_THROW(register_store_kind(StoreKind{"again", {"sqlite"}, "", {}, {}}), Error);
 }
 
 TEST(StoreUrl, ConfigureRejectsABadUrl) { EXPECT_THROW(configure("nosuchscheme:x"), Error); }

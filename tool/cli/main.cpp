@@ -3,20 +3,27 @@
 //   picocache [--url URL] list              functions with entries, their sizes and names
 //   picocache [--url URL] clear NAME|ID     removes one function's entries
 //   picocache [--url URL] clear --all       removes every function's entries
+//   picocache stores                        the kinds of store and their URL forms
+//   picocache stats -- COMMAND [ARGS...]    runs COMMAND, then prints its store counters
 //
 // The store is --url, else $PICOCACHE_URL, else sqlite:picocache.db: the same store a program
 // started in this directory would use.
-#include "stores/store.hpp"
+#include "function_names.hpp"
+#include "stores/store_registry.hpp"
 #include "stores/store_url.hpp"
 
 #include <picocache/picocache.hpp>
 
 #include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
-#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +34,8 @@ constexpr std::string_view kUsage =
     "usage: picocache [--url URL] list\n"
     "       picocache [--url URL] clear NAME|ID\n"
     "       picocache [--url URL] clear --all\n"
+    "       picocache stores\n"
+    "       picocache stats -- COMMAND [ARGS...]\n"
     "The store is --url, else $PICOCACHE_URL, else sqlite:picocache.db.\n";
 
 int usage_error(std::string_view why) {
@@ -34,21 +43,23 @@ int usage_error(std::string_view why) {
   return 2;
 }
 
-std::string default_url() {
-  const char* env = std::getenv("PICOCACHE_URL");
-  return env && *env ? env : "sqlite:picocache.db";
-}
-
-// The functions whose id or name (qualified name, with or without its signature) is `wanted`.
+// The functions whose id is `wanted`, else those the runtime's naming rule matches.
 std::vector<picocache::FunctionSummary> matching(const std::vector<picocache::FunctionSummary>& all,
                                                  std::string_view wanted) {
-  std::vector<picocache::FunctionSummary> found;
   for (const auto& f : all) {
-    std::string_view name = f.name;
-    std::string_view qualified = name.substr(0, name.find(' '));
-    if (f.id == wanted || name == wanted || qualified == wanted) found.push_back(f);
+    if (f.id == wanted) return {f};
   }
-  return found;
+  using picocache::FunctionSummary;
+  return picocache::detail::functions_named(
+      all, wanted, [](const FunctionSummary& f) -> std::string_view { return f.name; },
+      [](const FunctionSummary& f) { return picocache::detail::qualified_name_of(f.name); });
+}
+
+int stores() {
+  for (const picocache::StoreKind& kind : picocache::store_kinds()) {
+    fmt::print("{:<10}  {}\n", kind.name, kind.url_forms);
+  }
+  return 0;
 }
 
 int list(picocache::Store& store) {
@@ -78,20 +89,52 @@ int clear(picocache::Store& store, std::string_view what) {
 
 // Opens the store; an SQLite file that does not exist is reported, not created.
 std::unique_ptr<picocache::Store> open_existing(const std::string& url) {
-  const picocache::StoreUrl parsed = picocache::parse_store_url(url);
-  if (const auto* sqlite = std::get_if<picocache::SqliteUrl>(&parsed)) {
-    if (!sqlite->memory && !std::filesystem::exists(sqlite->path)) {
-      throw std::runtime_error("no such database file: " + sqlite->path);
-    }
+  picocache::OpenOptions options;
+  options.must_exist = true;
+  return picocache::open_store(url, options);
+}
+
+// Runs `command` with PICOCACHE_STATS_FILE set, then prints the store counters it wrote at
+// exit. Returns the command's exit status.
+int run_with_stats(char** command) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/picocache-stats-XXXXXX";
+  const int fd = ::mkstemp(path.data());
+  if (fd < 0) {
+    fmt::print(stderr, "picocache: cannot create a file for the counters: {}\n",
+               std::strerror(errno));
+    return 1;
   }
-  return picocache::open_store(url);
+  ::close(fd);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::setenv("PICOCACHE_STATS_FILE", path.c_str(), 1);
+    ::execvp(command[0], command);
+    fmt::print(stderr, "picocache: cannot run {}: {}\n", command[0], std::strerror(errno));
+    std::_Exit(127);
+  }
+  int status = 0;
+  while (child > 0 && ::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  std::ifstream counters(path);
+  std::string line;
+  bool any = false;
+  while (std::getline(counters, line)) {
+    fmt::print("{}\n", line);
+    any = true;
+  }
+  ::unlink(path.c_str());
+  if (!any)
+    fmt::print(stderr, "picocache: {} wrote no counters (does it use PicoCache?)\n", command[0]);
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string_view> args(argv + 1, argv + argc);
-  std::string url = default_url();
+  std::string url = picocache::default_store_url();
   if (args.size() >= 2 && args[0] == "--url") {
     url = args[1];
     args.erase(args.begin(), args.begin() + 2);
@@ -101,6 +144,10 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   try {
+    if (args[0] == "stores" && args.size() == 1) return stores();
+    if (args[0] == "stats" && args.size() >= 3 && args[1] == "--") {
+      return run_with_stats(argv + (argc - static_cast<int>(args.size()) + 2));
+    }
     if (args[0] == "list" && args.size() == 1) {
       auto store = open_existing(url);
       return list(*store);

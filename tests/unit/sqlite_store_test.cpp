@@ -1,0 +1,246 @@
+// The SQLite store's own behaviour, beyond the conformance suite: its layout plan (older files
+// rebuilt, newer ones untouched), a recency clock that clock steps cannot freeze, bounded waits
+// behind another writer, and fork() safety.
+#include "store_calls.hpp"
+#include "stores/store.hpp"
+#include "stores/store_registry.hpp"
+#include "temp_dir.hpp"
+
+#include <picocache/picocache.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+namespace tests {
+
+int cube_calls = 0;
+long cube(long n);
+static picocache::CachedFunction cube_fn{picocache::address_of(&cube), "tests::cube", "long (long)",
+                                         picocache::unbounded, false};
+long cube(long n) {
+  return picocache::memoize<long>(
+      cube_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> long { return ++cube_calls, n * n * n; });
+}
+
+}  // namespace tests
+
+namespace picocache {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+// A raw connection, as another program (or the sqlite3 shell) would open the file.
+class RawDatabase {
+ public:
+  explicit RawDatabase(const std::string& path) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("open failed");
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  ~RawDatabase() { sqlite3_close(db_); }
+  void execute(const std::string& sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+      const std::string why = error ? error : "?";
+      sqlite3_free(error);
+      throw std::runtime_error(sql + ": " + why);
+    }
+  }
+  std::string text(const std::string& sql) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
+    }
+    std::string result;
+    if (sqlite3_step(statement) == SQLITE_ROW) {
+      const auto* value = sqlite3_column_text(statement, 0);
+      result = value ? reinterpret_cast<const char*>(value) : "";
+    }
+    sqlite3_finalize(statement);
+    return result;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    unsetenv("PICOCACHE_URL");
+    set_log_handler([this](std::string_view line) { warnings_.emplace_back(line); });
+  }
+  void TearDown() override { set_log_handler({}); }
+
+  static Key128 key(std::uint64_t n) { return hash_key(std::to_string(n)); }
+
+  testing::TempDir dir_;
+  const std::string path_ = dir_.file("cache.db");
+  const std::string url_ = "sqlite:" + path_;
+  const FunctionRef fn_{"0123456789abcdef0123456789abcdef", "f int (int)"};
+  std::vector<std::string> warnings_;
+};
+
+TEST_F(SqliteStoreTest, AnOlderLayoutIsRebuiltWithOneWarning) {
+  {
+    RawDatabase raw(path_);
+    raw.execute(
+        "CREATE TABLE picocache_entries (function_id TEXT, key BLOB, value BLOB, last_used INT);"
+        "INSERT INTO picocache_entries VALUES ('x', x'00', x'01', 1); PRAGMA user_version = 1");
+  }
+  std::unique_ptr<Store> store = open_store(url_);
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_THAT(warnings_[0], HasSubstr("older PicoCache"));
+  put_value(*store, fn_, key(1), "v", 10);
+  EXPECT_EQ(value_at(*store, fn_, key(1)), "v");
+  RawDatabase raw(path_);
+  EXPECT_EQ(raw.text("PRAGMA user_version"), "2");
+  EXPECT_EQ(raw.text("SELECT count(*) FROM picocache_entries"), "1");
+  store.reset();
+  open_store(url_);
+  EXPECT_EQ(warnings_.size(), 1u) << "a current file is not rebuilt again";
+}
+
+TEST_F(SqliteStoreTest, ANewerLayoutIsLeftByteIdenticalAndTheProcessRunsUncached) {
+  {
+    RawDatabase raw(path_);
+    raw.execute("CREATE TABLE future (x); INSERT INTO future VALUES (42); PRAGMA user_version = 3");
+  }
+  const std::string before = file_bytes(path_);
+  try {
+    open_store(url_);
+    ADD_FAILURE() << "a newer layout was opened";
+  } catch (const StoreError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("newer PicoCache"));
+  }
+  configure(url_);
+  EXPECT_EQ(tests::cube(3), 27);
+  EXPECT_EQ(tests::cube(3), 27);
+  EXPECT_EQ(warnings_.size(), 1u);
+  EXPECT_EQ(file_bytes(path_), before) << "the newer file was modified";
+  configure("sqlite::memory:");
+}
+
+// Rows written while a clock ran ahead must not outrank every later use: a new entry at a full
+// cache is kept, not evicted at once. (The recency clock is logical, so the bug cannot happen;
+// the far-future row stands for one written by an old binary or a clock that ran ahead.)
+TEST_F(SqliteStoreTest, ARowFromTheFutureDoesNotMakeNewEntriesEvictThemselves) {
+  std::unique_ptr<Store> store = open_store(url_);
+  for (std::uint64_t n = 1; n <= 3; ++n) put_value(*store, fn_, key(n), std::to_string(n), 3);
+  RawDatabase(path_).execute("UPDATE picocache_entries SET last_used = 4000000000000000000");
+  put_value(*store, fn_, key(4), "4", 3);
+  put_value(*store, fn_, key(5), "5", 3);
+  EXPECT_EQ(value_at(*store, fn_, key(4)), "4");
+  EXPECT_EQ(value_at(*store, fn_, key(5)), "5");
+  EXPECT_EQ(store->size(fn_), 3u);
+}
+
+// A hit must return what it read even when writing the batched recency fails (the file is
+// locked by another writer), and it must not wait long for that.
+TEST_F(SqliteStoreTest, HitsReturnTheirValuesWhileAnotherWriterHoldsTheFile) {
+  std::unique_ptr<Store> store = open_store(url_);
+  constexpr std::uint64_t kEntries = 1100;  // more than one touch batch (1024)
+  for (std::uint64_t n = 0; n < kEntries; ++n) put_value(*store, fn_, key(n), "v", unbounded);
+  RawDatabase writer(path_);
+  writer.execute("BEGIN IMMEDIATE");
+  const auto start = std::chrono::steady_clock::now();
+  int missing = 0;
+  for (std::uint64_t n = 0; n < kEntries; ++n) missing += !value_at(*store, fn_, key(n));
+  EXPECT_EQ(missing, 0) << "a hit lost its value to a failed recency write";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  writer.execute("ROLLBACK");
+}
+
+// A miss behind a long writer (picocache clear --all, a big eviction): the result is returned
+// within the bound, its write dropped and counted, one warning.
+TEST_F(SqliteStoreTest, AMissBehindALongWriterIsDroppedWithinTheBound) {
+  configure(url_);
+  EXPECT_EQ(tests::cube(2), 8);  // opens the store
+  const StoreCounters before = store_counters();
+  RawDatabase writer(path_);
+  writer.execute("BEGIN IMMEDIATE");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(tests::cube(4), 64);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms) << "the call waited on the store";
+  writer.execute("ROLLBACK");
+  EXPECT_EQ(store_counters().timeouts, before.timeouts + 1);
+  EXPECT_EQ(store_counters().dropped_writes, before.dropped_writes + 1);
+  EXPECT_EQ(warnings_.size(), 1u);
+  EXPECT_THAT(warnings_.back(), HasSubstr("timed out"));
+  configure("sqlite::memory:");
+}
+
+// The review's scenario: a process makes a cached call, forks a long-lived worker and exits;
+// `picocache list` then opens and closes the file (the last connection it knows of checkpoints
+// and deletes the WAL); the worker goes on writing. The file must stay sound and every value
+// right.
+TEST_F(SqliteStoreTest, AForkedWorkerOutlivingItsParentKeepsTheFileSound) {
+  int to_test[2], to_worker[2];
+  ASSERT_EQ(pipe(to_test), 0);
+  ASSERT_EQ(pipe(to_worker), 0);
+  const pid_t parent = fork();
+  ASSERT_GE(parent, 0);
+  if (parent == 0) {
+    configure(url_);
+    static_cast<void>(tests::cube(1));
+    const pid_t worker = fork();
+    if (worker == 0) {
+      char go = 0;
+      if (tests::cube(2) != 8 || write(to_test[1], "w", 1) != 1) _exit(3);
+      if (read(to_worker[0], &go, 1) != 1) _exit(3);  // the tool has come and gone
+      for (long n = 3; n < 300; ++n) {
+        if (tests::cube(n) != n * n * n) _exit(1);
+      }
+      _exit(tests::cube_calls == 299 ? 0 : 2);
+    }
+    _exit(worker > 0 ? 0 : 4);  // the parent exits, the worker lives on
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(parent, &status, 0), parent);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  char written = 0;
+  ASSERT_EQ(read(to_test[0], &written, 1), 1);
+  {
+    std::unique_ptr<Store> tool = open_store(url_);  // what `picocache list` does
+    static_cast<void>(tool->functions());
+  }  // its close checkpoints, and deletes the WAL if it believes no other process has it open
+  ASSERT_EQ(write(to_worker[1], "g", 1), 1);
+  // The worker is not our child: wait for its 299 entries to appear.
+  const FunctionRef cube{tests::cube_fn.id(), tests::cube_fn.display_name()};
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  std::uint64_t size = 0;
+  std::unique_ptr<Store> store = open_store(url_);
+  while (std::chrono::steady_clock::now() < deadline) {
+    size = store->size(cube);
+    if (size == 299) break;
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(size, 299u) << "the worker's commits went where this process cannot see them";
+  std::this_thread::sleep_for(200ms);  // let the worker exit and close
+  EXPECT_EQ(RawDatabase(path_).text("PRAGMA integrity_check"), "ok");
+  for (long n = 1; n < 300; ++n) {
+    std::string args;
+    Encoder encoder(args, EncodeMode::key);
+    encoder.write(n);
+    const std::optional<std::string> value = value_at(*store, cube, hash_key(args));
+    ASSERT_TRUE(value) << n;
+    EXPECT_EQ(detail::decode_value<long>(*value), n * n * n) << n;
+  }
+}
+
+}  // namespace
+}  // namespace picocache
