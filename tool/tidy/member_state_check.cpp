@@ -42,7 +42,8 @@ void MemberStateCheck::check(const MatchFinder::MatchResult& result) {
   const auto* method = result.Nodes.getNodeAs<clang::CXXMethodDecl>("method");
   const clang::CXXRecordDecl* record = method->getParent();
   const clang::ASTContext& context = *result.Context;
-  const bool user_codec = has_user_codec(context.getRecordType(record), context);
+  const tooling::UserCodecs codecs(context);
+  const bool user_codec = codecs.has_codec(context.getRecordType(record));
 
   std::vector<const clang::FieldDecl*> fields;
   collect_fields(*record, fields);
@@ -59,8 +60,8 @@ void MemberStateCheck::check(const MatchFinder::MatchResult& result) {
       continue;
     }
     if (user_codec) continue;
-    std::optional<AddressHolder> holder =
-        find_address_holder(field->getType(), Usage::Member, context);
+    std::optional<tooling::AddressHolder> holder =
+        tooling::find_address_holder(field->getType(), tooling::Usage::Member, context, codecs);
     if (!holder) continue;
     diag(method->getLocation(),
          "cached const member function %0 has *this in its cache key, but field %1 %2 %3: the key "
@@ -68,8 +69,8 @@ void MemberStateCheck::check(const MatchFinder::MatchResult& result) {
          "hold an address or a handle, not data; hold the data by value, or give %4 a "
          "picocache::Codec "
          "that encodes what the result depends on")
-        << method << field_name(*field) << (holder->direct ? "is" : "holds") << describe(*holder)
-        << record;
+        << method << field_name(*field) << (holder->direct ? "is" : "holds")
+        << tooling::describe(*holder) << record;
     diag(field->getLocation(), "%0 declared here", clang::DiagnosticIDs::Note)
         << field_name(*field);
   }

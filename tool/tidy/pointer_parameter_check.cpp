@@ -16,25 +16,25 @@ void PointerParameterCheck::registerMatchers(MatchFinder* finder) {
 void PointerParameterCheck::check(const MatchFinder::MatchResult& result) {
   const auto* function = result.Nodes.getNodeAs<clang::FunctionDecl>("function");
   for (const clang::ParmVarDecl* parameter : function->parameters()) {
-    std::optional<AddressHolder> holder =
-        find_address_holder(parameter->getType(), Usage::Argument, *result.Context);
+    std::optional<tooling::AddressHolder> holder = tooling::find_address_holder(
+        parameter->getType(), tooling::Usage::Argument, *result.Context);
     if (!holder) continue;
     const std::string name = parameter_name(*parameter);
-    if (holder->kind == HolderKind::Handle) {
+    if (holder->kind == tooling::HolderKind::Handle) {
       diag(parameter_location(*parameter),
            "%0 holds %1: a handle names a resource, not data the cache key could encode; pass the "
            "data it gives access to instead")
-          << name << describe(*holder);
+          << name << tooling::describe(*holder);
     } else if (holder->direct) {
       diag(parameter_location(*parameter),
            "%0 is %1: the cache key would be the address, not the data it points to; pass by value "
            "or const reference")
-          << name << holder_noun(holder->kind);
+          << name << tooling::holder_noun(holder->kind);
     } else {
       diag(parameter_location(*parameter),
            "%0 holds %1: the cache key would be the address, not the data it points to; pass the "
            "data by value or const reference")
-          << name << describe(*holder);
+          << name << tooling::describe(*holder);
     }
   }
 }

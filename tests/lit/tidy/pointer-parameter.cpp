@@ -47,6 +47,12 @@ int sum_through_header(const int* values, int count) { return count > 0 ? values
                                    const std::vector<std::map<int, Point>>& nested) {
   return n + p.x + static_cast<int>(s.size() + v.size() + nested.size());
 }
+// A type with a user-written codec, here a partial specialization, is the user's to encode
+// (picocache-gen accepts it the same way).
+namespace picocache { template <class T> struct Codec; }
+template <class T> struct Box { T* item; };
+template <class T> struct picocache::Codec<Box<T>> {};
+[[picocache::cached]] int boxed(const Box<int>& box) { return *box.item; }
 int not_cached(int* p) { return *p; }
 [[nodiscard]] int other_attribute(int* p) { return *p; }
 [[picocache::cached]] int overload(int n) { return n; }
