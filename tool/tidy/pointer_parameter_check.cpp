@@ -20,22 +20,26 @@ void PointerParameterCheck::check(const MatchFinder::MatchResult& result) {
         parameter->getType(), tooling::Usage::Argument, *result.Context);
     if (!holder) continue;
     const std::string name = parameter_name(*parameter);
+    const clang::SourceLocation location = parameter_location(*parameter);
     if (holder->kind == tooling::HolderKind::Handle) {
-      diag(parameter_location(*parameter),
-           "%0 holds %1: a handle names a resource, not data the cache key could encode; pass the "
-           "data it gives access to instead")
+      diag(location, "%0 holds %1: a handle names a resource, not data the cache key could encode")
           << name << tooling::describe(*holder);
-    } else if (holder->direct) {
-      diag(parameter_location(*parameter),
-           "%0 is %1: the cache key would be the address, not the data it points to; pass by value "
-           "or const reference")
-          << name << tooling::holder_noun(holder->kind);
-    } else {
-      diag(parameter_location(*parameter),
-           "%0 holds %1: the cache key would be the address, not the data it points to; pass the "
-           "data by value or const reference")
-          << name << tooling::describe(*holder);
+      diag(location, "pass the data it gives access to instead", clang::DiagnosticIDs::Note);
+      continue;
     }
+    if (holder->direct) {
+      diag(location, "%0 is %1: the cache key would be the address, not the data it points to")
+          << name << tooling::holder_noun(holder->kind);
+      diag(location, "pass the data by value or by const reference", clang::DiagnosticIDs::Note);
+      continue;
+    }
+    diag(location, "%0 holds %1: the cache key would be the address, not the data it points to")
+        << name << tooling::describe(*holder);
+    // A codec for the parameter's type decides what is encoded, and silences this check.
+    diag(location,
+         "pass the data by value or by const reference, or write a picocache::Codec for the "
+         "parameter's type",
+         clang::DiagnosticIDs::Note);
   }
 }
 

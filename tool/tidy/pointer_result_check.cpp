@@ -19,29 +19,29 @@ void PointerResultCheck::check(const MatchFinder::MatchResult& result) {
   if (!holder) return;
   llvm::StringRef verb = holder->direct ? "is" : "holds";
   llvm::StringRef why;
+  llvm::StringRef remedy;
   switch (holder->kind) {
     case tooling::HolderKind::Pointer:
     case tooling::HolderKind::Reference:
       why =
           "the cache would store an address, which points at nothing when the value is read back "
-          "in a "
-          "later call or another process; return the data by value";
+          "in a later call or another process";
+      remedy = "return the data by value";
       break;
     case tooling::HolderKind::View:
       why =
           "a view refers to memory of the call that produced it, which is gone when the value is "
-          "read "
-          "back from the cache; return an owning type such as std::string or std::vector";
+          "read back from the cache";
+      remedy = "return an owning type such as std::string or std::vector";
       break;
     case tooling::HolderKind::Handle:
-      why =
-          "a handle names a resource, not data the cache could store and read back; return the "
-          "data "
-          "itself by value";
+      why = "a handle names a resource, not data the cache could store and read back";
+      remedy = "return the data itself by value";
       break;
   }
   diag(function->getLocation(), "the result of cached function %0 %1 %2: %3")
       << function << verb << tooling::describe(*holder) << why;
+  diag(function->getLocation(), remedy, clang::DiagnosticIDs::Note);
 }
 
 }  // namespace picocache::tidy
