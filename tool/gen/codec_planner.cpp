@@ -10,6 +10,7 @@
 #include <llvm/ADT/StringSwitch.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace picocache::gen {
 
@@ -19,6 +20,8 @@ constexpr llvm::StringLiteral kCodecHint =
     "to cache it anyway, write a codec: template <> struct picocache::Codec<T> { static void "
     "encode(Encoder&, const T&); static T decode(Decoder&); static void describe(std::string&); "
     "} (see picocache/codec.hpp)";
+constexpr llvm::StringLiteral kNoStandardCodec =
+    "a standard library type PicoCache has no codec for";
 
 bool in_std(const clang::Decl* decl) {
   for (const clang::DeclContext* context = decl->getDeclContext(); context;
@@ -53,16 +56,7 @@ struct CodecPlanner::Walk {
 };
 
 CodecPlanner::CodecPlanner(clang::ASTContext& context, Reporter& reporter)
-    : context_(context), reporter_(reporter) {
-  clang::TranslationUnitDecl* unit = context.getTranslationUnitDecl();
-  for (clang::NamedDecl* found : unit->lookup(&context.Idents.get("picocache"))) {
-    auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(found);
-    if (!ns) continue;
-    for (clang::NamedDecl* codec : ns->lookup(&context.Idents.get("Codec"))) {
-      if (auto* templ = llvm::dyn_cast<clang::ClassTemplateDecl>(codec)) codec_template_ = templ;
-    }
-  }
-}
+    : context_(context), reporter_(reporter), codecs_(context) {}
 
 bool CodecPlanner::plan(clang::QualType type, const Subject& subject,
                         std::vector<const clang::CXXRecordDecl*>& records) {
@@ -112,13 +106,50 @@ bool CodecPlanner::fail(Walk& state, const std::string& path, clang::QualType ty
   return false;
 }
 
+// An address or a handle, as classify_holder() found it, refused in the words of a codec.
+bool CodecPlanner::refuse_holder(Walk& state, const std::string& path, clang::QualType type,
+                                 tooling::HolderForm form, const clang::FieldDecl* field) {
+  switch (form) {
+    case tooling::HolderForm::Reference:
+      return fail(state, path, type, "a reference", field,
+                  "store the value itself, not a reference to it");
+    case tooling::HolderForm::FunctionPointer:
+      return fail(state, path, type, "a function pointer", field,
+                  "a function pointer cannot be part of a cache key; pass a value that selects the "
+                  "function instead (an enum, a name)");
+    case tooling::HolderForm::MemberPointer:
+      return fail(state, path, type, "a pointer to member", field,
+                  "a pointer to member cannot be part of a cache key");
+    case tooling::HolderForm::RawPointer:
+      return fail(state, path, type, "a raw pointer", field,
+                  "a pointer's address means nothing in another process; pass the pointed-to value "
+                  "by value or by const reference (a string: std::string or std::string_view)");
+    case tooling::HolderForm::Closure:
+      return fail(state, path, type, "a lambda's closure type", field,
+                  "pass the values the lambda uses instead");
+    case tooling::HolderForm::View: {
+      const clang::CXXRecordDecl* record = type->getAsCXXRecordDecl();
+      if (record && record->getName() == "basic_string_view") {
+        return fail(state, path, type,
+                    "cannot be read back: a string_view would point into the store's buffer", field,
+                    "return std::string instead");
+      }
+      return fail(state, path, type, kNoStandardCodec.str(), field, kCodecHint.str());
+    }
+    case tooling::HolderForm::SmartPointer:
+    case tooling::HolderForm::Resource:
+      break;
+  }
+  return fail(state, path, type, kNoStandardCodec.str(), field, kCodecHint.str());
+}
+
 bool CodecPlanner::walk(clang::QualType type, bool decode, Walk& state, const std::string& path,
                         const clang::FieldDecl* field) {
+  // Addresses and handles first, decided where picocache-tidy decides them.
+  const tooling::Usage usage = decode ? tooling::Usage::Result : tooling::Usage::Argument;
+  if (std::optional<tooling::HolderForm> form = tooling::classify_holder(type, usage, codecs_))
+    return refuse_holder(state, path, type, *form, field);
   const clang::QualType canonical = type.getCanonicalType().getUnqualifiedType();
-  if (canonical->isReferenceType()) {
-    return fail(state, path, type, "a reference", field,
-                "store the value itself, not a reference to it");
-  }
   if (const auto* builtin = canonical->getAs<clang::BuiltinType>()) {
     switch (builtin->getKind()) {
       case clang::BuiltinType::Float:
@@ -136,20 +167,6 @@ bool CodecPlanner::walk(clang::QualType type, bool decode, Walk& state, const st
     }
   }
   if (canonical->isEnumeralType()) return true;
-  if (canonical->isFunctionPointerType() || canonical->isMemberFunctionPointerType()) {
-    return fail(state, path, type, "a function pointer", field,
-                "a function pointer cannot be part of a cache key; pass a value that selects the "
-                "function instead (an enum, a name)");
-  }
-  if (canonical->isMemberPointerType()) {
-    return fail(state, path, type, "a pointer to member", field,
-                "a pointer to member cannot be part of a cache key");
-  }
-  if (canonical->isAnyPointerType() || canonical->isBlockPointerType()) {
-    return fail(state, path, type, "a raw pointer", field,
-                "a pointer's address means nothing in another process; pass the pointed-to value "
-                "by value or by const reference (a string: std::string or std::string_view)");
-  }
   if (canonical->isArrayType()) {
     return fail(state, path, type, "a C array", field, "use std::array or std::vector");
   }
@@ -159,40 +176,12 @@ bool CodecPlanner::walk(clang::QualType type, bool decode, Walk& state, const st
   return fail(state, path, type, "no codec", field, kCodecHint.str());
 }
 
-bool CodecPlanner::has_user_codec(const clang::CXXRecordDecl* record) {
-  if (!codec_template_) return false;
-  const clang::QualType type = context_.getRecordType(record);
-  for (const clang::ClassTemplateSpecializationDecl* specialization :
-       codec_template_->specializations()) {
-    if (specialization->getSpecializationKind() != clang::TSK_ExplicitSpecialization) continue;
-    const clang::TemplateArgumentList& args = specialization->getTemplateArgs();
-    if (args.size() > 0 && args[0].getKind() == clang::TemplateArgument::Type &&
-        context_.hasSameType(args[0].getAsType(), type)) {
-      return true;
-    }
-  }
-  if (const auto* instance = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(record)) {
-    llvm::SmallVector<clang::ClassTemplatePartialSpecializationDecl*, 16> partials;
-    codec_template_->getPartialSpecializations(partials);
-    for (const clang::ClassTemplatePartialSpecializationDecl* partial : partials) {
-      const clang::TemplateArgumentList& args = partial->getTemplateArgs();
-      if (args.size() == 0 || args[0].getKind() != clang::TemplateArgument::Type) continue;
-      const auto* pattern = args[0].getAsType()->getAs<clang::TemplateSpecializationType>();
-      if (pattern &&
-          pattern->getTemplateName().getAsTemplateDecl() == instance->getSpecializedTemplate()) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
 bool CodecPlanner::walk_standard(const clang::CXXRecordDecl* record, clang::QualType type,
                                  bool decode, Walk& state, const std::string& path,
                                  const clang::FieldDecl* field, bool& handled) {
   handled = in_std(record);
   if (!handled) return true;
-  const std::string no_codec = "a standard library type PicoCache has no codec for";
+  const std::string no_codec = kNoStandardCodec.str();
   const auto* instance = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(record);
   if (!instance) {
     if (record->getName() == "monostate") return true;
@@ -219,16 +208,10 @@ bool CodecPlanner::walk_standard(const clang::CXXRecordDecl* record, clang::Qual
                   "a string of other characters than char (only std::string has a codec)", field,
                   kCodecHint.str());
     case Standard::string_view:
-      if (!is_char(0)) {
-        return fail(state, path, type, "a string view of other characters than char", field,
-                    kCodecHint.str());
-      }
-      if (decode) {
-        return fail(state, path, type,
-                    "cannot be read back: a string_view would point into the store's buffer", field,
-                    "return std::string instead");
-      }
-      return true;
+      // Encoded only: classify_holder() refused it as a result.
+      if (is_char(0)) return true;
+      return fail(state, path, type, "a string view of other characters than char", field,
+                  kCodecHint.str());
     case Standard::one:
       return element(0, "[]");
     case Standard::two_keyed:
@@ -265,7 +248,7 @@ bool CodecPlanner::walk_record(const clang::CXXRecordDecl* record, clang::QualTy
     return fail(state, path, type, "an incomplete type", field,
                 "define the type before the cached function");
   }
-  if (has_user_codec(definition)) return true;
+  if (codecs_.has_codec(context_.getRecordType(definition))) return true;
   bool handled = false;
   if (!walk_standard(definition, type, decode, state, path, field, handled)) return false;
   if (handled) return true;
@@ -273,10 +256,6 @@ bool CodecPlanner::walk_record(const clang::CXXRecordDecl* record, clang::QualTy
   if (definition->isUnion()) {
     return fail(state, path, type, "a union (which member is active cannot be known)", field,
                 "use std::variant, or " + kCodecHint.str());
-  }
-  if (definition->isLambda()) {
-    return fail(state, path, type, "a lambda's closure type", field,
-                "pass the values the lambda uses instead");
   }
   if (definition->isLocalClass()) {
     return fail(state, path, type,

@@ -11,13 +11,16 @@
 //     visible in the translation unit. This is the hook for everything else;
 //   - user structs and classes whose bases and non-static data members can, recursively: for
 //     those a codec is generated (codec_writer.hpp).
-// What cannot: raw pointers, function pointers, member pointers, references (as members),
-// C arrays, unions, lambdas, long double, other standard types (std::mutex, smart pointers...).
+// What cannot: whatever holds an address or a handle (raw, function and member pointers,
+// references, smart pointers, std::mutex, std::function, lambdas, and views in results), as
+// tool/common/address_holders.hpp decides for picocache-gen and picocache-tidy alike; C arrays,
+// unions, long double, and the standard types the runtime has no codec for.
 //
 // Decoding (result types) also needs, for a generated codec: a public default constructor (the
 // decoder default-constructs the record and assigns its fields), no const members, public bases.
 #pragma once
 
+#include "address_holders.hpp"
 #include "diagnostics.hpp"
 
 #include <clang/AST/Type.h>
@@ -28,7 +31,6 @@
 
 namespace clang {
 class ASTContext;
-class ClassTemplateDecl;
 class CXXBaseSpecifier;
 class CXXRecordDecl;
 class FieldDecl;
@@ -75,12 +77,13 @@ class CodecPlanner {
                      bool& handled);
   bool fail(Walk& walk, const std::string& path, clang::QualType type, const std::string& reason,
             const clang::FieldDecl* field, const std::string& hint);
-  bool has_user_codec(const clang::CXXRecordDecl* record);
+  bool refuse_holder(Walk& walk, const std::string& path, clang::QualType type,
+                     tooling::HolderForm form, const clang::FieldDecl* field);
   RecordPlan& plan_for(const clang::CXXRecordDecl* record);
 
   clang::ASTContext& context_;
   Reporter& reporter_;
-  clang::ClassTemplateDecl* codec_template_ = nullptr;  // picocache::Codec, when declared
+  tooling::UserCodecs codecs_;  // the TU's picocache::Codec specializations
   llvm::DenseMap<const clang::CXXRecordDecl*, unsigned> plan_index_;
   std::vector<RecordPlan> plans_;
 };

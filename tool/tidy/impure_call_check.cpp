@@ -1,12 +1,14 @@
 // picocache-impure-call; see impure_call_check.hpp.
 #include "impure_call_check.hpp"
 
+#include <clang-tidy/utils/OptionsUtils.h>
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/ExprCXX.h>
 #include <clang/Basic/SourceManager.h>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 using namespace clang::ast_matchers;
 
@@ -18,6 +20,7 @@ constexpr llvm::StringLiteral kClock = "clock";
 constexpr llvm::StringLiteral kRandomness = "randomness";
 constexpr llvm::StringLiteral kEnvironment = "environment";
 constexpr llvm::StringLiteral kIo = "io";
+constexpr llvm::StringLiteral kListed = "listed";  // a call to a function ImpureFunctions names
 constexpr llvm::StringLiteral kEngine = "engine";  // the random engine drawn from, if any
 
 auto clock_functions() {
@@ -100,10 +103,17 @@ auto outside_engine() {
       .bind(kEngine);
 }
 
-// One impure expression, bound under its kind.
-auto impure_expression() {
+// A call to one of `names` (ImpureFunctions); matches nothing when there are none.
+StatementMatcher listed_call(const std::vector<llvm::StringRef>& names) {
+  if (names.empty()) return expr(unless(anything()));
+  return callExpr(callee(functionDecl(hasAnyName(names)))).bind(kListed);
+}
+
+// One impure expression, bound under its kind. The listed functions come first: a project's
+// own list names what it knows best.
+StatementMatcher impure_expression(const std::vector<llvm::StringRef>& listed) {
   return expr(anyOf(
-      callExpr(callee(clock_functions())).bind(kClock),
+      listed_call(listed), callExpr(callee(clock_functions())).bind(kClock),
       callExpr(callee(randomness_functions())).bind(kRandomness),
       cxxConstructExpr(hasDeclaration(cxxConstructorDecl(ofClass(hasName("::std::random_device")))))
           .bind(kRandomness),
@@ -123,7 +133,7 @@ auto helper_call() {
       .bind("helper_call");
 }
 
-enum class Impurity { Clock, Randomness, Environment, Io };
+enum class Impurity { Clock, Randomness, Environment, Io, Listed };
 
 struct ImpureUse {
   Impurity kind;
@@ -146,7 +156,8 @@ std::string name_of(const clang::NamedDecl& decl) {
 }
 
 std::optional<ImpureUse> classify(const BoundNodes& nodes, const clang::ASTContext& context) {
-  const std::pair<llvm::StringLiteral, Impurity> kinds[] = {{kClock, Impurity::Clock},
+  const std::pair<llvm::StringLiteral, Impurity> kinds[] = {{kListed, Impurity::Listed},
+                                                            {kClock, Impurity::Clock},
                                                             {kRandomness, Impurity::Randomness},
                                                             {kEnvironment, Impurity::Environment},
                                                             {kIo, Impurity::Io}};
@@ -185,7 +196,8 @@ std::optional<ImpureUse> classify(const BoundNodes& nodes, const clang::ASTConte
   return std::nullopt;
 }
 
-llvm::StringRef reads(Impurity kind) {
+// What the expression does, after "call to 'f'" (or "call to 'helper'", which does it).
+llvm::StringRef reads(Impurity kind, bool through_helper) {
   switch (kind) {
     case Impurity::Clock:
       return "reads the clock";
@@ -195,46 +207,72 @@ llvm::StringRef reads(Impurity kind) {
       return "reads the environment";
     case Impurity::Io:
       return "does file, console or network I/O";
+    case Impurity::Listed:
+      return through_helper ? "calls a function listed as impure" : "is listed as impure";
   }
   return "";
 }
 
+// Why that is wrong in a cached function.
 llvm::StringRef consequence(Impurity kind) {
   switch (kind) {
     case Impurity::Clock:
-      return "a cached result would keep the time of the first call; pass the time in as a "
-             "parameter";
+      return "a cached result would keep the time of the first call";
     case Impurity::Randomness:
-      return "a cached result would repeat the first call's random values; pass the seed or the "
-             "random "
-             "values in as parameters";
+      return "a cached result would repeat the first call's random values";
     case Impurity::Environment:
-      return "a cached result would not follow changes to the environment; read it outside and "
-             "pass the "
-             "value in as a parameter";
+      return "a cached result would not follow changes to the environment";
     case Impurity::Io:
-      return "a cached result would not follow changes to the data read, and a hit skips the I/O; "
-             "do the "
-             "I/O outside and pass the data in as a parameter";
+      return "a cached result would not follow changes to the data read, and a hit skips the I/O";
+    case Impurity::Listed:
+      return "a cached result would keep what the first call got, and a hit skips the call";
+  }
+  return "";
+}
+
+// What to do instead, for the note.
+llvm::StringRef remedy(Impurity kind) {
+  switch (kind) {
+    case Impurity::Clock:
+      return "pass the time in as a parameter";
+    case Impurity::Randomness:
+      return "pass the seed or the random values in as parameters";
+    case Impurity::Environment:
+      return "read the environment outside the cached function and pass the value in as a "
+             "parameter";
+    case Impurity::Io:
+      return "do the I/O outside the cached function and pass the data in as a parameter";
+    case Impurity::Listed:
+      return "call it outside the cached function and pass what it returns in as a parameter";
   }
   return "";
 }
 
 }  // namespace
 
+ImpureCallCheck::ImpureCallCheck(llvm::StringRef name, clang::tidy::ClangTidyContext* context)
+    : AnnotatedFunctionCheck(name, context),
+      impure_functions_(Options.get("ImpureFunctions", "")),
+      impure_expression_(
+          impure_expression(clang::tidy::utils::options::parseStringList(impure_functions_))) {}
+
+void ImpureCallCheck::storeOptions(clang::tidy::ClangTidyOptions::OptionMap& options) {
+  Options.store(options, "ImpureFunctions", impure_functions_);
+}
+
 void ImpureCallCheck::registerMatchers(MatchFinder* finder) {
-  finder->addMatcher(
-      functionDecl(isCachedFunction(), isDefinition(),
-                   forEachDescendant(expr(anyOf(impure_expression(), helper_call()))))
-          .bind("function"),
-      this);
+  finder->addMatcher(functionDecl(isCachedFunction(), isDefinition(),
+                                  forEachDescendant(expr(anyOf(impure_expression_, helper_call()))))
+                         .bind("function"),
+                     this);
 }
 
 void ImpureCallCheck::check(const MatchFinder::MatchResult& result) {
   clang::ASTContext& context = *result.Context;
   if (std::optional<ImpureUse> use = classify(result.Nodes, context)) {
     diag(use->where->getBeginLoc(), "%0 %1: %2")
-        << use->what << reads(use->kind) << consequence(use->kind);
+        << use->what << reads(use->kind, false) << consequence(use->kind);
+    diag(use->where->getBeginLoc(), remedy(use->kind), clang::DiagnosticIDs::Note);
     return;
   }
 
@@ -252,14 +290,14 @@ void ImpureCallCheck::check(const MatchFinder::MatchResult& result) {
     return;
   if (sm.isInSystemHeader(definition->getLocation())) return;
 
-  static const DeclarationMatcher impure_body =
-      functionDecl(forEachDescendant(impure_expression()));
-  for (const BoundNodes& nodes : match(impure_body, *definition, context)) {
+  for (const BoundNodes& nodes :
+       match(functionDecl(forEachDescendant(impure_expression_)), *definition, context)) {
     std::optional<ImpureUse> use = classify(nodes, context);
     if (!use) continue;
     diag(call->getBeginLoc(), "call to %0 %1 (it %2): %3")
-        << definition << reads(use->kind) << use->action << consequence(use->kind);
+        << definition << reads(use->kind, true) << use->action << consequence(use->kind);
     diag(use->where->getBeginLoc(), "%0 here", clang::DiagnosticIDs::Note) << use->what;
+    diag(call->getBeginLoc(), remedy(use->kind), clang::DiagnosticIDs::Note);
     return;
   }
 }

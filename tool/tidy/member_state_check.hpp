@@ -7,17 +7,33 @@
 //     hits with a stale result.
 // A class with its own picocache::Codec specialization decides what is encoded; only its
 // mutable fields are reported.
+//
+// Option IgnoredMutableTypes: a `;`-separated list of qualified type names ("std::mutex;
+// std::shared_mutex") whose mutable fields are not state (a lock taken by the const function);
+// such a field is still checked as a field of *this, like any other.
+//
+// Documentation: docs/checks/picocache-member-state.md.
 #pragma once
 
 #include "annotated_function_check.hpp"
+
+#include <string>
+#include <vector>
 
 namespace picocache::tidy {
 
 class MemberStateCheck : public AnnotatedFunctionCheck {
  public:
-  using AnnotatedFunctionCheck::AnnotatedFunctionCheck;
+  MemberStateCheck(llvm::StringRef name, clang::tidy::ClangTidyContext* context);
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap& options) override;
   void registerMatchers(clang::ast_matchers::MatchFinder* finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult& result) override;
+
+ private:
+  bool is_ignored_mutable(const clang::FieldDecl& field) const;
+
+  const std::string ignored_mutable_types_;   // the IgnoredMutableTypes option as given
+  std::vector<std::string> ignored_mutable_;  // parsed, without a leading "::"
 };
 
 }  // namespace picocache::tidy

@@ -1,9 +1,12 @@
 // picocache-mutable-global; see mutable_global_check.hpp.
 #include "mutable_global_check.hpp"
 
+#include <clang-tidy/utils/OptionsUtils.h>
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/ParentMapContext.h>
+
+#include <vector>
 
 using namespace clang::ast_matchers;
 
@@ -94,8 +97,21 @@ std::string quoted_name(const clang::VarDecl& variable) {
 
 }  // namespace
 
+MutableGlobalCheck::MutableGlobalCheck(llvm::StringRef name, clang::tidy::ClangTidyContext* context)
+    : AnnotatedFunctionCheck(name, context),
+      ignored_variables_(Options.get("IgnoredVariables", "")) {}
+
+void MutableGlobalCheck::storeOptions(clang::tidy::ClangTidyOptions::OptionMap& options) {
+  Options.store(options, "IgnoredVariables", ignored_variables_);
+}
+
 void MutableGlobalCheck::registerMatchers(MatchFinder* finder) {
-  const auto static_variable = varDecl(hasGlobalStorage(), unless(isExpansionInSystemHeader()));
+  const std::vector<llvm::StringRef> ignored =
+      clang::tidy::utils::options::parseStringList(ignored_variables_);
+  const auto ignored_variable =
+      ignored.empty() ? varDecl(unless(anything())) : varDecl(hasAnyName(ignored));
+  const auto static_variable =
+      varDecl(hasGlobalStorage(), unless(isExpansionInSystemHeader()), unless(ignored_variable));
   finder->addMatcher(
       functionDecl(
           isCachedFunction(), isDefinition(),
@@ -114,15 +130,18 @@ void MutableGlobalCheck::check(const MatchFinder::MatchResult& result) {
   if (written) {
     diag(reference->getLocation(),
          "%0 %1 is written by a cached function: the write happens on a cache miss only, not when "
-         "the "
-         "result comes from the cache; return the new value instead, or keep the state outside the "
-         "cached function")
+         "the result comes from the cache")
         << kind_of(*variable) << quoted_name(*variable);
+    diag(reference->getLocation(),
+         "return the new value instead, or keep the state outside the cached function",
+         clang::DiagnosticIDs::Note);
   } else {
     diag(reference->getLocation(),
          "%0 %1 is mutable and read by a cached function: the cached result would not follow its "
-         "changes; pass its value in as a parameter, or make it const")
+         "changes")
         << kind_of(*variable) << quoted_name(*variable);
+    diag(reference->getLocation(), "pass its value in as a parameter, or make it const",
+         clang::DiagnosticIDs::Note);
   }
 }
 

@@ -29,9 +29,11 @@ void NonConstReferenceParameterCheck::check(const MatchFinder::MatchResult& resu
     if (match(is_non_const_reference, *parameter, *result.Context).empty()) continue;
     diag(parameter_location(*parameter),
          "%0 is a non-const reference: changes the body makes through it are not replayed when "
-         "the result comes from the cache; return the new value instead, or take it by value or "
-         "const reference")
+         "the result comes from the cache")
         << parameter_name(*parameter);
+    diag(parameter_location(*parameter),
+         "return the new value instead, or take the parameter by value or by const reference",
+         clang::DiagnosticIDs::Note);
   }
 }
 

@@ -16,26 +16,30 @@ void PointerParameterCheck::registerMatchers(MatchFinder* finder) {
 void PointerParameterCheck::check(const MatchFinder::MatchResult& result) {
   const auto* function = result.Nodes.getNodeAs<clang::FunctionDecl>("function");
   for (const clang::ParmVarDecl* parameter : function->parameters()) {
-    std::optional<AddressHolder> holder =
-        find_address_holder(parameter->getType(), Usage::Argument, *result.Context);
+    std::optional<tooling::AddressHolder> holder = tooling::find_address_holder(
+        parameter->getType(), tooling::Usage::Argument, *result.Context);
     if (!holder) continue;
     const std::string name = parameter_name(*parameter);
-    if (holder->kind == HolderKind::Handle) {
-      diag(parameter_location(*parameter),
-           "%0 holds %1: a handle names a resource, not data the cache key could encode; pass the "
-           "data it gives access to instead")
-          << name << describe(*holder);
-    } else if (holder->direct) {
-      diag(parameter_location(*parameter),
-           "%0 is %1: the cache key would be the address, not the data it points to; pass by value "
-           "or const reference")
-          << name << holder_noun(holder->kind);
-    } else {
-      diag(parameter_location(*parameter),
-           "%0 holds %1: the cache key would be the address, not the data it points to; pass the "
-           "data by value or const reference")
-          << name << describe(*holder);
+    const clang::SourceLocation location = parameter_location(*parameter);
+    if (holder->kind == tooling::HolderKind::Handle) {
+      diag(location, "%0 holds %1: a handle names a resource, not data the cache key could encode")
+          << name << tooling::describe(*holder);
+      diag(location, "pass the data it gives access to instead", clang::DiagnosticIDs::Note);
+      continue;
     }
+    if (holder->direct) {
+      diag(location, "%0 is %1: the cache key would be the address, not the data it points to")
+          << name << tooling::holder_noun(holder->kind);
+      diag(location, "pass the data by value or by const reference", clang::DiagnosticIDs::Note);
+      continue;
+    }
+    diag(location, "%0 holds %1: the cache key would be the address, not the data it points to")
+        << name << tooling::describe(*holder);
+    // A codec for the parameter's type decides what is encoded, and silences this check.
+    diag(location,
+         "pass the data by value or by const reference, or write a picocache::Codec for the "
+         "parameter's type",
+         clang::DiagnosticIDs::Note);
   }
 }
 

@@ -2,6 +2,8 @@
 // handle). The cache key encodes the argument, so it would hold the address, not the data
 // behind it: equal data at another address misses, and changed data at the same address hits
 // with a stale result.
+//
+// Documentation: docs/checks/picocache-pointer-parameter.md.
 #pragma once
 
 #include "annotated_function_check.hpp"

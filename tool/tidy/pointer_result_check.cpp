@@ -14,34 +14,34 @@ void PointerResultCheck::registerMatchers(MatchFinder* finder) {
 
 void PointerResultCheck::check(const MatchFinder::MatchResult& result) {
   const auto* function = result.Nodes.getNodeAs<clang::FunctionDecl>("function");
-  std::optional<AddressHolder> holder =
-      find_address_holder(function->getReturnType(), Usage::Result, *result.Context);
+  std::optional<tooling::AddressHolder> holder = tooling::find_address_holder(
+      function->getReturnType(), tooling::Usage::Result, *result.Context);
   if (!holder) return;
   llvm::StringRef verb = holder->direct ? "is" : "holds";
   llvm::StringRef why;
+  llvm::StringRef remedy;
   switch (holder->kind) {
-    case HolderKind::Pointer:
-    case HolderKind::Reference:
+    case tooling::HolderKind::Pointer:
+    case tooling::HolderKind::Reference:
       why =
           "the cache would store an address, which points at nothing when the value is read back "
-          "in a "
-          "later call or another process; return the data by value";
+          "in a later call or another process";
+      remedy = "return the data by value";
       break;
-    case HolderKind::View:
+    case tooling::HolderKind::View:
       why =
           "a view refers to memory of the call that produced it, which is gone when the value is "
-          "read "
-          "back from the cache; return an owning type such as std::string or std::vector";
+          "read back from the cache";
+      remedy = "return an owning type such as std::string or std::vector";
       break;
-    case HolderKind::Handle:
-      why =
-          "a handle names a resource, not data the cache could store and read back; return the "
-          "data "
-          "itself by value";
+    case tooling::HolderKind::Handle:
+      why = "a handle names a resource, not data the cache could store and read back";
+      remedy = "return the data itself by value";
       break;
   }
   diag(function->getLocation(), "the result of cached function %0 %1 %2: %3")
-      << function << verb << describe(*holder) << why;
+      << function << verb << tooling::describe(*holder) << why;
+  diag(function->getLocation(), remedy, clang::DiagnosticIDs::Note);
 }
 
 }  // namespace picocache::tidy

@@ -2,6 +2,8 @@
 // a view or a handle (raw and smart pointers, FILE*, std::string_view, records with pointer
 // fields, std containers of those). The stored value is decoded later, maybe in another
 // process: an address there points at nothing, and a handle names a resource that is gone.
+//
+// Documentation: docs/checks/picocache-pointer-result.md.
 #pragma once
 
 #include "annotated_function_check.hpp"

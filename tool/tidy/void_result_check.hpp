@@ -1,5 +1,8 @@
 // picocache-void-result: a cached function that returns void. There is no result to store, so
 // a hit only skips the body: whatever the function is for (its side effects) stops happening.
+// The warning carries a FixIt that removes the annotation.
+//
+// Documentation: docs/checks/picocache-void-result.md.
 #pragma once
 
 #include "annotated_function_check.hpp"

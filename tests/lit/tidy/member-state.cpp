@@ -20,8 +20,9 @@ class Counter {
   mutable int reads_ = 0;
 };
 int Counter::value() const { return base_ + ++reads_; }
-// CHECK: member-state.cpp:[[@LINE-1]]:14: warning: cached const member function 'value' belongs to a class with mutable field 'Counter::reads_': a call may change it on a cache miss only, so the object's state depends on whether the cache hit; drop 'mutable', or keep that state outside the object [picocache-member-state]
+// CHECK: member-state.cpp:[[@LINE-1]]:14: warning: cached const member function 'value' belongs to a class with mutable field 'Counter::reads_': a call may change it on a cache miss only, so the object's state depends on whether the cache hit [picocache-member-state]
 // CHECK: member-state.cpp:[[@LINE-4]]:15: note: 'Counter::reads_' declared here
+// CHECK: member-state.cpp:[[@LINE-3]]:14: note: drop 'mutable', or keep that state outside the object
 
 struct Base { const char* tag = nullptr; };
 struct Document : Base {
@@ -29,12 +30,15 @@ struct Document : Base {
   std::shared_ptr<std::string> owner;
   const std::string& title;
   [[picocache::cached]] std::size_t words() const { return text.size(); }
-  // CHECK: member-state.cpp:[[@LINE-1]]:37: warning: cached const member function 'words' has *this in its cache key, but field 'Base::tag' is a pointer ('const char *'): the key would hold an address or a handle, not data; hold the data by value, or give 'Document' a picocache::Codec that encodes what the result depends on [picocache-member-state]
+  // CHECK: member-state.cpp:[[@LINE-1]]:37: warning: cached const member function 'words' has *this in its cache key, but field 'Base::tag' is a pointer ('const char *'): the key would hold an address or a handle, not data [picocache-member-state]
   // CHECK: member-state.cpp:[[@LINE-7]]:27: note: 'Base::tag' declared here
-  // CHECK: member-state.cpp:[[@LINE-3]]:37: warning: cached const member function 'words' has *this in its cache key, but field 'Document::owner' holds a pointer ('std::shared_ptr<std::string>')
-  // CHECK: member-state.cpp:[[@LINE-6]]:32: note: 'Document::owner' declared here
-  // CHECK: member-state.cpp:[[@LINE-5]]:37: warning: cached const member function 'words' has *this in its cache key, but field 'Document::title' is a reference ('const std::string &')
-  // CHECK: member-state.cpp:[[@LINE-7]]:22: note: 'Document::title' declared here
+  // CHECK: member-state.cpp:[[@LINE-3]]:37: note: hold the data by value, or give 'Document' a picocache::Codec that encodes what the result depends on
+  // CHECK: member-state.cpp:[[@LINE-4]]:37: warning: cached const member function 'words' has *this in its cache key, but field 'Document::owner' holds a pointer ('std::shared_ptr<std::string>')
+  // CHECK: member-state.cpp:[[@LINE-7]]:32: note: 'Document::owner' declared here
+  // CHECK: member-state.cpp:[[@LINE-6]]:37: note: hold the data by value, or give 'Document' a picocache::Codec that encodes what the result depends on
+  // CHECK: member-state.cpp:[[@LINE-7]]:37: warning: cached const member function 'words' has *this in its cache key, but field 'Document::title' is a reference ('const std::string &')
+  // CHECK: member-state.cpp:[[@LINE-9]]:22: note: 'Document::title' declared here
+  // CHECK: member-state.cpp:[[@LINE-9]]:37: note: hold the data by value, or give 'Document' a picocache::Codec that encodes what the result depends on
 };
 
 class Guarded {
@@ -45,6 +49,7 @@ class Guarded {
   [[picocache::cached]] int get() const { return value_; }
   // CHECK: member-state.cpp:[[@LINE-1]]:29: warning: cached const member function 'get' belongs to a class with mutable field 'Guarded::lock_'
   // CHECK: member-state.cpp:[[@LINE-4]]:22: note: 'Guarded::lock_' declared here
+  // CHECK: member-state.cpp:[[@LINE-3]]:29: note: drop 'mutable', or keep that state outside the object
 };
 
 // Negative cases: plain data, views of data, non-const and static members, classes with their

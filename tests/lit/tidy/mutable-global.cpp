@@ -1,4 +1,4 @@
-// RUN: %clang-tidy --load=%picocache-tidy-plugin -checks='-*,picocache-mutable-global' %s -- -std=c++17 -Wno-unknown-attributes 2>&1 | %FileCheck %s --implicit-check-not=warning: --implicit-check-not=error:
+// RUN: %clang-tidy --load=%picocache-tidy-plugin -checks='-*,picocache-mutable-global' %s -- -std=c++17 -Wno-unknown-attributes 2>&1 | %FileCheck %s --implicit-check-not=warning: --implicit-check-not=error: --implicit-check-not=note:
 
 #include <string>
 #include <vector>
@@ -18,33 +18,42 @@ struct Limits {
 int Limits::maximum = 100;
 
 [[picocache::cached]] int scaled(int n) { return n * scale; }
-// CHECK: mutable-global.cpp:[[@LINE-1]]:54: warning: global variable 'scale' is mutable and read by a cached function: the cached result would not follow its changes; pass its value in as a parameter, or make it const [picocache-mutable-global]
+// CHECK: mutable-global.cpp:[[@LINE-1]]:54: warning: global variable 'scale' is mutable and read by a cached function: the cached result would not follow its changes [picocache-mutable-global]
+// CHECK: mutable-global.cpp:[[@LINE-2]]:54: note: pass its value in as a parameter, or make it const
 
 [[picocache::cached]] int remember(const std::string& entry) {
   history.push_back(entry);
-  // CHECK: mutable-global.cpp:[[@LINE-1]]:3: warning: global variable 'history' is written by a cached function: the write happens on a cache miss only, not when the result comes from the cache; return the new value instead, or keep the state outside the cached function [picocache-mutable-global]
+  // CHECK: mutable-global.cpp:[[@LINE-1]]:3: warning: global variable 'history' is written by a cached function: the write happens on a cache miss only, not when the result comes from the cache [picocache-mutable-global]
+  // CHECK: mutable-global.cpp:[[@LINE-2]]:3: note: return the new value instead, or keep the state outside the cached function
   return static_cast<int>(history.size());
   // CHECK: mutable-global.cpp:[[@LINE-1]]:27: warning: global variable 'history' is mutable and read by a cached function
+  // CHECK: mutable-global.cpp:[[@LINE-2]]:27: note: pass its value in as a parameter, or make it const
 }
 
 [[picocache::cached]] int counted(int n) {
   static int calls = 0;
   ++calls;
   // CHECK: mutable-global.cpp:[[@LINE-1]]:5: warning: function-local static 'calls' is written by a cached function
+  // CHECK: mutable-global.cpp:[[@LINE-2]]:5: note: return the new value instead, or keep the state outside the cached function
   return n + calls + calls;
   // CHECK: mutable-global.cpp:[[@LINE-1]]:14: warning: function-local static 'calls' is mutable and read by a cached function
+  // CHECK: mutable-global.cpp:[[@LINE-2]]:14: note: pass its value in as a parameter, or make it const
 }
 
 [[picocache::cached]] int limited(int n) { return n < Limits::maximum ? n : Limits::minimum; }
 // CHECK: mutable-global.cpp:[[@LINE-1]]:63: warning: static data member 'Limits::maximum' is mutable and read by a cached function
+// CHECK: mutable-global.cpp:[[@LINE-2]]:63: note: pass its value in as a parameter, or make it const
 
 [[picocache::cached]] int noisy(int n) {
   settings::verbosity = n;
   // CHECK: mutable-global.cpp:[[@LINE-1]]:13: warning: global variable 'verbosity' is written by a cached function
+  // CHECK: mutable-global.cpp:[[@LINE-2]]:13: note: return the new value instead, or keep the state outside the cached function
   per_thread += n;
   // CHECK: mutable-global.cpp:[[@LINE-1]]:3: warning: thread-local variable 'per_thread' is written by a cached function
+  // CHECK: mutable-global.cpp:[[@LINE-2]]:3: note: return the new value instead, or keep the state outside the cached function
   auto read_later = [] { return scale; };
   // CHECK: mutable-global.cpp:[[@LINE-1]]:33: warning: global variable 'scale' is mutable and read by a cached function
+  // CHECK: mutable-global.cpp:[[@LINE-2]]:33: note: pass its value in as a parameter, or make it const
   return read_later();
 }
 

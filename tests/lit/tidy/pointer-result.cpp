@@ -1,4 +1,4 @@
-// RUN: %clang-tidy --load=%picocache-tidy-plugin -checks='-*,picocache-pointer-result' %s -- -std=c++17 -Wno-unknown-attributes 2>&1 | %FileCheck %s --implicit-check-not=warning: --implicit-check-not=error:
+// RUN: %clang-tidy --load=%picocache-tidy-plugin -checks='-*,picocache-pointer-result' %s -- -std=c++17 -Wno-unknown-attributes 2>&1 | %FileCheck %s --implicit-check-not=warning: --implicit-check-not=error: --implicit-check-not=note:
 
 #include <cstdio>
 #include <functional>
@@ -15,32 +15,41 @@ struct Point { double x, y; };
 struct Labelled { std::string name; std::vector<Point> points; };
 
 [[picocache::cached]] int* find_slot(int key);
-// CHECK: pointer-result.cpp:[[@LINE-1]]:28: warning: the result of cached function 'find_slot' is a pointer ('int *'): the cache would store an address, which points at nothing when the value is read back in a later call or another process; return the data by value [picocache-pointer-result]
+// CHECK: pointer-result.cpp:[[@LINE-1]]:28: warning: the result of cached function 'find_slot' is a pointer ('int *'): the cache would store an address, which points at nothing when the value is read back in a later call or another process [picocache-pointer-result]
+// CHECK: pointer-result.cpp:[[@LINE-2]]:28: note: return the data by value
 
 [[picocache::cached]] std::FILE* open_log(int day);
 // CHECK: pointer-result.cpp:[[@LINE-1]]:34: warning: the result of cached function 'open_log' is a pointer ('std::FILE *')
+// CHECK: pointer-result.cpp:[[@LINE-2]]:34: note: return the data by value
 
 [[picocache::cached]] std::unique_ptr<Point> make_point(double x);
 // CHECK: pointer-result.cpp:[[@LINE-1]]:46: warning: the result of cached function 'make_point' holds a pointer ('std::unique_ptr<Point>')
+// CHECK: pointer-result.cpp:[[@LINE-2]]:46: note: return the data by value
 
 [[picocache::cached]] std::vector<std::shared_ptr<Point>> shared_points(int n);
 // CHECK: pointer-result.cpp:[[@LINE-1]]:59: warning: the result of cached function 'shared_points' holds a pointer ('std::shared_ptr<Point>')
+// CHECK: pointer-result.cpp:[[@LINE-2]]:59: note: return the data by value
 
 [[picocache::cached]] std::map<int, std::optional<Node>> nodes(int n);
 // CHECK: pointer-result.cpp:[[@LINE-1]]:58: warning: the result of cached function 'nodes' holds a pointer (field 'Node::next' of type 'Node *')
+// CHECK: pointer-result.cpp:[[@LINE-2]]:58: note: return the data by value
 
 [[picocache::cached]] const std::string& name_of(int id);
 // CHECK: pointer-result.cpp:[[@LINE-1]]:42: warning: the result of cached function 'name_of' is a reference ('const std::string &')
+// CHECK: pointer-result.cpp:[[@LINE-2]]:42: note: return the data by value
 
 [[picocache::cached]] std::string_view prefix(const std::string& text) { return std::string_view(text).substr(0, 1); }
-// CHECK: pointer-result.cpp:[[@LINE-1]]:40: warning: the result of cached function 'prefix' holds a view ('std::string_view'): a view refers to memory of the call that produced it, which is gone when the value is read back from the cache; return an owning type such as std::string or std::vector [picocache-pointer-result]
+// CHECK: pointer-result.cpp:[[@LINE-1]]:40: warning: the result of cached function 'prefix' holds a view ('std::string_view'): a view refers to memory of the call that produced it, which is gone when the value is read back from the cache [picocache-pointer-result]
+// CHECK: pointer-result.cpp:[[@LINE-2]]:40: note: return an owning type such as std::string or std::vector
 
 [[picocache::cached]] std::function<int(int)> adder(int n) { return [n](int x) { return x + n; }; }
-// CHECK: pointer-result.cpp:[[@LINE-1]]:47: warning: the result of cached function 'adder' holds a handle ('std::function<int (int)>'): a handle names a resource, not data the cache could store and read back; return the data itself by value [picocache-pointer-result]
+// CHECK: pointer-result.cpp:[[@LINE-1]]:47: warning: the result of cached function 'adder' holds a handle ('std::function<int (int)>'): a handle names a resource, not data the cache could store and read back [picocache-pointer-result]
+// CHECK: pointer-result.cpp:[[@LINE-2]]:47: note: return the data itself by value
 
 template <class T>
 [[picocache::cached]] T* pick(T value);
 // CHECK: pointer-result.cpp:[[@LINE-1]]:26: warning: the result of cached function 'pick' is a pointer ('T *')
+// CHECK: pointer-result.cpp:[[@LINE-2]]:26: note: return the data by value
 
 // Negative cases: data by value, recursive records, and functions without the annotation.
 struct Tree { int value; std::vector<Tree> children; };

@@ -5,15 +5,17 @@
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/DeclTemplate.h>
 #include <llvm/ADT/SmallPtrSet.h>
+#include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringSet.h>
 
-namespace picocache::tidy {
+namespace picocache::tooling {
 namespace {
 
 using clang::QualType;
 
 // Standard library class templates and classes by what they hold. Any other standard type is
-// data when its template arguments are.
+// data when its template arguments are (whether PicoCache has a codec for it is another
+// question, which picocache-gen answers).
 const llvm::StringSet<>& std_pointers() {
   static const llvm::StringSet<> names{"unique_ptr", "shared_ptr",        "weak_ptr",
                                        "auto_ptr",   "reference_wrapper", "observer_ptr"};
@@ -66,33 +68,96 @@ bool in_standard_library(const clang::Decl& decl) {
 
 }  // namespace
 
-bool has_user_codec(QualType canonical, const clang::ASTContext& context) {
-  clang::TranslationUnitDecl* unit = context.getTranslationUnitDecl();
+HolderKind kind_of(HolderForm form) {
+  switch (form) {
+    case HolderForm::RawPointer:
+    case HolderForm::FunctionPointer:
+    case HolderForm::MemberPointer:
+    case HolderForm::SmartPointer:
+      return HolderKind::Pointer;
+    case HolderForm::Reference:
+      return HolderKind::Reference;
+    case HolderForm::View:
+      return HolderKind::View;
+    case HolderForm::Resource:
+    case HolderForm::Closure:
+      return HolderKind::Handle;
+  }
+  return HolderKind::Pointer;
+}
+
+UserCodecs::UserCodecs(const clang::ASTContext& context) : context_(&context) {
+  const clang::TranslationUnitDecl* unit = context.getTranslationUnitDecl();
   for (const clang::NamedDecl* found : unit->lookup(&context.Idents.get("picocache"))) {
     const auto* ns = llvm::dyn_cast<clang::NamespaceDecl>(found);
     if (!ns) continue;
     for (const clang::NamedDecl* member : ns->lookup(&context.Idents.get("Codec"))) {
-      const auto* codec = llvm::dyn_cast<clang::ClassTemplateDecl>(member);
-      if (!codec) continue;
-      for (const clang::ClassTemplateSpecializationDecl* specialization :
-           codec->specializations()) {
-        const clang::TemplateArgumentList& arguments = specialization->getTemplateArgs();
-        if (specialization->isExplicitSpecialization() && arguments.size() >= 1 &&
-            arguments[0].getKind() == clang::TemplateArgument::Type &&
-            context.hasSameType(arguments[0].getAsType(), canonical)) {
-          return true;
-        }
+      if (const auto* codec = llvm::dyn_cast<clang::ClassTemplateDecl>(member)) codec_ = codec;
+    }
+  }
+}
+
+bool UserCodecs::has_codec(QualType type) const {
+  if (!codec_ || type.isNull()) return false;
+  const clang::CXXRecordDecl* record = type->getAsCXXRecordDecl();
+  if (!record) return false;
+  for (const clang::ClassTemplateSpecializationDecl* specialization : codec_->specializations()) {
+    if (specialization->getSpecializationKind() != clang::TSK_ExplicitSpecialization) continue;
+    const clang::TemplateArgumentList& arguments = specialization->getTemplateArgs();
+    if (arguments.size() > 0 && arguments[0].getKind() == clang::TemplateArgument::Type &&
+        context_->hasSameType(arguments[0].getAsType(), type)) {
+      return true;
+    }
+  }
+  // `template <class T> struct Codec<Box<T>>` covers every Box<...>.
+  if (const auto* instance = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(record)) {
+    llvm::SmallVector<clang::ClassTemplatePartialSpecializationDecl*, 16> partials;
+    codec_->getPartialSpecializations(partials);
+    for (const clang::ClassTemplatePartialSpecializationDecl* partial : partials) {
+      const clang::TemplateArgumentList& arguments = partial->getTemplateArgs();
+      if (arguments.size() == 0 || arguments[0].getKind() != clang::TemplateArgument::Type)
+        continue;
+      const auto* pattern = arguments[0].getAsType()->getAs<clang::TemplateSpecializationType>();
+      if (pattern &&
+          pattern->getTemplateName().getAsTemplateDecl() == instance->getSpecializedTemplate()) {
+        return true;
       }
     }
   }
   return false;
 }
 
+std::optional<HolderForm> classify_holder(QualType type, Usage usage, const UserCodecs& codecs) {
+  if (type.isNull()) return std::nullopt;
+  const QualType canonical = type.getCanonicalType().getUnqualifiedType();
+  if (canonical->isReferenceType()) return HolderForm::Reference;
+  if (canonical->isFunctionPointerType() || canonical->isMemberFunctionPointerType())
+    return HolderForm::FunctionPointer;
+  if (canonical->isMemberPointerType()) return HolderForm::MemberPointer;
+  if (canonical->isAnyPointerType() || canonical->isBlockPointerType())
+    return HolderForm::RawPointer;
+  if (canonical->isDependentType()) return std::nullopt;
+  const clang::CXXRecordDecl* record = canonical->getAsCXXRecordDecl();
+  if (!record || codecs.has_codec(canonical)) return std::nullopt;
+  if (in_standard_library(*record)) {
+    const llvm::StringRef name = record->getName();
+    if (std_pointers().contains(name)) return HolderForm::SmartPointer;
+    if (std_handles().contains(name)) return HolderForm::Resource;
+    if (std_views().contains(name) && usage == Usage::Result) return HolderForm::View;
+    return std::nullopt;
+  }
+  const clang::CXXRecordDecl* definition = record->getDefinition();
+  if (definition && definition->isLambda()) return HolderForm::Closure;
+  return std::nullopt;
+}
+
 namespace {
 
+// The walk of find_address_holder: classify_holder() on the type, then on its parts.
 class HolderFinder {
  public:
-  HolderFinder(Usage usage, const clang::ASTContext& context) : usage_(usage), context_(context) {}
+  HolderFinder(Usage usage, const clang::ASTContext& context, const UserCodecs& codecs)
+      : usage_(usage), context_(context), codecs_(codecs) {}
 
   std::optional<AddressHolder> top_level(QualType type) {
     if (type.isNull()) return std::nullopt;
@@ -104,23 +169,21 @@ class HolderFinder {
   std::string print(QualType type) const {
     return type.getLocalUnqualifiedType().getAsString(context_.getPrintingPolicy());
   }
-  AddressHolder holder(HolderKind kind, QualType type) const {
-    return {kind, print(type), {}, depth_ == 0};
-  }
 
   std::optional<AddressHolder> visit(QualType type) {
     if (type.isNull()) return std::nullopt;
-    QualType canonical = type.getCanonicalType().getUnqualifiedType();
-    // `T*` and `T&` in a template are a pointer and a reference whatever T is.
-    if (canonical->isReferenceType()) return holder(HolderKind::Reference, type);
-    if (canonical->isAnyPointerType() || canonical->isMemberPointerType() ||
-        canonical->isBlockPointerType()) {
-      return holder(HolderKind::Pointer, type);
+    if (std::optional<HolderForm> form = classify_holder(type, usage_, codecs_)) {
+      // A std::unique_ptr or a std::function holds its pointer; an `int *` is one.
+      const bool language_level =
+          *form == HolderForm::RawPointer || *form == HolderForm::FunctionPointer ||
+          *form == HolderForm::MemberPointer || *form == HolderForm::Reference;
+      return AddressHolder{kind_of(*form), print(type), {}, depth_ == 0 && language_level};
     }
+    const QualType canonical = type.getCanonicalType().getUnqualifiedType();
     if (canonical->isDependentType()) return std::nullopt;
     if (const auto* atomic = canonical->getAs<clang::AtomicType>())
       return visit(atomic->getValueType());
-    if (canonical->isRecordType() && has_user_codec(canonical, context_)) return std::nullopt;
+    if (canonical->isRecordType() && codecs_.has_codec(canonical)) return std::nullopt;
     // Inside arrays and records the type holds the pointer rather than being one.
     ++depth_;
     std::optional<AddressHolder> found;
@@ -135,19 +198,8 @@ class HolderFinder {
 
   std::optional<AddressHolder> visit_record(QualType type, const clang::CXXRecordDecl& record) {
     if (!visited_.insert(record.getCanonicalDecl()).second) return std::nullopt;
-    if (in_standard_library(record)) {
-      llvm::StringRef name = record.getName();
-      if (std_pointers().contains(name)) return holder(HolderKind::Pointer, type);
-      if (std_handles().contains(name)) return holder(HolderKind::Handle, type);
-      if (std_views().contains(name)) {
-        if (usage_ == Usage::Result) return holder(HolderKind::View, type);
-        return std::nullopt;
-      }
-      return visit_template_arguments(type, record);
-    }
     const clang::CXXRecordDecl* definition = record.getDefinition();
-    if (!definition) return visit_template_arguments(type, record);
-    if (definition->isLambda()) return holder(HolderKind::Handle, type);
+    if (in_standard_library(record) || !definition) return visit_template_arguments(type, record);
     for (const clang::CXXBaseSpecifier& base : definition->bases()) {
       if (std::optional<AddressHolder> found = visit(base.getType())) return found;
     }
@@ -188,6 +240,7 @@ class HolderFinder {
 
   Usage usage_;
   const clang::ASTContext& context_;
+  const UserCodecs& codecs_;
   llvm::SmallPtrSet<const clang::Decl*, 8> visited_;
   unsigned depth_ = 0;
 };
@@ -195,8 +248,15 @@ class HolderFinder {
 }  // namespace
 
 std::optional<AddressHolder> find_address_holder(QualType type, Usage usage,
+                                                 const clang::ASTContext& context,
+                                                 const UserCodecs& codecs) {
+  return HolderFinder(usage, context, codecs).top_level(type);
+}
+
+std::optional<AddressHolder> find_address_holder(QualType type, Usage usage,
                                                  const clang::ASTContext& context) {
-  return HolderFinder(usage, context).top_level(type);
+  const UserCodecs codecs(context);
+  return find_address_holder(type, usage, context, codecs);
 }
 
 llvm::StringRef holder_noun(HolderKind kind) {
@@ -219,4 +279,4 @@ std::string describe(const AddressHolder& holder) {
   return text + " (field '" + holder.field + "' of type '" + holder.type + "')";
 }
 
-}  // namespace picocache::tidy
+}  // namespace picocache::tooling
