@@ -1,11 +1,12 @@
 // The Redis store's cost over Redis itself, measured in one run on one private redis-server
 // (tests/unit's harness, a free loopback port), values of the same size (100 bytes):
-//   BM_Hit_Memoize            a cached call that hits (encode, hash, one EVALSHA, decode)
-//   BM_Hit_StoreGet           RedisStore::get of an entry (one EVALSHA), no memoize
+//   BM_Hit_Memoize            a cached call that hits (encode, hash, one round trip of a
+//                             pipelined GET and ZADD XX, verify the argument check, decode)
+//   BM_Hit_StoreGet           the Redis store's get of an entry (the same round trip), no memoize
 //   BM_Hit_RawGet             a raw hiredis GET of a value of the same size, copied out
-//   BM_MissStore_Memoize      a cached call that misses and stores: the get script, then the put
-//                             script (evicting at maxsize 1000) with the name's HSET pipelined
-//   BM_MissStore_StorePut     RedisStore::get (nil) then RedisStore::put, no memoize
+//   BM_MissStore_Memoize      a cached call that misses and stores: the get round trip, then the
+//                             put script (evicting at maxsize 1000) with the name's HSET pipelined
+//   BM_MissStore_StorePut     the store's get (nil) then put, no memoize
 //   BM_MissStore_RawGetSet    a raw hiredis GET (nil) then SET of a new key
 // Targets: hit <= 1.2x the raw GET (a hit is one round trip, which is most of the cost);
 // miss+store against GET+SET (two round trips each). Run a Release build:

@@ -146,7 +146,7 @@ void Connection::lost(std::string cause) {
 
 void Connection::timed_out(const char* what) {
   broken_ = true;
-  throw Failure{fmt::format("no {} within {} ms (command timeout)", what, kCommandTimeout.count()),
+  throw Failure{fmt::format("no {} within {} ms (command timeout)", what, detail::redis_command_timeout().count()),
                 true};
 }
 
@@ -240,7 +240,7 @@ void ConnectionPool::server_lost(std::string cause) {
 }
 
 std::unique_ptr<Connection> ConnectionPool::connect() {
-  const timeval connect_timeout = to_timeval(kConnectTimeout);
+  const timeval connect_timeout = to_timeval(detail::redis_connect_timeout());
   redisContext* context =
       url_.unix_path.empty()
           ? redisConnectWithTimeout(url_.host.c_str(), static_cast<int>(url_.port), connect_timeout)
@@ -253,7 +253,7 @@ std::unique_ptr<Connection> ConnectionPool::connect() {
   }
   auto connection = std::make_unique<Connection>(context, generation, detail::fork_generation());
   if (context->err != 0) throw Failure{fmt::format("cannot connect: {}", context->errstr)};
-  if (redisSetTimeout(context, to_timeval(kCommandTimeout)) != REDIS_OK) {
+  if (redisSetTimeout(context, to_timeval(detail::redis_command_timeout())) != REDIS_OK) {
     throw Failure{fmt::format("cannot set the command timeout: {}", context->errstr)};
   }
   if (url_.unix_path.empty()) redisEnableKeepAlive(context);  // notices a vanished peer

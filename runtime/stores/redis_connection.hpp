@@ -15,6 +15,7 @@
 #pragma once
 
 #include "stores/store.hpp"
+#include "stores/store_timeouts.hpp"
 #include "stores/store_url.hpp"
 
 #include <hiredis/hiredis.h>
@@ -31,12 +32,11 @@
 
 namespace picocache::redis {
 
-// The Redis store's timeouts, in one place. A server on the same host or LAN accepts a
-// connection in well under 200 ms; every command here is O(log n) in Redis (evicting or
-// clearing is batched), so one that takes half a second means the server is lost or stuck. A
-// cached call makes at most two commands after one connect, so it waits at most about 1 s.
-inline constexpr std::chrono::milliseconds kConnectTimeout{200};
-inline constexpr std::chrono::milliseconds kCommandTimeout{400};
+// Timeouts: connect and command timeouts come from the call bound (store_timeouts.hpp:
+// 200 ms and 400 ms of the default 1 s). A server on the same host or LAN accepts a connection
+// in well under 200 ms; every command here is O(log n) in Redis (evicting or clearing is
+// batched), so one that takes 400 ms means the server is lost or stuck. A cached call makes at
+// most two commands after one connect, so it waits at most the bound.
 // After a failed connect, calls fail at once (no network) for this long, doubling up to the
 // maximum while the server stays away; a successful connect resets it.
 inline constexpr std::chrono::milliseconds kReconnectBackoffInitial{100};

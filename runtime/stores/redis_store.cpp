@@ -57,13 +57,13 @@ constexpr std::string_view kFunctionsKey = "picocache:functions";
 // KEYS: value, lru. ARGV: entry hex, packed entry, maxsize (-1: unbounded), value-key prefix,
 // ttl in ms (0: none). Stores the entry and its recency (the server's clock), then evicts the
 // least recently used entries (lowest scores) until at most maxsize remain, all in one atomic
-// step. Scores in the server's future are clamped to now first (at most 64 per put: a clock
-// step is undone over the next puts). Returns the number evicted.
+// step. Scores in the server's future are first brought back to just before now (at most 64 per
+// put: a clock step is undone over the next puts). Returns the number evicted.
 constexpr std::string_view kPutScript = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local ahead = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf', 'LIMIT', 0, 64)
-for i = 1, #ahead do redis.call('ZADD', KEYS[2], now, ahead[i]) end
+for i = 1, #ahead do redis.call('ZADD', KEYS[2], now - 1, ahead[i]) end
 local ttl = tonumber(ARGV[5])
 if ttl > 0 then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)

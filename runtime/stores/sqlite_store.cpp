@@ -19,7 +19,8 @@
 // the LRU order is exact; across processes a hit in another process counts once that process
 // has written it.
 //
-// Waiting. The busy timeout is 250 ms: a write that cannot get the file in that time is dropped
+// Waiting. The busy timeout is 250 ms (store_timeouts.hpp): a write that cannot get the file in
+// that time is dropped
 // (a StoreError of kind timeout, which the runtime counts as a dropped write) rather than make
 // the cached call wait behind a long writer. A hit whose touch flush fails still returns its
 // value.
@@ -34,6 +35,7 @@
 #include "stores/file_lease.hpp"
 #include "stores/sqlite_connection.hpp"
 #include "stores/store_registry.hpp"
+#include "stores/store_timeouts.hpp"
 #include "stores/store_url.hpp"
 
 #include <picocache/memoize.hpp>
@@ -52,8 +54,6 @@
 namespace picocache {
 namespace {
 
-constexpr int kBusyTimeoutMs = 250;
-constexpr auto kPoolWait = std::chrono::seconds(1);
 constexpr std::size_t kMaxPendingTouches = 1024;
 constexpr auto kMaxTouchAge = std::chrono::seconds(1);
 constexpr std::int64_t kLayoutVersion = 2;
@@ -110,7 +110,8 @@ std::int64_t read_layout(sqlite::Connection& connection) {
 
 // Makes sure the database holds layout kLayoutVersion, before any statement is prepared.
 void prepare_database(sqlite::Connection& connection) {
-  connection.execute(fmt::format("PRAGMA busy_timeout = {}", kBusyTimeoutMs).c_str());
+  connection.execute(
+      fmt::format("PRAGMA busy_timeout = {}", detail::sqlite_busy_timeout().count()).c_str());
   const std::int64_t found = read_layout(connection);
   if (found > kLayoutVersion) refuse_newer(connection, found);
   connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
@@ -400,10 +401,10 @@ class SqliteStore final : public Store {
   std::unique_ptr<Session> acquire() {
     check_usable();
     std::unique_lock lock(pool_mutex_);
-    if (!pool_ready_.wait_for(lock, kPoolWait,
+    if (!pool_ready_.wait_for(lock, detail::sqlite_pool_wait(),
                               [&] { return !idle_.empty() || open_sessions_ < max_sessions_; })) {
       throw StoreError(fmt::format("{}: no free connection within {} ms", label_,
-                                   std::chrono::milliseconds(kPoolWait).count()),
+                                   detail::sqlite_pool_wait().count()),
                        FailureKind::timeout);
     }
     if (!idle_.empty()) {

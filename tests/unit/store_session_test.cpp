@@ -5,6 +5,7 @@
 #include "memory_test_store.hpp"
 #include "stores/store.hpp"
 #include "stores/store_registry.hpp"
+#include "stores/store_timeouts.hpp"
 #include "temp_dir.hpp"
 
 #include <picocache/picocache.hpp>
@@ -203,6 +204,48 @@ TEST_F(StoreSessionTest, ALogHandlerThatCallsBackDoesNotDeadlock) {
   ASSERT_EQ(waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status) << " (a deadlock?)";
   EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace picocache
+
+namespace picocache {
+namespace {
+
+TEST(StoreTimeouts, TheGrammarOfPicocacheStoreTimeout) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(detail::parse_store_timeout("250ms"), milliseconds(250));
+  EXPECT_EQ(detail::parse_store_timeout("2s"), milliseconds(2000));
+  EXPECT_EQ(detail::parse_store_timeout("3"), milliseconds(3000));
+  EXPECT_EQ(detail::parse_store_timeout("1min"), milliseconds(60000));
+  for (const char* bad : {"", "0", "-1s", "fast", "10h", "5 s"}) {
+    EXPECT_EQ(detail::parse_store_timeout(bad), std::nullopt) << bad;
+  }
+}
+
+// The bound is read once per process: look at it in children with their own environment.
+TEST(StoreTimeouts, TheBoundIsOneSecondUnlessTheEnvironmentSaysOtherwise) {
+  const auto bound_in_child = [](const char* value) -> long {
+    int out[2];
+    if (pipe(out) != 0) return -1;
+    const pid_t child = fork();
+    if (child == 0) {
+      if (value) {
+        setenv("PICOCACHE_STORE_TIMEOUT", value, 1);
+      } else {
+        unsetenv("PICOCACHE_STORE_TIMEOUT");
+      }
+      const long ms = static_cast<long>(detail::store_call_bound().count());
+      _exit(write(out[1], &ms, sizeof ms) == sizeof ms ? 0 : 1);
+    }
+    long ms = -1;
+    if (read(out[0], &ms, sizeof ms) != sizeof ms) ms = -1;
+    waitpid(child, nullptr, 0);
+    return ms;
+  };
+  EXPECT_EQ(bound_in_child(nullptr), 1000);
+  EXPECT_EQ(bound_in_child("300ms"), 300);
+  EXPECT_EQ(bound_in_child("nonsense"), 1000);
 }
 
 }  // namespace
