@@ -5,6 +5,7 @@
 # asan: ASan+UBSan and libFuzzer coverage (the fuzz targets are built there too).
 # tsan: ThreadSanitizer. After the build: `ctest ARGS` runs ctest in BUILD_DIR, `run BINARIES`
 # runs each (paths relative to BUILD_DIR) and fails if one does; nothing more builds only.
+# PICOCACHE_SUBBUILD_OPTIONS: more -D options for the sub-build's cmake (e.g. WITH_REDIS=OFF).
 set -euo pipefail
 kind=$1 source=$2 build=$3 launcher=$4 targets=$5
 shift 5
@@ -20,7 +21,7 @@ cmake -S "$source" -B "$build" -G Ninja -Wno-dev \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="$flags" -DCMAKE_C_FLAGS_DEBUG="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="${flags%%-fno-omit*}" -DCMAKE_SHARED_LINKER_FLAGS="${flags%%-fno-omit*}" \
   -DPICOCACHE_BUILD_TOOL=OFF -DPICOCACHE_BUILD_BENCH=OFF -DPICOCACHE_BUILD_EXAMPLES=OFF \
-  -DPICOCACHE_BUILD_TESTS=ON -DPICOCACHE_SUBBUILD="$kind" >"$build.configure.log" 2>&1 ||
+  -DPICOCACHE_BUILD_TESTS=ON -DPICOCACHE_SUBBUILD="$kind" ${PICOCACHE_SUBBUILD_OPTIONS:-} >"$build.configure.log" 2>&1 ||
   { cat "$build.configure.log"; exit 1; }
 # shellcheck disable=SC2086 # a list of targets
 nice -n 5 cmake --build "$build" -j2 --target $targets
