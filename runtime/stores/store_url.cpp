@@ -37,9 +37,8 @@ std::optional<unsigned long> parse_number(std::string_view text, unsigned long m
 
 std::uint16_t parse_port(std::string_view url, std::string_view text) {
   const std::optional<unsigned long> port = parse_number(text, 65535);
-  if (!port || *port == 0) {
-    bad_url(url, fmt::format("bad port '{}' (expected a number from 1 to 65535)", text));
-  }
+  // The port is not quoted: in a mistyped URL it may be a piece of the password.
+  if (!port || *port == 0) bad_url(url, "bad port (expected a number from 1 to 65535)");
   return static_cast<std::uint16_t>(*port);
 }
 
@@ -107,13 +106,16 @@ SqliteUrl parse_sqlite(std::string_view url, std::string_view rest) {
 
 RedisUrl parse_redis(std::string_view url, std::string_view rest) {
   RedisUrl parsed;
-  const std::size_t authority_end = std::min(rest.find_first_of("/?#"), rest.size());
-  std::string_view authority = rest.substr(0, authority_end);
-  std::string_view tail = rest.substr(authority_end);
+  // The user and password run to the last '@', as redact_store_url hides them: a base64
+  // password holds '/' and '+', and users paste it unescaped.
+  const std::size_t at = rest.rfind('@');
+  std::string_view host_part = at == std::string_view::npos ? rest : rest.substr(at + 1);
+  const std::size_t authority_end = std::min(host_part.find_first_of("/?#"), host_part.size());
+  std::string_view authority = host_part.substr(0, authority_end);
+  std::string_view tail = host_part.substr(authority_end);
 
-  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    const std::string_view userinfo = authority.substr(0, at);
-    authority.remove_prefix(at + 1);
+  if (at != std::string_view::npos) {
+    const std::string_view userinfo = rest.substr(0, at);
     const std::size_t colon = userinfo.find(':');
     if (colon == std::string_view::npos) {
       bad_url(url,
@@ -133,9 +135,7 @@ RedisUrl parse_redis(std::string_view url, std::string_view rest) {
     host = authority.substr(1, close - 1);
     const std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
-      if (after.front() != ':') {
-        bad_url(url, fmt::format("unexpected '{}' after the host", after));
-      }
+      if (after.front() != ':') bad_url(url, "unexpected characters after ']' (expected :PORT)");
       port = after.substr(1);
     }
   } else if (const std::size_t colon = authority.find(':'); colon != std::string_view::npos) {
@@ -218,14 +218,15 @@ RedisUrl parse_redis_url(std::string_view url) {
 std::string redact_store_url(std::string_view url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);
+  std::string scheme(url.substr(0, scheme_end));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme == "sqlite") return std::string(url);  // a path, which may hold '@', and no secret
+  // Everything between "://" and the last '@' (user and password alike): a password may hold
+  // '/', '?', '#' or '@' unescaped, so the authority's usual end cannot be trusted here.
   const std::size_t authority = scheme_end + 3;
-  const std::size_t authority_end = std::min(url.find_first_of("/?#", authority), url.size());
-  const std::size_t at = url.substr(0, authority_end).rfind('@');
+  const std::size_t at = url.rfind('@');
   if (at == std::string_view::npos || at < authority) return std::string(url);
-  const std::size_t colon = url.substr(0, at).find(':', authority);
-  const std::size_t secret = colon == std::string_view::npos ? authority : colon + 1;
-  if (secret == at) return std::string(url);  // nothing to hide
-  return fmt::format("{}***{}", url.substr(0, secret), url.substr(at));
+  return fmt::format("{}***{}", url.substr(0, authority), url.substr(at));
 }
 
 }  // namespace picocache

@@ -97,7 +97,7 @@ TEST(StoreUrl, BadUrlsSayWhatIsWrong) {
 
 TEST(StoreUrl, MessagesNeverShowThePassword) {
   EXPECT_THAT(error_of("redis://u:hunter2@host:bad"), Not(HasSubstr("hunter2")));
-  EXPECT_EQ(redact_store_url("redis://u:hunter2@host:1/0"), "redis://u:***@host:1/0");
+  EXPECT_EQ(redact_store_url("redis://u:hunter2@host:1/0"), "redis://***@host:1/0");
   EXPECT_EQ(redact_store_url("sqlite:x.db"), "sqlite:x.db");
 }
 
@@ -111,6 +111,43 @@ TEST(StoreUrl, AnUnknownSchemeListsEveryRegisteredForm) {
   EXPECT_THAT(message, HasSubstr("testmem:NAME"));
   EXPECT_EQ(store_kind_for("TESTMEM:x").name, "testmem") << "schemes are case-insensitive";
   EXPECT_THROW(register_store_kind(StoreKind{"again", {"sqlite"}, "", {}, {}}), Error);
+}
+
+// #12.7: everything between "://" and the last '@' is the user and password, even when the
+// password holds '/', '?', '#' or '@' unescaped (base64 passwords have '/' and '+').
+TEST(StoreUrl, RedactsAPasswordWithSlashesOrAtSigns) {
+  EXPECT_EQ(redact_store_url("redis://:s3cr/et+pw@cache"), "redis://***@cache");
+  EXPECT_EQ(redact_store_url("redis://:a?b#c@cache:6380/2"), "redis://***@cache:6380/2");
+  EXPECT_EQ(redact_store_url("redis://user:p@ss@cache/1"), "redis://***@cache/1");
+  EXPECT_EQ(redact_store_url("REDIS://:pw@cache"), "REDIS://***@cache");
+  EXPECT_EQ(redact_store_url("redis://cache:6379/0"), "redis://cache:6379/0");
+  EXPECT_EQ(redact_store_url("sqlite:///data/a@b.db"), "sqlite:///data/a@b.db");
+}
+
+// The parser splits the authority where the redaction does, so such a password works as written.
+TEST(StoreUrl, PasswordMayHoldASlash) {
+  const RedisUrl url = redis("redis://:s3cr/et+pw==@cache:6380/3");
+  EXPECT_EQ(url.password, "s3cr/et+pw==");
+  EXPECT_EQ(url.host, "cache");
+  EXPECT_EQ(url.port, 6380);
+  EXPECT_EQ(url.db, 3u);
+}
+
+// No message shows the user or password, whatever else is wrong with the URL, and no message
+// quotes a fragment of the authority on its own (a mistyped host or port may be a password).
+TEST(StoreUrl, ErrorsNeverShowTheUserOrPassword) {
+  for (const std::string_view url :
+       {"redis://:Zq9/x@host:bad", "redis://u:Zq9@[::1]x", "redis://u:Zq9@[::1:1",
+        "redis://Zq9@host", "redis://:Zq9@", "redis://:Zq9@host:0", "redis://:Zq9#x@host:99999",
+        "redis://u:Zq9%zz@host", "redis://:Zq9@host/xyz", "redis://:Zq9?@host/1?x",
+        "redis://Zq9:@host"}) {
+    const std::string message = error_of(url);
+    EXPECT_THAT(message, HasSubstr("bad store URL")) << url;
+    EXPECT_THAT(message, Not(HasSubstr("Zq9"))) << url;
+  }
+  EXPECT_THAT(error_of("redis://host:abc"), HasSubstr("bad port"));
+  EXPECT_THAT(error_of("redis://host:abc"), Not(HasSubstr("'abc'")));
+  EXPECT_THAT(error_of("redis://[::1]abc"), Not(HasSubstr("'abc'")));
 }
 
 TEST(StoreUrl, ConfigureRejectsABadUrl) { EXPECT_THROW(configure("nosuchscheme:x"), Error); }
