@@ -127,8 +127,6 @@ class AsNobody {
 };
 
 TEST_F(FaultTest, ReadOnlyDatabase) {
-  GTEST_SKIP() << "known: a read-only database logs one warning per call (82 for 120 calls): the "
-                  "session re-arms its warning after each read that works; enable after the fix";
   testing::TempDir dir;
   const std::string path = dir.file("ro.db");
   fill(path);
@@ -188,8 +186,6 @@ TEST_F(FaultTest, DatabaseDeletedMidRun) {
 }
 
 TEST_F(FaultTest, ExclusiveLockHeldPastTheBusyTimeout) {
-  GTEST_SKIP() << "known: a miss on a locked file waits up to the 10 s busy timeout (5 s here, the "
-                  "lock holder's hold) and logs nothing; enable after the fix";
   testing::TempDir dir;
   const std::string path = dir.file("locked.db");
   configure(sqlite_url(path));
@@ -220,8 +216,6 @@ TEST_F(FaultTest, ExclusiveLockHeldPastTheBusyTimeout) {
 }
 
 TEST_F(FaultTest, FullDisk) {
-  GTEST_SKIP() << "known, as the read-only database: a full disk logs one warning per failed write "
-                  "(2985 for 2985 calls), reads that work re-arm it; enable after the fix";
   testing::TempDir dir;
   const std::string path = dir.file("full.db");
   configure(sqlite_url(path));
