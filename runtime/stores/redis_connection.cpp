@@ -146,7 +146,8 @@ void Connection::lost(std::string cause) {
 
 void Connection::timed_out(const char* what) {
   broken_ = true;
-  throw Failure{fmt::format("no {} within {} ms (command timeout)", what, detail::redis_command_timeout().count()),
+  throw Failure{fmt::format("no {} within {} ms (command timeout)", what,
+                            detail::redis_command_timeout().count()),
                 true};
 }
 

@@ -66,7 +66,10 @@ Statement& Statement::bind_text(int index, std::string_view text) {
 }
 
 Statement& Statement::bind_blob(int index, const void* data, std::size_t size) {
-  if (sqlite3_bind_blob64(statement_, index, data, size, SQLITE_STATIC) != SQLITE_OK) {
+  // A null pointer would bind NULL, not an empty blob.
+  static const char kEmpty = 0;
+  if (sqlite3_bind_blob64(statement_, index, data != nullptr ? data : &kEmpty, size,
+                          SQLITE_STATIC) != SQLITE_OK) {
     connection_.fail("binding a parameter");
   }
   return *this;

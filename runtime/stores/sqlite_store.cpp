@@ -157,8 +157,8 @@ struct Session : OpenDatabase {
       connection, "UPDATE picocache_entries SET last_used = ?3 WHERE fid = ?1 AND key = ?2"};
   sqlite::Statement insert_entry{
       connection,
-      "INSERT OR IGNORE INTO picocache_entries "
-      "(fid, key, last_used, written_at, check_bytes, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"};
+      "INSERT INTO picocache_entries (fid, key, last_used, written_at, check_bytes, value) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (fid, key) DO NOTHING"};
   sqlite::Statement replace_entry{
       connection,
       "UPDATE picocache_entries SET last_used = ?3, written_at = ?4, check_bytes = ?5, "

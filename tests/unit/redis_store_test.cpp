@@ -883,7 +883,8 @@ TEST(RedisStoreUnreachable, AConnectThatGetsNoAnswerTimesOut) {
   EXPECT_LT(first, detail::redis_connect_timeout() + 500ms);
   start = std::chrono::steady_clock::now();
   for (int i = 0; i < 100; ++i) EXPECT_THROW(value_at(*store, fib, key_of(1)), StoreError);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, detail::redis_connect_timeout());  // no connect
+  EXPECT_LT(std::chrono::steady_clock::now() - start,
+            detail::redis_connect_timeout());  // no connect
 
   for (const int filler : fillers) close(filler);
   close(listener);

@@ -1,7 +1,7 @@
 // What the crash and load tests check in a store after the fact, read straight from it: the
 // SQLite file's integrity and each function's size row against its real entry count, and the
 // Redis store's recency index against its values. The queries know the store's layout (SQLite:
-// picocache_functions(id, name, size) and picocache_entries(function_id, key, ...); Redis:
+// picocache_functions(fid, id, name, size) and picocache_entries(fid, key, ...) (layout 2); Redis:
 // picocache:{ID}:lru, picocache:{ID}:v:KEY and the hash picocache:functions); they are kept here,
 // in one place, so a change of layout changes only this file.
 #pragma once
@@ -54,7 +54,7 @@ class SqliteFile {
     std::vector<FunctionCount> counts;
     for (const auto& row :
          query("SELECT f.id, f.name, f.size, (SELECT COUNT(*) FROM picocache_entries e "
-               "WHERE e.function_id = f.id) FROM picocache_functions f ORDER BY f.name")) {
+               "WHERE e.fid = f.fid) FROM picocache_functions f ORDER BY f.name")) {
       counts.push_back({row.at(0), row.at(1), std::stoll(row.at(2)), std::stoll(row.at(3))});
     }
     return counts;
@@ -62,8 +62,8 @@ class SqliteFile {
 
   // Entries whose function has no row in picocache_functions.
   std::int64_t orphan_entries() {
-    return std::stoll(query("SELECT COUNT(*) FROM picocache_entries WHERE function_id NOT IN "
-                            "(SELECT id FROM picocache_functions)")
+    return std::stoll(query("SELECT COUNT(*) FROM picocache_entries WHERE fid NOT IN "
+                            "(SELECT fid FROM picocache_functions)")
                           .at(0)
                           .at(0));
   }
