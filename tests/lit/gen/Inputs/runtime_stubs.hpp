@@ -24,7 +24,9 @@ std::uint64_t hash64(std::string_view bytes) {  // FNV-1a: enough for a test
   return hash;
 }
 namespace detail {
-std::optional<std::string> lookup(CachedFunction&, const Key128&) { return std::nullopt; }
-void remember(CachedFunction&, const Key128&, std::string) {}
+std::optional<std::string> lookup(CachedFunction&, const Key128&, std::string_view) {
+  return std::nullopt;
+}
+void remember(CachedFunction&, const Key128&, std::string_view, std::string) {}
 }  // namespace detail
 }  // namespace picocache
