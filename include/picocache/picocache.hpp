@@ -7,6 +7,7 @@
 //   picocache::cache_parameters(&fib)        {maxsize, typed}
 //   picocache::configure("redis://cache:6379/0")   the default store (PICOCACHE_URL wins)
 //   picocache::set_log_handler(fn)           where warnings go (default: stderr)
+//   picocache::unstorable_results()          results too large to store (CodecLimits)
 //
 // A function is named by a pointer to it (cast to pick one overload; member function pointers
 // work too) or by its qualified name as a string.
@@ -84,6 +85,12 @@ CacheParameters cache_parameters(std::string_view qualified_name);
 // README for every form). PICOCACHE_URL, when set, wins over it. Throws Error for a bad URL.
 // Best called before the first cached call; a later call switches stores from the next call on.
 void configure(std::string_view url);
+
+// Results this process computed but could not store because their encoding is beyond the codec
+// limits (CodecLimits, picocache/codec/codec_limits.hpp: 64 MiB, 256 levels, 16 Mi values): each
+// was returned to its caller uncached. The first one of each function is also logged. Never
+// throws.
+std::uint64_t unstorable_results();
 
 // Where PicoCache's warnings go (one line each, no trailing newline). The default writes them to
 // stderr; an empty function restores the default. The handler may be called from any thread.
