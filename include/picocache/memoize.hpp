@@ -1,7 +1,8 @@
 // What a generated wrapper calls: one CachedFunction object per cached function, and memoize<R>(),
 // which looks the call up in the process's store and runs the original body on a miss. C++17.
 //
-// The shape picocache-gen emits (keep it working):
+// The shape picocache-gen emits (keep it working; tests/unit/memoize_test.cpp writes its wrappers
+// in exactly this shape):
 //
 //   static ::picocache::CachedFunction picocache_fn_0{
 //       ::picocache::address_of(static_cast<int (*)(int)>(&fib)), "fib", "int (int)", 128, false};

@@ -10,7 +10,8 @@
 //   picocache::unstorable_results()          results too large to store (CodecLimits)
 //
 // A function is named by a pointer to it (cast to pick one overload; member function pointers
-// work too) or by its qualified name as a string.
+// work too) or by its qualified name as a string. tests/unit/memoize_test.cpp pins each call above
+// (unstorable_results: tests/unit/memoize_limits_test.cpp).
 #pragma once
 
 #include <picocache/codec.hpp>
@@ -33,6 +34,9 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What cache_info returns: a snapshot, taken when called (later calls do not update it), like
+// functools' CacheInfo. The counts are this process's; currsize is the store's, shared by every
+// process using it (0 when the store cannot be reached).
 struct CacheInfo {
   std::uint64_t hits = 0;    // this process's calls answered from the store, since start or clear
   std::uint64_t misses = 0;  // this process's calls that ran the body
@@ -40,6 +44,7 @@ struct CacheInfo {
   std::uint64_t currsize = 0;            // entries the store holds for the function now
 };
 
+// What cache_parameters returns: the function's annotation, as picocache-gen compiled it in.
 struct CacheParameters {
   std::optional<std::uint64_t> maxsize;  // nullopt: maxsize=none
   bool typed = false;

@@ -76,7 +76,8 @@ void describe_into(std::string& schema) {
   if constexpr (has_describe<T>::value) Codec<T>::describe(schema);
 }
 
-// Appends "name<A,B,...>": the shape of every composite description.
+// Appends "name<A,B,...>" (or with another separator, "var<A|B>"): the shape of every composite
+// description; a codec for a template of one's own can use it.
 template <class... Ts>
 void describe_composite(std::string& schema, const char* name, char separator = ',') {
   schema += name;

@@ -10,6 +10,10 @@
 // and built only when all of it is well-formed: a corrupt value is rejected with little memory
 // spent, wherever its corruption is. Types whose codec has no skip (records, users' codecs) are
 // checked by building them one element at a time.
+//
+// "Fails" below means: calls fail(), which throws DecodeError, or under -fno-exceptions records
+// the failure and returns. Nothing else throws here except std::bad_alloc (failure messages and
+// what codecs build) and what a Codec<T>::decode throws.
 #pragma once
 
 #include <picocache/codec/codec_limits.hpp>
@@ -151,8 +155,12 @@ class Decoder {
     return static_cast<std::size_t>(count);
   }
 
+  // Bytes not read yet.
   std::size_t remaining() const { return in_.size() - position_; }
+  // Bytes read so far: where the next read starts. Take it before a read to name the value's
+  // start in a fail() message.
   std::size_t position() const { return position_; }
+  // The limits this decoder enforces (kDefaultCodecLimits unless given).
   const CodecLimits& limits() const { return limits_; }
 
   // Fails unless every byte of the input has been read (trailing bytes mean these are not the

@@ -6,6 +6,9 @@
 // elements). A value beyond them is not an error while encoding, only unstorable: the encoder
 // stops descending into it and within_limits() turns false, which encode_value reports. Key modes
 // do not track: key bytes are hashed, never decoded.
+//
+// Nothing here throws except std::bad_alloc from the output string, and whatever a Codec<T>::encode
+// throws through write<T> (std::visit's bad_variant_access for a valueless variant, say).
 #pragma once
 
 #include <picocache/codec/codec_limits.hpp>
@@ -44,8 +47,11 @@ class Encoder {
     if (!part.within_limits()) exceed(part.limit_error_);
   }
 
+  // Whether these bytes are a stored value or a key (EncodeMode says how the modes differ); a
+  // codec that writes keys differently from values asks this.
   EncodeMode mode() const { return mode_; }
   bool is_key() const { return mode_ != EncodeMode::value; }
+  // The limits this encoder checks in value mode (kDefaultCodecLimits unless given).
   const CodecLimits& limits() const { return limits_; }
 
   // In value mode, whether everything written so far is within limits(); once false the value
@@ -55,7 +61,7 @@ class Encoder {
   // Why the value is beyond the limits ("nested deeper than ..."); empty when it is not.
   const std::string& limit_error() const { return limit_error_; }
 
-  // One byte.
+  // One byte, as it is. Decoder reads it with read_u8.
   void write_u8(std::uint8_t byte) { out_.push_back(static_cast<char>(byte)); }
 
   // LEB128: 7 bits per byte, low bits first, high bit set on all but the last byte. Decoder reads
