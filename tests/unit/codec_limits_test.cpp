@@ -164,6 +164,17 @@ TEST(CodecLimitsMemory, LargeWellFormedValueStillDecodes) {
   EXPECT_EQ(detail::decode_value<Strings>(corrupt), std::nullopt);
 }
 
+// The checked path counts depth as the first attempt did: a value exactly at the depth limit that
+// takes that path still decodes.
+TEST(CodecLimitsMemory, CheckedPathKeepsTheDepthLimit) {
+  using Nested = std::vector<std::vector<std::string>>;  // a string in it is 3 levels deep
+  const CodecLimits three{kDefaultCodecLimits.max_size, 3, kDefaultCodecLimits.max_elements};
+  const Nested nested{std::vector<std::string>(300000)};
+  EXPECT_EQ(decode<Nested>(encode(nested), three), nested);
+  const CodecLimits two{kDefaultCodecLimits.max_size, 2, kDefaultCodecLimits.max_elements};
+  EXPECT_THROW(decode<Nested>(encode(nested), two), DecodeError);
+}
+
 // Empty tuples take no bytes at all: a 5-byte count of them must not become 2^32 objects.
 TEST(CodecLimitsMemory, CountOfEmptyTuplesBeyondTheElementLimitAllocatesNothing) {
   using Tuples = std::vector<std::tuple<>>;

@@ -181,6 +181,23 @@ void decoder_reports_failures_as_values() {
   CHECK(decoder.read_bytes().empty());
   decoder.fail("second failure", 0);
   CHECK(decoder.error().find("percent 101") != std::string::npos);
+  // The checked path (a value large in memory for its size) at exactly the depth limit.
+  using Nested = std::vector<std::vector<std::string>>;
+  const Nested nested{std::vector<std::string>(300000)};
+  std::string nested_bytes;
+  picocache::Encoder(nested_bytes).write(nested);
+  picocache::CodecLimits three;
+  three.max_depth = 3;
+  picocache::Decoder at_limit(nested_bytes, three);
+  CHECK(at_limit.read<Nested>() == nested);
+  at_limit.expect_end();
+  CHECK(!at_limit.failed());
+  picocache::CodecLimits two;
+  two.max_depth = 2;
+  picocache::Decoder beyond(nested_bytes, two);
+  static_cast<void>(beyond.read<Nested>());
+  CHECK(beyond.failed());
+  CHECK(beyond.error().find("depth limit of 2") != std::string::npos);
   picocache::Decoder fine(bytes);
   CHECK(fine.read<int>() == 101);
   fine.expect_end();

@@ -295,9 +295,11 @@ class Decoder {
       }
       over_budget_ = false;
       failed_ = false;
+      error_.clear();
 #endif
       build_budget_ = std::numeric_limits<std::size_t>::max();
       position_ = start;
+      depth_ = 0;  // the throw left the level whose enter() threw counted
       elements_ = elements_before;
       skip<T>();
       if (failed()) return read_nested<T>();  // under -fno-exceptions: a neutral value
