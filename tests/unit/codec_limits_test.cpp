@@ -16,6 +16,8 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 namespace {
@@ -267,6 +269,11 @@ TEST(CodecLimitsElements, EncoderReportsResultsWithTooManyElements) {
 }
 
 // ---- size ----
+
+// A decoder views its input: with limits too, a temporary std::string cannot be its input.
+static_assert(!std::is_constructible_v<Decoder, std::string, const CodecLimits&>);
+static_assert(std::is_constructible_v<Decoder, std::string_view, const CodecLimits&>);
+static_assert(std::is_constructible_v<Decoder, const std::string&, const CodecLimits&>);
 
 TEST(CodecLimitsSize, DecoderRejectsInputBeyondTheSizeLimit) {
   const CodecLimits small{16, kDefaultCodecLimits.max_depth, kDefaultCodecLimits.max_elements};

@@ -53,6 +53,8 @@ class Decoder {
   // read. (A template, so that string literals still pick the string_view constructor.)
   template <class String, class = std::enable_if_t<std::is_same_v<String, std::string>>>
   explicit Decoder(String&&) = delete;
+  template <class String, class = std::enable_if_t<std::is_same_v<String, std::string>>>
+  Decoder(String&&, const CodecLimits&) = delete;
 
   // One byte. Fails when no byte is left; returns 0 after a failure.
   std::uint8_t read_u8() {
