@@ -26,5 +26,6 @@ std::uint64_t hash64(std::string_view bytes) {  // FNV-1a: enough for a test
 namespace detail {
 std::optional<std::string> lookup(CachedFunction&, const Key128&) { return std::nullopt; }
 void remember(CachedFunction&, const Key128&, std::string) {}
+void report_unstorable(CachedFunction&, std::string_view) {}
 }  // namespace detail
 }  // namespace picocache
