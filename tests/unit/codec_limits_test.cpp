@@ -81,6 +81,28 @@ struct picocache::Codec<Node> {
   static void describe(std::string& schema) { schema += "rec<Node;children:vec<rec<Node>>>"; }
 };
 
+// A record of the shape picocache-gen writes (no skip): its fields are checked one by one.
+struct Names {
+  std::vector<std::string> names;
+  int count = 0;
+  bool operator==(const Names& other) const { return names == other.names && count == other.count; }
+};
+
+template <>
+struct picocache::Codec<Names> {
+  static void encode(Encoder& encoder, const Names& value) {
+    encoder.write(value.names);
+    encoder.write(value.count);
+  }
+  static Names decode(Decoder& decoder) {
+    Names value{};
+    value.names = decoder.read<std::vector<std::string>>();
+    value.count = decoder.read<int>();
+    return value;
+  }
+  static void describe(std::string& schema) { schema += "rec<Names;names:vec<s>;count:i>"; }
+};
+
 namespace picocache {
 namespace {
 
@@ -149,6 +171,23 @@ TEST(CodecLimitsMemory, TruncatedVectorOfEmptyStringsIsRejectedWithoutAmplifying
   const std::size_t growth = peak_growth([&] { decoded = detail::decode_value<Strings>(stored); });
   EXPECT_FALSE(decoded.has_value());
   EXPECT_LE(growth, 4 * stored.size()) << "peak " << growth << " bytes for " << stored.size();
+}
+
+// The same bytes inside a record, whose codec has no skip: the field is checked before it is
+// built.
+TEST(CodecLimitsMemory, TruncatedFieldOfARecordIsRejectedWithoutAmplifying) {
+  const std::string stored = stored_value<Names>(varint(4000000) + std::string(3999999, '\0') +
+                                                 "\x05"
+                                                 "ab");
+  std::optional<Names> decoded;
+  const std::size_t growth = peak_growth([&] { decoded = detail::decode_value<Names>(stored); });
+  EXPECT_FALSE(decoded.has_value());
+  EXPECT_LE(growth, 4 * stored.size()) << "peak " << growth << " bytes for " << stored.size();
+  // Well-formed, it decodes through the same path.
+  Names names{std::vector<std::string>(300000), 7};
+  const std::optional<std::string> fine = detail::encode_value(names);
+  ASSERT_TRUE(fine.has_value());
+  EXPECT_EQ(detail::decode_value<Names>(*fine), names);
 }
 
 // The same shape, well-formed: it builds 32 bytes per byte of input, so it takes the checked path

@@ -48,6 +48,13 @@ struct Percent {
   bool operator==(const Percent& other) const { return value == other.value; }
 };
 
+// A record of the shape picocache-gen writes, with a field large in memory for its bytes.
+struct Names {
+  std::vector<std::string> names;
+  int count = 0;
+  bool operator==(const Names& other) const { return names == other.names && count == other.count; }
+};
+
 // A recursive record (the shape picocache-gen writes), for the depth limit.
 struct Node {
   std::vector<Node> children;
@@ -76,6 +83,21 @@ struct picocache::Codec<Percent> {
     return Percent{value};
   }
   static void describe(std::string& schema) { schema += "Percent{value:i}"; }
+};
+
+template <>
+struct picocache::Codec<Names> {
+  static void encode(Encoder& encoder, const Names& value) {
+    encoder.write(value.names);
+    encoder.write(value.count);
+  }
+  static Names decode(Decoder& decoder) {
+    Names value{};
+    value.names = decoder.read<std::vector<std::string>>();
+    value.count = decoder.read<int>();
+    return value;
+  }
+  static void describe(std::string& schema) { schema += "rec<Names;names:vec<s>;count:i>"; }
 };
 
 template <>
@@ -151,6 +173,11 @@ void hostile_bytes_are_misses() {
                                                       "\x05"
                                                       "ab");
   CHECK(!decode_value<Strings>(truncated).has_value());
+  // The same bytes as a field of a record (a codec without skip): checked before it is built.
+  std::string record(truncated);
+  record.replace(0, picocache::detail::value_header_size, stored_value<Names>(""));
+  CHECK(!decode_value<Names>(record).has_value());
+  CHECK(round_trips(Names{Strings(300000, ""), 7}));
   // A million levels of nesting: the depth limit, not a stack overflow.
   std::string deep(1000000, '\x01');
   deep += '\x00';

@@ -6,10 +6,12 @@
 //
 // Amplification: a few bytes can legitimately decode into much more memory (an empty std::string
 // is 1 byte on the wire and 32 in memory). So a value whose elements would take more memory than
-// its bytes' size plus kUncheckedBuildSlack is first read through without building it (skip<T>),
-// and built only when all of it is well-formed: a corrupt value is rejected with little memory
-// spent, wherever its corruption is. Types whose codec has no skip (records, users' codecs) are
-// checked by building them one element at a time.
+// its bytes' size plus kUncheckedBuildSlack is read again, and this time every value whose codec
+// has a skip is first read through without being built (skip<T>) and built only when all of it
+// is well-formed: the outermost value when it is of a standard type, else each such value met
+// inside codecs without skip (records, users' codecs). So corrupt bytes are rejected with little
+// memory spent; only well-formed values before the corruption (fields of a record before a
+// corrupt field) are built in full.
 //
 // "Fails" below means: calls fail(), which throws DecodeError, or under -fno-exceptions records
 // the failure and returns. Nothing else throws here except std::bad_alloc (failure messages and
@@ -262,53 +264,67 @@ class Decoder {
 
   template <class T>
   T read_nested() {
+    if constexpr (detail::has_skip<T>::value) {
+      if (check_before_build_ && !in_checked_value_) return check_then_build<T>();
+    }
     const Level level(*this, sizeof(T));
     return Codec<T>::decode(*this);
   }
 
   // The first attempt builds within a budget of the input's size plus kUncheckedBuildSlack. A
-  // value that needs more is checked whole with skip<T> (which allocates nothing for standard
-  // types) and only then built without a budget.
+  // value that needs more is read again with every value that has a skip checked before it is
+  // built (the outermost one, or each one met inside a codec without skip), without a budget.
   template <class T>
   T read_outermost() {
     if (in_.size() > limits_.max_size) {
       fail_oversize();
       return read_nested<T>();  // under -fno-exceptions: a neutral value
     }
-    if constexpr (!detail::has_skip<T>::value) {
-      // Nothing to check cheaply: building it is the check.
-      build_budget_ = std::numeric_limits<std::size_t>::max();
-      return read_nested<T>();
-    } else {
-      const std::size_t start = position_;
-      const std::size_t elements_before = elements_;
-      build_budget_ = remaining() + detail::kUncheckedBuildSlack;
-      built_bytes_ = 0;
+    const std::size_t start = position_;
+    const std::size_t elements_before = elements_;
+    build_budget_ = remaining() + detail::kUncheckedBuildSlack;
+    built_bytes_ = 0;
 #if defined(__cpp_exceptions)
-      try {
-        return read_nested<T>();
-      } catch (const detail::BuildBudgetExceeded&) {
-        // ignored: the value is checked whole and built again below
-      }
-#else
-      {
-        T first = read_nested<T>();
-        if (!over_budget_) return first;
-      }
-      over_budget_ = false;
-      failed_ = false;
-      error_.clear();
-#endif
-      build_budget_ = std::numeric_limits<std::size_t>::max();
-      position_ = start;
-      depth_ = 0;  // the throw left the level whose enter() threw counted
-      elements_ = elements_before;
-      skip<T>();
-      if (failed()) return read_nested<T>();  // under -fno-exceptions: a neutral value
-      position_ = start;
-      elements_ = elements_before;
+    try {
       return read_nested<T>();
+    } catch (const detail::BuildBudgetExceeded&) {
+      // ignored: the value is read again below, checked before it is built
     }
+#else
+    {
+      T first = read_nested<T>();
+      if (!over_budget_) return first;
+    }
+    over_budget_ = false;
+    failed_ = false;
+    error_.clear();
+#endif
+    build_budget_ = std::numeric_limits<std::size_t>::max();
+    position_ = start;
+    depth_ = 0;  // a throw leaves the level whose enter() threw counted
+    elements_ = elements_before;
+    check_before_build_ = true;
+    T value = read_nested<T>();
+    check_before_build_ = false;
+    return value;
+  }
+
+  // Reads past a T (allocating nothing for standard types), then, if it is well-formed, goes back
+  // and builds it; values inside it are not checked again.
+  template <class T>
+  T check_then_build() {
+    const std::size_t start = position_;
+    const std::size_t elements_before = elements_;
+    skip<T>();
+    if (!failed()) {
+      position_ = start;
+      elements_ = elements_before;
+    }  // else (under -fno-exceptions) build a neutral value from the failed decoder
+    in_checked_value_ = true;
+    const Level level(*this, sizeof(T));
+    T value = Codec<T>::decode(*this);
+    in_checked_value_ = false;
+    return value;
   }
 
   bool require(std::size_t size, const char* what) const {
@@ -340,6 +356,8 @@ class Decoder {
   std::size_t elements_ = 0;
   std::size_t built_bytes_ = 0;  // sizeof of every value read so far: what building them takes
   std::size_t build_budget_ = std::numeric_limits<std::size_t>::max();
+  bool check_before_build_ = false;  // the second attempt, after the budget was exceeded
+  bool in_checked_value_ = false;    // inside a value check_then_build checked
   // Failure state under -fno-exceptions; mutable so that the const checks (expect_end) and fail
   // can record it.
   mutable bool failed_ = false;
