@@ -1,5 +1,6 @@
 // The canonical encoding of values: Encoder, Decoder, the Codec<T> customisation point, the
-// codecs for standard types, and schema fingerprints. C++17, header-only.
+// codecs for standard types, schema fingerprints, and the limits (CodecLimits) both ends enforce.
+// C++17, header-only; works with -fno-exceptions and -fno-rtti (see codec/exception_mode.hpp).
 //
 // Schema descriptions (what schema_of<T>() returns):
 //   b  bool          i  signed integer      u  unsigned integer or character
@@ -10,12 +11,14 @@
 #pragma once
 
 #include <picocache/codec/array_codec.hpp>
+#include <picocache/codec/codec_limits.hpp>
 #include <picocache/codec/codec_traits.hpp>
 #include <picocache/codec/decode_error.hpp>
 #include <picocache/codec/decoder.hpp>
 #include <picocache/codec/duration_codec.hpp>
 #include <picocache/codec/encode_mode.hpp>
 #include <picocache/codec/encoder.hpp>
+#include <picocache/codec/exception_mode.hpp>
 #include <picocache/codec/floating_codecs.hpp>
 #include <picocache/codec/integer_codecs.hpp>
 #include <picocache/codec/optional_codec.hpp>

@@ -1,7 +1,8 @@
 // What a generated wrapper calls: one CachedFunction object per cached function, and memoize<R>(),
 // which looks the call up in the process's store and runs the original body on a miss. C++17.
 //
-// The shape picocache-gen emits (keep it working):
+// The shape picocache-gen emits (keep it working; tests/unit/memoize_test.cpp writes its wrappers
+// in exactly this shape):
 //
 //   static ::picocache::CachedFunction picocache_fn_0{
 //       ::picocache::address_of(static_cast<int (*)(int)>(&fib)), "fib", "int (int)", 128, false};
@@ -112,6 +113,11 @@ std::optional<std::string> lookup(CachedFunction& fn, const Key128& key,
 // library.
 void remember(CachedFunction& fn, const Key128& key, std::string_view arguments, std::string value);
 
+// A result of `fn` that cannot be stored because it is beyond the codec limits (`reason` says
+// which): counts it in picocache::unstorable_results() and logs one warning per function. Never
+// throws. Defined in the runtime library (unstorable_results.cpp).
+void report_unstorable(CachedFunction& fn, std::string_view reason);
+
 inline void append_value_header(std::string& out, std::uint64_t fingerprint) {
   out.push_back(static_cast<char>(value_format_version));
   for (int i = 0; i < 8; ++i) {
@@ -134,36 +140,54 @@ inline std::optional<std::string_view> value_payload(std::string_view stored,
   return stored.substr(value_header_size);
 }
 
+// The stored value of `result` (header, then its encoding), or nullopt when the encoding is beyond
+// kDefaultCodecLimits, which decode_value would reject; `why` then says which limit (the test
+// CodecLimitsEncoder.OversizeResultIsRefused pins it). Throws only what the result's codecs throw.
 template <class R>
-std::string encode_value(const R& result) {
+std::optional<std::string> encode_value(const R& result, std::string* why = nullptr) {
   std::string bytes;
   append_value_header(bytes, schema_fingerprint<R>());
-  Encoder encoder(bytes, EncodeMode::value);
+  Encoder encoder(bytes, EncodeMode::value, kDefaultCodecLimits);
   encoder.write(result);
+  if (!encoder.within_limits()) {
+    if (why != nullptr) *why = encoder.limit_error();
+    return std::nullopt;
+  }
   return bytes;
 }
 
+inline namespace PICOCACHE_DECODE_NAMESPACE {
+
 // The result decoded from a stored value, or nullopt when the header does not match or the
-// payload does not decode exactly (bytes from a shared store are untrusted).
+// payload does not decode exactly within kDefaultCodecLimits (bytes from a shared store are
+// untrusted). Never throws: with exceptions, whatever a codec throws (DecodeError or any
+// std::exception) is a miss; under -fno-exceptions a failure the decoder recorded is a miss.
 template <class R>
 std::optional<R> decode_value(std::string_view stored) {
   const std::optional<std::string_view> payload = value_payload(stored, schema_fingerprint<R>());
   if (!payload) return std::nullopt;
+#if defined(__cpp_exceptions)
   try {
-    Decoder decoder(*payload);
+#endif
+    Decoder decoder(*payload, kDefaultCodecLimits);
     std::optional<R> result(decoder.read<R>());
     decoder.expect_end();
+    if (decoder.failed()) return std::nullopt;
     return result;
+#if defined(__cpp_exceptions)
   } catch (const std::exception&) {  // DecodeError, or whatever a user's codec throws
     return std::nullopt;
   }
+#endif
 }
 
+}  // namespace PICOCACHE_DECODE_NAMESPACE
 }  // namespace detail
 
 // Returns fn's result for the arguments `encode_args` writes: from the store on a hit, else by
 // running `body` and storing what it returns. Exceptions from `body` propagate and store nothing;
-// store failures never reach the caller (the call runs uncached and one warning is logged).
+// store failures never reach the caller (the call runs uncached and one warning is logged). A
+// result beyond the codec limits is returned but not stored (detail::report_unstorable).
 template <class R, class EncodeArgs, class Body>
 R memoize(CachedFunction& fn, EncodeArgs&& encode_args, Body&& body) {
   static_assert(!std::is_void_v<R> && !std::is_reference_v<R>,
@@ -185,7 +209,12 @@ R memoize(CachedFunction& fn, EncodeArgs&& encode_args, Body&& body) {
   }
   fn.count_miss();
   R result = std::forward<Body>(body)();
-  detail::remember(fn, key, arguments, detail::encode_value(result));
+  std::string why;  // stays empty (no allocation) unless the result is unstorable
+  if (std::optional<std::string> value = detail::encode_value(result, &why)) {
+    detail::remember(fn, key, arguments, std::move(*value));
+  } else {
+    detail::report_unstorable(fn, why);
+  }
   return result;
 }
 

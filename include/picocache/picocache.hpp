@@ -7,9 +7,11 @@
 //   picocache::cache_parameters(&fib)        {maxsize, typed}
 //   picocache::configure("redis://cache:6379/0")   the default store (PICOCACHE_URL wins)
 //   picocache::set_log_handler(fn)           where warnings go (default: stderr)
+//   picocache::unstorable_results()          results too large to store (CodecLimits)
 //
 // A function is named by a pointer to it (cast to pick one overload; member function pointers
-// work too) or by its qualified name as a string.
+// work too) or by its qualified name as a string. tests/unit/memoize_test.cpp pins each call above
+// (unstorable_results: tests/unit/memoize_limits_test.cpp).
 #pragma once
 
 #include <picocache/codec.hpp>
@@ -32,6 +34,9 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What cache_info returns: a snapshot, taken when called (later calls do not update it), like
+// functools' CacheInfo. The counts are this process's; currsize is the store's, shared by every
+// process using it (0 when the store cannot be reached).
 struct CacheInfo {
   std::uint64_t hits = 0;    // this process's calls answered from the store, since start or clear
   std::uint64_t misses = 0;  // this process's calls that ran the body
@@ -39,6 +44,7 @@ struct CacheInfo {
   std::uint64_t currsize = 0;            // entries the store holds for the function now
 };
 
+// What cache_parameters returns: the function's annotation, as picocache-gen compiled it in.
 struct CacheParameters {
   std::optional<std::uint64_t> maxsize;  // nullopt: maxsize=none
   bool typed = false;
@@ -98,6 +104,12 @@ CacheParameters cache_parameters(std::string_view qualified_name);
 // README for every form). PICOCACHE_URL, when set, wins over it. Throws Error for a bad URL.
 // Best called before the first cached call; a later call switches stores from the next call on.
 void configure(std::string_view url);
+
+// Results this process computed but could not store because their encoding is beyond the codec
+// limits (CodecLimits, picocache/codec/codec_limits.hpp: 64 MiB, 256 levels, 16 Mi values): each
+// was returned to its caller uncached. The first one of each function is also logged. Never
+// throws.
+std::uint64_t unstorable_results();
 
 // Where PicoCache's warnings go (one line each, no trailing newline). The default writes them to
 // stderr; an empty function restores the default. The handler may be called from any thread.

@@ -3,6 +3,7 @@
 // contract says so, and bad bytes from a store throw DecodeError instead of crashing.
 #include <picocache/codec.hpp>
 #include <picocache/key.hpp>
+#include <picocache/memoize.hpp>
 
 #include <gtest/gtest.h>
 
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <limits>
 #include <list>
@@ -25,6 +27,62 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+// A recursive record with a codec of the shape picocache-gen writes: decoding it recurses once per
+// level of the stored bytes, so the bytes decide how deep the decoder goes.
+struct Node {
+  std::vector<Node> children;
+  bool operator==(const Node& other) const { return children == other.children; }
+};
+
+template <>
+struct picocache::Codec<Node> {
+  static void encode(Encoder& encoder, const Node& value) { encoder.write(value.children); }
+  static Node decode(Decoder& decoder) {
+    Node value{};
+    value.children = decoder.read<std::vector<Node>>();
+    return value;
+  }
+  static void describe(std::string& schema) { schema += "rec<Node;children:vec<rec<Node>>>"; }
+};
+
+// README.md's example of a codec of one's own ("What can be cached"), verbatim: keep them equal.
+class Handle {
+ public:
+  explicit Handle(std::string path) : path_(std::move(path)) {}
+  const std::string& path() const { return path_; }
+  bool operator==(const Handle& other) const { return path_ == other.path_; }
+
+ private:
+  std::string path_;
+};
+
+// clang-format off
+template <> struct picocache::Codec<Handle> {
+  static void encode(picocache::Encoder& e, const Handle& h) { e.write(h.path()); }
+  static Handle decode(picocache::Decoder& d) { return Handle(d.read<std::string>()); }
+  static void describe(std::string& schema) { schema += "Handle{path:s}"; }
+};
+// clang-format on
+
+// The shape picocache-gen writes for a record without fields: one byte, checked.
+struct Empty {
+  bool operator==(const Empty&) const { return true; }
+};
+
+template <>
+struct picocache::Codec<Empty> {
+  static void encode(Encoder& encoder, const Empty& value) {
+    static_cast<void>(value);
+    encoder.write_u8(0);
+  }
+  static Empty decode(Decoder& decoder) {
+    const std::size_t start = decoder.position();
+    if (decoder.read_u8() != 0) decoder.fail("empty record byte is not 0", start);
+    return Empty{};
+  }
+  static void describe(std::string& schema) { schema += "rec<Empty>"; }
+};
 
 namespace picocache {
 namespace {
@@ -62,6 +120,14 @@ std::string from_hex(std::string_view hex) {
     bytes += static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16));
   }
   return bytes;
+}
+
+// `value` as memoize stores it and reads it back: encode_value, then decode_value.
+template <class T>
+std::optional<T> through_store(const T& value) {
+  const std::optional<std::string> stored = detail::encode_value(value);
+  if (!stored) return std::nullopt;
+  return detail::decode_value<T>(*stored);
 }
 
 template <class T>
@@ -460,6 +526,63 @@ TEST(CodecDecodeErrors, ArbitraryBytesNeverCrash) {
     }
   }
   EXPECT_GT(decoded, 0);  // some corruptions still decode (a changed digit): that is fine
+}
+
+// ---- empty elements: zero bytes on the wire, still values ----
+
+// Elements that encode to no bytes at all: a count of them is not bounded by the bytes left.
+TEST(CodecEmptyElements, RoundTripThroughStoredValues) {
+  const std::vector<std::tuple<>> tuples(5);
+  EXPECT_EQ(to_hex(encode(tuples)), "05");
+  EXPECT_EQ(through_store(tuples), tuples);
+  using Arrays = std::vector<std::array<int, 0>>;
+  const Arrays arrays(3);
+  EXPECT_EQ(through_store(arrays), arrays);
+  using Empty = std::tuple<std::tuple<>, std::array<bool, 0>>;
+  using Nested = std::map<int, std::vector<Empty>>;
+  const Nested nested{{1, std::vector<Empty>(4)}, {2, {}}};
+  EXPECT_EQ(through_store(nested), nested);
+}
+
+// ---- nesting: stored bytes cannot make the decoder recurse without bound ----
+
+// One byte per level: a Node whose only child has one child, and so on, one million deep. Before
+// the depth limit this overflowed the stack (SIGSEGV) inside decode_value; it runs in a forked
+// child so that a crash fails the test instead of ending the test program.
+TEST(CodecNesting, DeepStoredValueIsAMissNotACrash) {
+  std::string stored;
+  detail::append_value_header(stored, schema_fingerprint<Node>());
+  stored.append(1000000, '\x01');
+  stored += '\x00';
+  EXPECT_EXIT(
+      {
+        const std::optional<Node> decoded = detail::decode_value<Node>(stored);
+        std::exit(decoded.has_value() ? 1 : 0);
+      },
+      ::testing::ExitedWithCode(0), "");
+  // Shallow nesting of the same type still round-trips.
+  Node shallow;
+  shallow.children.resize(2);
+  shallow.children[0].children.resize(3);
+  EXPECT_EQ(through_store(shallow), shallow);
+}
+
+// ---- codecs of one's own ----
+
+TEST(CustomCodec, ReadmeExample) {
+  expect_round_trip(Handle("/data/input.csv"));
+  EXPECT_EQ(to_hex(encode(Handle("ab"))), "026162");
+  EXPECT_EQ(schema_of<std::vector<Handle>>(), "vec<Handle{path:s}>");
+  EXPECT_EQ(through_store(std::vector<Handle>{Handle("a"), Handle("")}),
+            (std::vector<Handle>{Handle("a"), Handle("")}));
+  EXPECT_THROW(decode<Handle>(from_hex("0561")), DecodeError);  // truncated path
+}
+
+TEST(CustomCodec, GeneratedEmptyRecordShape) {
+  expect_round_trip(Empty{});
+  expect_round_trip(std::vector<Empty>(3));
+  EXPECT_THROW(decode<Empty>(from_hex("01")), DecodeError);
+  EXPECT_EQ(through_store(std::vector<Empty>(2)), std::vector<Empty>(2));
 }
 
 // ---- schemas ----

@@ -1,7 +1,10 @@
 // Compiled, never run: the public headers must build as C++17 without warnings in users'
-// projects, so this instantiates their templates under -std=c++17 -Werror (see CMakeLists.txt).
+// projects, so this instantiates their templates under -std=c++17 -Werror (see CMakeLists.txt),
+// with and without -fno-exceptions -fno-rtti.
 #include <picocache/codec.hpp>
 #include <picocache/key.hpp>
+#include <picocache/memoize.hpp>
+#include <picocache/picocache.hpp>
 
 #include <array>
 #include <chrono>
@@ -49,6 +52,20 @@ Everything decode_everything(std::string_view bytes) {
   Everything value = decoder.read<Everything>();
   decoder.expect_end();
   return value;
+}
+
+// As memoize stores and reads results, and within limits of one's own.
+std::optional<Everything> through_store(const Everything& value) {
+  const std::optional<std::string> stored = picocache::detail::encode_value(value);
+  if (!stored) return std::nullopt;
+  return picocache::detail::decode_value<Everything>(*stored);
+}
+
+bool decodes_within(std::string_view bytes, const picocache::CodecLimits& limits) {
+  picocache::Decoder decoder(bytes, limits);
+  static_cast<void>(decoder.read<Everything>());
+  decoder.expect_end();
+  return !decoder.failed();
 }
 
 std::string describe_everything() { return picocache::schema_of<Everything>(); }

@@ -356,7 +356,7 @@ TEST_F(MemoizeTest, ForeignOrTruncatedValuesAreMissesAndGetReplaced) {
 TEST_F(MemoizeTest, AnEntryOfOtherArgumentsUnderTheSameKeyIsAMiss) {
   std::unique_ptr<Store> store = open_store(url_);
   const std::uint64_t rejected = store_counters().rejected_entries;
-  std::string forged = detail::encode_value(999);
+  const std::string forged = *detail::encode_value(999);
   for (const std::string& other : {square_args(5), std::string(300, 'x')}) {
     put_value(*store, square_ref(), square_key(4), forged, 2, other);
     const int before = tests::square_calls;

@@ -17,6 +17,8 @@ template <class T, std::size_t N>
 struct Codec<std::array<T, N>> {
   using Array = std::array<T, N>;
 
+  static constexpr std::size_t kMinEncodedSize = N * detail::kMinEncodedSizeOf<T>;
+
   static void encode(Encoder& e, const Array& value) {
     for (const T& element : value) e.write(element);
   }
@@ -28,6 +30,9 @@ struct Codec<std::array<T, N>> {
     } else {
       return decode_each(d, std::make_index_sequence<N>{});
     }
+  }
+  static void skip(Decoder& d) {
+    for (std::size_t i = 0; i < N && !d.failed(); ++i) d.skip<T>();
   }
   static void describe(std::string& schema) {
     schema += "arr<" + std::to_string(N) + ',';

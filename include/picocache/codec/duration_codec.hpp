@@ -6,6 +6,7 @@
 #include <picocache/codec/encoder.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 namespace picocache {
@@ -13,6 +14,8 @@ namespace picocache {
 template <class Rep, class Period>
 struct Codec<std::chrono::duration<Rep, Period>> {
   using Duration = std::chrono::duration<Rep, Period>;
+
+  static constexpr std::size_t kMinEncodedSize = detail::kMinEncodedSizeOf<Rep>;
 
   static void encode(Encoder& e, const Duration& value) { e.write(value.count()); }
   static Duration decode(Decoder& d) { return Duration(d.read<Rep>()); }

@@ -7,6 +7,7 @@
 #include <picocache/codec/encoder.hpp>
 
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <string>
 #include <type_traits>
@@ -15,6 +16,8 @@ namespace picocache {
 
 template <class T>
 struct Codec<T, std::enable_if_t<std::is_same_v<T, float> || std::is_same_v<T, double>>> {
+  static constexpr std::size_t kMinEncodedSize = 8;
+
   static void encode(Encoder& e, T value) { e.write_double(static_cast<double>(value)); }
   static T decode(Decoder& d) {
     const std::size_t start = d.position();
@@ -23,6 +26,7 @@ struct Codec<T, std::enable_if_t<std::is_same_v<T, float> || std::is_same_v<T, d
       // Converting an out-of-range finite double to float is undefined behaviour.
       if (std::isfinite(value) && std::fabs(value) > std::numeric_limits<float>::max()) {
         d.fail("floating value out of float range", start);
+        return T{};
       }
     }
     return static_cast<T>(value);

@@ -6,6 +6,7 @@
 #include <picocache/codec/decoder.hpp>
 #include <picocache/codec/encoder.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -39,6 +40,8 @@ inline constexpr bool is_varint_integer_v =
 
 template <>
 struct Codec<bool> {
+  static constexpr std::size_t kMinEncodedSize = 1;
+
   static void encode(Encoder& e, bool value) { e.write_u8(value ? 1 : 0); }
   static bool decode(Decoder& d) {
     const std::size_t start = d.position();
@@ -53,6 +56,8 @@ template <class T>
 struct Codec<T, std::enable_if_t<detail::is_varint_integer_v<T>>> {
   using Unsigned = std::make_unsigned_t<T>;
 
+  static constexpr std::size_t kMinEncodedSize = 1;
+
   static void encode(Encoder& e, T value) { e.write_varint(static_cast<Unsigned>(value)); }
   static T decode(Decoder& d) {
     const std::size_t start = d.position();
@@ -62,6 +67,7 @@ struct Codec<T, std::enable_if_t<detail::is_varint_integer_v<T>>> {
         d.fail("integer " + std::to_string(value) + " does not fit in " +
                    std::to_string(sizeof(T) * 8) + " unsigned bits",
                start);
+        return T{};
       }
     }
     return static_cast<T>(static_cast<Unsigned>(value));
@@ -71,6 +77,8 @@ struct Codec<T, std::enable_if_t<detail::is_varint_integer_v<T>>> {
 
 template <class T>
 struct Codec<T, std::enable_if_t<detail::is_integer_v<T> && !detail::is_varint_integer_v<T>>> {
+  static constexpr std::size_t kMinEncodedSize = 1;
+
   static void encode(Encoder& e, T value) { e.write_signed(value); }
   static T decode(Decoder& d) {
     const std::size_t start = d.position();
@@ -80,6 +88,7 @@ struct Codec<T, std::enable_if_t<detail::is_integer_v<T> && !detail::is_varint_i
         d.fail("integer " + std::to_string(value) + " does not fit in " +
                    std::to_string(sizeof(T) * 8) + " signed bits",
                start);
+        return T{};
       }
     }
     return static_cast<T>(value);
@@ -91,6 +100,8 @@ struct Codec<T, std::enable_if_t<detail::is_integer_v<T> && !detail::is_varint_i
 template <class T>
 struct Codec<T, std::enable_if_t<std::is_enum_v<T>>> {
   using Underlying = std::underlying_type_t<T>;
+
+  static constexpr std::size_t kMinEncodedSize = 1;
 
   static void encode(Encoder& e, T value) { e.write(static_cast<Underlying>(value)); }
   static T decode(Decoder& d) { return static_cast<T>(d.read<Underlying>()); }

@@ -18,13 +18,18 @@ struct OrderedSetCodec {
   using Key = typename Set::key_type;
 
   static void encode(Encoder& e, const Set& value) { encode_elements(e, value); }
+  static constexpr std::size_t kMinEncodedSize = 1;
+
   static Set decode(Decoder& d) {
-    const std::size_t count = d.read_count();
+    const std::size_t count = read_element_count<Key>(d);
     Set value;
     // Stored elements are already sorted, so the end is the right hint and insertion is O(1).
-    for (std::size_t i = 0; i < count; ++i) value.emplace_hint(value.end(), d.read<Key>());
+    for (std::size_t i = 0; i < count && !d.failed(); ++i) {
+      value.emplace_hint(value.end(), d.read<Key>());
+    }
     return value;
   }
+  static void skip(Decoder& d) { skip_elements<Key>(d); }
 };
 
 template <class Map>
@@ -39,16 +44,19 @@ struct OrderedMapCodec {
       e.write(mapped);
     }
   }
+  static constexpr std::size_t kMinEncodedSize = 1;
+
   static Map decode(Decoder& d) {
-    const std::size_t count = d.read_count();
+    const std::size_t count = read_element_count<Key, Mapped>(d);
     Map value;
-    for (std::size_t i = 0; i < count; ++i) {
+    for (std::size_t i = 0; i < count && !d.failed(); ++i) {
       Key key = d.read<Key>();
       Mapped mapped = d.read<Mapped>();
       value.emplace_hint(value.end(), std::move(key), std::move(mapped));
     }
     return value;
   }
+  static void skip(Decoder& d) { skip_elements<Key, Mapped>(d); }
 };
 
 }  // namespace detail

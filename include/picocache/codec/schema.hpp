@@ -11,6 +11,8 @@
 
 namespace picocache {
 
+// T's schema description (codec.hpp lists the notation; CodecSchema.Descriptions in
+// tests/unit/codec_test.cpp pins it). Throws only std::bad_alloc.
 template <class T>
 std::string schema_of() {
   std::string schema;
@@ -18,6 +20,7 @@ std::string schema_of() {
   return schema;
 }
 
+// hash64 of schema_of<T>(), computed once per type: what a stored value's header carries.
 template <class T>
 std::uint64_t schema_fingerprint() {
   static const std::uint64_t kFingerprint = hash64(schema_of<T>());

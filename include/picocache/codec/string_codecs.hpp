@@ -5,6 +5,7 @@
 #include <picocache/codec/decoder.hpp>
 #include <picocache/codec/encoder.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -13,7 +14,10 @@ namespace picocache {
 template <>
 struct Codec<std::string> {
   static void encode(Encoder& e, const std::string& value) { e.write_bytes(value); }
+  static constexpr std::size_t kMinEncodedSize = 1;
+
   static std::string decode(Decoder& d) { return std::string(d.read_bytes()); }
+  static void skip(Decoder& d) { static_cast<void>(d.read_bytes()); }
   static void describe(std::string& schema) { schema += 's'; }
 };
 

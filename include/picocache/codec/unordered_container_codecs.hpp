@@ -23,8 +23,9 @@ void encode_sorted_elements(Encoder& e, const Container& container, EncodeElemen
   encoded.reserve(container.size());
   for (const auto& element : container) {
     std::string& bytes = encoded.emplace_back();
-    Encoder element_encoder(bytes, e.mode());
+    Encoder element_encoder = e.part(bytes);  // counts toward e's limits
     encode_element(element_encoder, element);
+    e.absorb(element_encoder);
   }
   std::sort(encoded.begin(), encoded.end());
   e.write_varint(encoded.size());
@@ -39,13 +40,16 @@ struct UnorderedSetCodec {
     encode_sorted_elements(
         e, value, [](Encoder& element_encoder, const Key& key) { element_encoder.write(key); });
   }
+  static constexpr std::size_t kMinEncodedSize = 1;
+
   static Set decode(Decoder& d) {
-    const std::size_t count = d.read_count();
+    const std::size_t count = read_element_count<Key>(d);
     Set value;
     reserve_for_decode(value, count);
-    for (std::size_t i = 0; i < count; ++i) value.insert(d.read<Key>());
+    for (std::size_t i = 0; i < count && !d.failed(); ++i) value.insert(d.read<Key>());
     return value;
   }
+  static void skip(Decoder& d) { skip_elements<Key>(d); }
 };
 
 template <class Map>
@@ -59,17 +63,20 @@ struct UnorderedMapCodec {
       element_encoder.write(element.second);
     });
   }
+  static constexpr std::size_t kMinEncodedSize = 1;
+
   static Map decode(Decoder& d) {
-    const std::size_t count = d.read_count();
+    const std::size_t count = read_element_count<Key, Mapped>(d);
     Map value;
     reserve_for_decode(value, count);
-    for (std::size_t i = 0; i < count; ++i) {
+    for (std::size_t i = 0; i < count && !d.failed(); ++i) {
       Key key = d.read<Key>();
       Mapped mapped = d.read<Mapped>();
       value.emplace(std::move(key), std::move(mapped));
     }
     return value;
   }
+  static void skip(Decoder& d) { skip_elements<Key, Mapped>(d); }
 };
 
 }  // namespace detail

@@ -29,10 +29,12 @@
 
 namespace picocache {
 
-// One byte, so that a std::monostate still takes space and a count of them stays plausible to
-// Decoder::read_count.
+// One byte (0), so that a container of them is bounded by the bytes left as well as by the
+// element limit.
 template <>
 struct Codec<std::monostate> {
+  static constexpr std::size_t kMinEncodedSize = 1;
+
   static void encode(Encoder& e, std::monostate) { e.write_u8(0); }
   static std::monostate decode(Decoder& d) {
     const std::size_t start = d.position();
@@ -82,6 +84,8 @@ template <class... Ts>
 struct Codec<std::variant<Ts...>> {
   using Variant = std::variant<Ts...>;
 
+  static constexpr std::size_t kMinEncodedSize = 1;
+
   // A valueless variant (after a throwing assignment) throws std::bad_variant_access here, as
   // std::visit does.
   static void encode(Encoder& e, const Variant& value) {
@@ -99,21 +103,39 @@ struct Codec<std::variant<Ts...>> {
   }
 
   static Variant decode(Decoder& d) {
-    const std::size_t start = d.position();
-    const std::uint64_t index = d.read_varint();
-    if (index >= sizeof...(Ts)) {
-      d.fail("variant index " + std::to_string(index) + " out of range for " +
-                 std::to_string(sizeof...(Ts)) + " alternatives",
-             start);
-    }
-    return decoders(std::index_sequence_for<Ts...>{})[index](d);
+    return decoders(std::index_sequence_for<Ts...>{})[read_index(d)](d);
   }
+  static void skip(Decoder& d) { skippers(std::index_sequence_for<Ts...>{})[read_index(d)](d); }
 
   static void describe(std::string& schema) {
     detail::describe_composite<Ts...>(schema, "var", '|');
   }
 
  private:
+  // The alternative's index; 0 after a failure, so that the caller reads a neutral value.
+  static std::size_t read_index(Decoder& d) {
+    const std::size_t start = d.position();
+    const std::uint64_t index = d.read_varint();
+    if (index >= sizeof...(Ts)) {
+      d.fail("variant index " + std::to_string(index) + " out of range for " +
+                 std::to_string(sizeof...(Ts)) + " alternatives",
+             start);
+      return 0;
+    }
+    return static_cast<std::size_t>(index);
+  }
+
+  template <std::size_t I>
+  static void skip_alternative(Decoder& d) {
+    d.skip<std::variant_alternative_t<I, Variant>>();
+  }
+
+  template <std::size_t... I>
+  static constexpr std::array<void (*)(Decoder&), sizeof...(Ts)> skippers(
+      std::index_sequence<I...>) {
+    return {{&skip_alternative<I>...}};
+  }
+
   template <std::size_t I>
   static Variant decode_alternative(Decoder& d) {
     return Variant(std::in_place_index<I>, d.read<std::variant_alternative_t<I, Variant>>());

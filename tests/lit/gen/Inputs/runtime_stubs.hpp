@@ -9,9 +9,13 @@
 #include <string_view>
 
 namespace picocache {
-CachedFunction::CachedFunction(FunctionAddress address, const char* qualified_name, const char* signature,
-                               std::uint64_t maxsize, bool typed)
-    : address_(address), qualified_name_(qualified_name), signature_(signature), maxsize_(maxsize), typed_(typed) {}
+CachedFunction::CachedFunction(FunctionAddress address, const char* qualified_name,
+                               const char* signature, std::uint64_t maxsize, bool typed)
+    : address_(address),
+      qualified_name_(qualified_name),
+      signature_(signature),
+      maxsize_(maxsize),
+      typed_(typed) {}
 CachedFunction::~CachedFunction() = default;
 Key128 hash_key(std::string_view bytes) {
   Key128 key;
@@ -28,5 +32,6 @@ std::optional<std::string> lookup(CachedFunction&, const Key128&, std::string_vi
   return std::nullopt;
 }
 void remember(CachedFunction&, const Key128&, std::string_view, std::string) {}
+void report_unstorable(CachedFunction&, std::string_view) {}
 }  // namespace detail
 }  // namespace picocache
