@@ -53,12 +53,18 @@ struct CacheParameters {
 // What happened between this process and its store since the process started (never reset,
 // not even by cache_clear). Read the fields by name: more may be added.
 struct StoreCounters {
-  std::uint64_t errors = 0;    // store operations that failed (broken, unreachable, ...)
-  std::uint64_t timeouts = 0;  // store operations that timed out (busy file, stalled server)
-  std::uint64_t dropped_writes =
-      0;  // results computed but not stored: the store failed or was busy
-  std::uint64_t internal_errors = 0;   // bugs inside PicoCache caught at the store boundary
-  std::uint64_t rejected_entries = 0;  // stored entries whose argument check did not match (a miss)
+  // Store operations that failed (broken, unreachable, ...).
+  std::uint64_t errors = 0;
+  // Store operations that timed out (a busy file, a stalled server).
+  std::uint64_t timeouts = 0;
+  // Results computed but not stored: the store failed or was busy.
+  std::uint64_t dropped_writes = 0;
+  // Bugs inside PicoCache caught at the store boundary (see PICOCACHE_STRICT).
+  std::uint64_t internal_errors = 0;
+  // Stored entries whose argument check did not match: a collision, a miss.
+  std::uint64_t rejected_entries = 0;
+  // Results beyond the codec limits: returned to the caller, not stored.
+  std::uint64_t unstorable_results = 0;
 };
 
 // A snapshot of this process's counters. Thread-safe; costs a few atomic loads.
