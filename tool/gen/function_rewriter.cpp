@@ -19,7 +19,7 @@
 //                                                            - 2); });}
 //     namespace {                                                      // after the function
 //     ::picocache::CachedFunction& picocache_fn_0() {
-//       static ::picocache::CachedFunction function{
+//       static ::picocache::CachedFunction& function = *new ::picocache::CachedFunction{
 //           ::picocache::address_of<long (*)(int)>(&::fib), "fib", "long (int)", 256ULL, false};
 //       return function;
 //     }
@@ -38,7 +38,10 @@
 //   local in the body belongs to the lambda (still one per function).
 // Why an accessor with a function-local static: the CachedFunction exists before its first use
 // even when another file's static initializer calls the cached function; the `_registered`
-// reference constructs it at start-up so cache_info() knows the function before any call.
+// reference constructs it at start-up so cache_info() knows the function before any call. It is
+// allocated with `new` and never destroyed (as the runtime's registry and store session), so a
+// static destructor or a thread still running at exit can call the function; a reference held
+// by a static is reachable, so LeakSanitizer does not report it.
 // Parameters without a name are not part of the key: the body cannot read them.
 #include "function_rewriter.hpp"
 
@@ -106,8 +109,9 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
       options.unbounded ? "::picocache::unbounded" : std::to_string(options.maxsize) + "ULL";
   rewrite.after +=
       "namespace {\n::picocache::CachedFunction& " + accessor + "() {\n" +
-      "  static ::picocache::CachedFunction function{\n      " + address + ",\n      " +
-      cpp_string_literal(info.store_name) + ", " +
+      "  // Never destroyed: static destructors and threads still running at exit may call it.\n" +
+      "  static ::picocache::CachedFunction& function = *new ::picocache::CachedFunction{\n      " +
+      address + ",\n      " + cpp_string_literal(info.store_name) + ", " +
       cpp_string_literal(signature_text(function, context)) + ", " + maxsize + ", " +
       (options.typed ? "true" : "false") + "};\n  return function;\n}\n" +
       "// Constructed at start-up, so cache_info() knows the function before its first call.\n" +

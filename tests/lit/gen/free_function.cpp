@@ -27,7 +27,8 @@ int helper(int x) { return x + 1; }
 // CHECK-NEXT: {{^}}#line {{[0-9]+}} "{{.*}}free_function.cpp.tmp.cpp"
 // CHECK-NEXT: namespace {
 // CHECK-NEXT: ::picocache::CachedFunction& picocache_fn_0() {
-// CHECK-NEXT:   static ::picocache::CachedFunction function{
+// CHECK-NEXT:   // Never destroyed: static destructors and threads still running at exit may call it.
+// CHECK-NEXT:   static ::picocache::CachedFunction& function = *new ::picocache::CachedFunction{
 // CHECK-NEXT:       ::picocache::address_of<long (*)(int)>(&::fib),
 // CHECK-NEXT:       "fib", "long (int)", 256ULL, false};
 // CHECK: picocache_fn_0_registered = picocache_fn_0();
