@@ -69,7 +69,7 @@ bool nameable_from_outside(const clang::FunctionDecl& function) {
 FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& writer,
                                  const clang::ASTContext& context) {
   const clang::FunctionDecl& function = *info.definition;
-  const std::string accessor = "picocache_fn_" + std::to_string(info.id);
+  const std::string accessor = "picocache_fn_" + std::to_string(info.id) + info.unit;
   const std::string result = code_type(code_result_type(function), context);
   FunctionRewrite rewrite;
 

@@ -23,7 +23,8 @@ struct FunctionRewrite {
 struct CachedFunctionInfo {
   const clang::FunctionDecl* definition;
   const tooling::CachedAnnotation* options;
-  unsigned id;             // picocache_fn_<id>
+  unsigned id;             // picocache_fn_<id><unit>
+  std::string unit;        // unique per generated file: "_" and 8 hex digits
   std::string store_name;  // "geo::area"
 };
 

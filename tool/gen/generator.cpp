@@ -30,7 +30,9 @@
 #include <clang/Lex/PPCallbacks.h>
 #include <clang/Lex/Preprocessor.h>
 #include <llvm/ADT/MapVector.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/ADT/StringSet.h>
+#include <llvm/Support/xxhash.h>
 
 #include <cached_annotation.hpp>
 #include <map>
@@ -311,7 +313,12 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     std::string text;
   };
   std::map<unsigned, Block> blocks;
-  CodecWriter writer(context, planner);
+  // Unity builds include several generated files in one translation unit: every name a file
+  // declares at namespace scope ends with a suffix derived from the source's path.
+  const std::string unit =
+      "_" +
+      llvm::utohexstr(llvm::xxh3_64bits(request_.original_name), /*LowerCase=*/true).substr(0, 8);
+  CodecWriter writer(context, planner, unit);
   unsigned id = 0;
   for (const Planned& function : planned) {
     const clang::FunctionDecl& definition = *function.definition;
@@ -331,7 +338,7 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     }
     const Scopes scopes = scopes_around(outer->getLexicalDeclContext());
 
-    CachedFunctionInfo info{&definition, function.annotation, id++,
+    CachedFunctionInfo info{&definition, function.annotation, id++, unit,
                             store_name(definition, sources.getFileEntryRefForID(main)->getName())};
     const FunctionRewrite rewrite = rewrite_function(info, writer, context);
     Block& first = blocks[before];

@@ -15,9 +15,9 @@
 
 int helper(int x) { return x + 1; }
 
-// CHECK: {{^}}::picocache::CachedFunction& picocache_fn_0();
+// CHECK: {{^}}::picocache::CachedFunction& picocache_fn_0_{{[0-9a-f]+}}();
 // CHECK: {{^}}#line [[@LINE+2]] "{{.*}}free_function.cpp"
-// CHECK-NEXT: {{^                                     long}} fib(int n) { return ::picocache::memoize<long>(::picocache_fn_0(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(n); }, [&]() -> long {
+// CHECK-NEXT: {{^                                     long}} fib(int n) { return ::picocache::memoize<long>(::picocache_fn_0_{{[0-9a-f]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(n); }, [&]() -> long {
 [[picocache::cached(maxsize = 256)]] long fib(int n) {
   if (n < 2) return n;
   // CHECK: {{^}}  return fib(n - 1) + fib(n - 2);
@@ -26,12 +26,12 @@ int helper(int x) { return x + 1; }
 }
 // CHECK-NEXT: {{^}}#line {{[0-9]+}} "{{.*}}free_function.cpp.tmp.cpp"
 // CHECK-NEXT: namespace {
-// CHECK-NEXT: ::picocache::CachedFunction& picocache_fn_0() {
+// CHECK-NEXT: ::picocache::CachedFunction& picocache_fn_0_{{[0-9a-f]+}}() {
 // CHECK-NEXT:   // Never destroyed: static destructors and threads still running at exit may call it.
 // CHECK-NEXT:   static ::picocache::CachedFunction& function = *new ::picocache::CachedFunction{
 // CHECK-NEXT:       ::picocache::address_of<long (*)(int)>(&::fib),
 // CHECK-NEXT:       "fib", "long (int)", 256ULL, false};
-// CHECK: picocache_fn_0_registered = picocache_fn_0();
+// CHECK: picocache_fn_0_{{[0-9a-f]+}}_registered = picocache_fn_0_{{[0-9a-f]+}}();
 
 // Defaults: maxsize 128, typed false; maxsize=none is unbounded; typed=true.
 // CHECK: "twice", "int (int)", 128ULL, false};

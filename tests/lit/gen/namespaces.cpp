@@ -13,7 +13,7 @@ double pi() { return 3.14159; }
 
 // CHECK: {{^}}}  // picocache-gen: to global scope
 // CHECK-NEXT: namespace {
-// CHECK-NEXT: ::picocache::CachedFunction& picocache_fn_0();
+// CHECK-NEXT: ::picocache::CachedFunction& picocache_fn_0_{{[0-9a-f]+}}();
 // CHECK-NEXT: }  // namespace
 // CHECK-NEXT: namespace geo {  // picocache-gen: back
 [[picocache::cached]] double area(double r) { return pi() * r * r; }
