@@ -26,7 +26,8 @@
 #include <unordered_map>
 #include <vector>
 
-// CHECK: int letters(const std::string& word) { return ::picocache::memoize<int>(
+// CHECK: int letters(const std::string& word) {
+// CHECK: {{^}}  return ::picocache::memoize<int>(
 [[picocache::cached]] int letters(const std::string& word) {
   std::unordered_map<char, int> seen;
   for (char c : word) ++seen[c];

@@ -73,7 +73,15 @@ namespace text {
 namespace geo {
 [[picocache::cached(maxsize = 8)]] double perimeter(double r);
 }
-// CHECK: double geo::perimeter(double r) { return ::picocache::memoize<double>
+// The body function is defined in geo (the qualifier is blanked), and so is the wrapper.
+// CHECK: namespace geo {  // picocache-gen: back
+// CHECK-NEXT: namespace picocache_body_{{[0-9]+_[0-9a-f]+}} {
+// CHECK-NEXT: #line [[@LINE+6]] "{{.*}}namespaces.cpp"
+// CHECK-NEXT: {{^double      perimeter\(double r\) \{ return 2 \* pi\(\) \* r; \}$}}
+// CHECK-NEXT: #line
+// CHECK-NEXT: }  // namespace picocache_body_{{[0-9]+_[0-9a-f]+}}
+// CHECK-NEXT: {{^}}double perimeter(double r) {
+// CHECK-NEXT: {{^}}  return ::picocache::memoize<double>
 double geo::perimeter(double r) { return 2 * pi() * r; }
 // CHECK: "geo::perimeter", "double (double)", 8ULL
 
