@@ -1,7 +1,7 @@
 // Prints results that depend on the 64-bit field and on the recursion; the driver runs it twice.
-#include <cstdio>
-
 #include "sensor.hpp"
+
+#include <cstdio>
 
 int main() {
   Sample sample;
