@@ -18,6 +18,7 @@
 //     namespace geo {  // picocache-gen: back
 //     long fib(int n);                                  // only when nothing declared it before
 //     namespace picocache_body_0_<unit> {
+//     long fib(int n);                                  // unless the return type is deduced
 //     #line 2 "fib.cpp"
 //                                          long fib(int n) { return n < 2 ? n : ::geo::fib(n - 1) +
 //                                          ::geo::fib(n - 2); }
@@ -175,6 +176,11 @@ void write_body_function(const CachedFunctionInfo& info, const std::string& acce
     rewrite.open_body += specifiers + wrapper_declarator(function, names, true, context) + ";\n";
   }
   rewrite.open_body += "namespace " + body_namespace + " {\n";
+  if (!function.getDeclaredReturnType()->getContainedDeducedType()) {
+    // A declaration before the definition (-Wmissing-declarations is on in some builds).
+    rewrite.open_body += (function.getStorageClass() == clang::SC_Static ? "static " : "") +
+                         wrapper_declarator(function, names, false, context) + ";\n";
+  }
 
   rewrite.close_body = "}  // namespace " + body_namespace + "\n" +
                        wrapper_declarator(function, names, false, context) +

@@ -76,6 +76,7 @@ namespace geo {
 // The body function is defined in geo (the qualifier is blanked), and so is the wrapper.
 // CHECK: namespace geo {  // picocache-gen: back
 // CHECK-NEXT: namespace picocache_body_{{[0-9]+_[0-9a-f]+}} {
+// CHECK-NEXT: {{^}}double perimeter(double r);
 // CHECK-NEXT: #line [[@LINE+6]] "{{.*}}namespaces.cpp"
 // CHECK-NEXT: {{^double      perimeter\(double r\) \{ return 2 \* pi\(\) \* r; \}$}}
 // CHECK-NEXT: #line
