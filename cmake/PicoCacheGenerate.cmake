@@ -291,7 +291,7 @@ function(picocache_generate target)
     # A regex, not a list variable: this file may be included in another directory's scope
     # (add_subdirectory), where variables set at its top level are not visible.
     if(NOT (language STREQUAL "CXX" OR
-            (NOT language AND ext MATCHES "^\\.(cpp|cc|cxx|c\\+\\+|C|CPP|cp|CXX|ixx|cppm)$")))
+            (NOT language AND ext MATCHES "^\\.(cpp|cc|cxx|c\\+\\+|C|CPP|cp|CXX)$")))
       list(APPEND new_sources "${src}")
       continue()
     endif()
