@@ -1,17 +1,9 @@
 // What a generated wrapper calls: one CachedFunction object per cached function, and memoize<R>(),
 // which looks the call up in the process's store and runs the original body on a miss. C++17.
 //
-// The shape picocache-gen emits (keep it working; tests/unit/memoize_test.cpp writes its wrappers
-// in exactly this shape):
-//
-//   static ::picocache::CachedFunction picocache_fn_0{
-//       ::picocache::address_of(static_cast<int (*)(int)>(&fib)), "fib", "int (int)", 128, false};
-//   static int picocache_body_0(int n);                  // the original body, renamed
-//   int fib(int n) {
-//     return ::picocache::memoize<int>(picocache_fn_0,
-//         [&](::picocache::Encoder& e) { e.write(n); },
-//         [&]() -> int { return picocache_body_0(n); });
-//   }
+// The shape picocache-gen emits, which this header must keep compiling, is pinned by the lit test
+// tests/lit/gen/free_function.cpp (free functions: the wrapper calls memoize<R> with an encoder
+// lambda and a lambda calling the body function) and tests/lit/gen/members.cpp (members).
 //
 // The template stays thin: the store, its failures and the warnings live in the runtime library
 // (picocache::detail::lookup and remember), so user code compiles little and never sees a store.

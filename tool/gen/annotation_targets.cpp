@@ -80,11 +80,22 @@ std::vector<AnnotatedDeclaration> match_annotations(clang::ASTContext& context,
   Matcher matcher(context, index);
   matcher.TraverseDecl(context.getTranslationUnitDecl());
 
+  // A function written through a macro expands at the annotation's position with its parameters:
+  // the annotation is the function's (eligibility reports the macro), not theirs.
+  llvm::DenseSet<const CachedAnnotation*> on_function;
+  for (const Matcher::Target& target : matcher.targets_) {
+    if (llvm::isa<clang::FunctionDecl>(target.decl)) on_function.insert(target.annotation);
+  }
+
   std::vector<AnnotatedDeclaration> functions;
   llvm::DenseSet<const CachedAnnotation*> matched;
   for (const Matcher::Target& target : matcher.targets_) {
     matched.insert(target.annotation);
     const clang::Decl* decl = target.decl;
+    if (!llvm::isa<clang::FunctionDecl>(decl) && decl->getLocation().isMacroID() &&
+        on_function.contains(target.annotation)) {
+      continue;
+    }
     if (const auto* function = llvm::dyn_cast<clang::FunctionDecl>(decl)) {
       functions.push_back({function, target.annotation});
       continue;

@@ -6,6 +6,9 @@
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Decl.h>
 #include <clang/AST/DeclCXX.h>
+#include <clang/AST/RecordLayout.h>
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/xxhash.h>
 
 #include <algorithm>
 
@@ -13,8 +16,11 @@ namespace picocache::gen {
 
 std::string CodecWriter::prelude() {
   return R"(#include <picocache/memoize.hpp>
+#include <cstddef>
 #include <string>
 #include <type_traits>
+#ifndef PICOCACHE_GENERATED_PRELUDE_
+#define PICOCACHE_GENERATED_PRELUDE_
 namespace picocache_generated {
 namespace {
 // picocache_member(Tag{}) returns the member pointer an explicit instantiation of
@@ -38,11 +44,12 @@ void read_into(::picocache::Decoder& decoder, T& member) {
 }
 }  // namespace
 }  // namespace picocache_generated
+#endif  // PICOCACHE_GENERATED_PRELUDE_
 )";
 }
 
 std::string CodecWriter::access_tag(const std::string& arguments, std::string& declarations) {
-  const std::string tag = "tag_" + std::to_string(next_tag_++);
+  const std::string tag = "tag_" + std::to_string(next_tag_++) + unit_;
   declarations += "namespace picocache_generated {\nnamespace {\nstruct " + tag +
                   " {\n  friend constexpr auto picocache_member(" + tag +
                   ");\n};\ntemplate struct access<" + tag + ", " + arguments +
@@ -56,6 +63,29 @@ std::string CodecWriter::member_function_pointer(const clang::FunctionDecl& func
   const std::string tag = access_tag(
       code_function_pointer_type(function, context_) + ", &" + code_name(function), declarations);
   return "picocache_member(::picocache_generated::" + tag + "{})";
+}
+
+std::string CodecWriter::layout_tripwire(const clang::CXXRecordDecl& record,
+                                         const RecordPlan& plan) const {
+  const std::string type = code_record(record, context_);
+  const std::string message = "picocache-gen saw another layout of " +
+                              canonical_type_text(context_.getRecordType(&record), context_) +
+                              ": it parsed this file with other flags than the compiler";
+  const long long size = context_.getTypeSizeInChars(context_.getRecordType(&record)).getQuantity();
+  std::string out = "  static_assert(sizeof(" + type + ") == " + std::to_string(size) + ", " +
+                    cpp_string_literal(message) + ");\n";
+  // offsetof is defined for standard-layout types and needs access to the member.
+  if (!record.isStandardLayout()) return out;
+  const clang::ASTRecordLayout& layout = context_.getASTRecordLayout(&record);
+  for (const clang::FieldDecl* field : plan.fields) {
+    if (field->isBitField() || field->getAccess() != clang::AS_public || !field->getIdentifier())
+      continue;
+    const long long offset =
+        context_.toCharUnitsFromBits(layout.getFieldOffset(field->getFieldIndex())).getQuantity();
+    out += "  static_assert(offsetof(" + type + ", " + field->getNameAsString() +
+           ") == " + std::to_string(offset) + ", " + cpp_string_literal(message) + ");\n";
+  }
+  return out;
 }
 
 std::string CodecWriter::codec(const clang::CXXRecordDecl* record) {
@@ -94,8 +124,11 @@ std::string CodecWriter::codec(const clang::CXXRecordDecl* record) {
   for (const clang::CXXRecordDecl* base : plan.bases) bases.push_back(code_record(*base, context_));
   const bool empty = members.empty() && bases.empty();
 
-  std::string out = declarations;
+  const std::string guard = "PICOCACHE_CODEC_" + llvm::utohexstr(llvm::xxh3_64bits(name)) + "_";
+  std::string out = "#ifndef " + guard + "  // " + name + "\n#define " + guard + "\n";
+  out += declarations;
   out += "namespace picocache {\ntemplate <>\nstruct Codec<" + type + "> {\n";
+  out += layout_tripwire(*record, plan);
   // encode
   out += "  static void encode(Encoder& encoder, const " + type + "& value) {\n";
   if (empty)
@@ -147,7 +180,7 @@ std::string CodecWriter::codec(const clang::CXXRecordDecl* record) {
     out += "    ::picocache::detail::describe_into<" + member.type + ">(schema);\n";
   }
   out += "    schema += '>';\n    active = false;\n  }\n";
-  out += "};\n}  // namespace picocache\n";
+  out += "};\n}  // namespace picocache\n#endif  // " + guard + "\n";
   return out;
 }
 

@@ -6,8 +6,12 @@
 #include <llvm/Option/ArgList.h>
 #include <llvm/Option/OptTable.h>
 #include <llvm/Option/Option.h>
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/StringSaver.h>
+#include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 namespace picocache::gen {
@@ -15,8 +19,10 @@ namespace {
 
 using clang::tooling::CommandLineArguments;
 
-// Drops the options Clang's driver does not know (they would be errors).
-CommandLineArguments strip_unknown_options(const CommandLineArguments& args) {
+// Drops the options Clang's driver does not know (they would be errors), appending them to
+// `dropped`.
+CommandLineArguments strip_unknown_options(const CommandLineArguments& args,
+                                           std::vector<std::string>& dropped) {
   if (args.size() < 2) return args;
   std::vector<const char*> argv;
   for (std::size_t i = 1; i < args.size(); ++i) argv.push_back(args[i].c_str());
@@ -32,7 +38,11 @@ CommandLineArguments strip_unknown_options(const CommandLineArguments& args) {
   }
   CommandLineArguments kept;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (!drop[i]) kept.push_back(args[i]);
+    if (!drop[i]) {
+      kept.push_back(args[i]);
+    } else if (std::find(dropped.begin(), dropped.end(), args[i]) == dropped.end()) {
+      dropped.push_back(args[i]);
+    }
   }
   return kept;
 }
@@ -47,11 +57,22 @@ bool drops_diagnostics(llvm::StringRef arg) {
 }  // namespace
 
 clang::tooling::ArgumentsAdjuster compile_flags_adjuster(std::string resource_dir) {
-  clang::tooling::ArgumentsAdjuster own = [resource_dir](const CommandLineArguments& args,
-                                                         llvm::StringRef) {
+  // The note names the dropped options once per run, however often the adjuster runs.
+  auto noted = std::make_shared<bool>(false);
+  clang::tooling::ArgumentsAdjuster own = [resource_dir, noted](const CommandLineArguments& args,
+                                                                llvm::StringRef) {
     CommandLineArguments adjusted;
     bool has_resource_dir = false;
-    for (const std::string& arg : strip_unknown_options(args)) {
+    std::vector<std::string> dropped;
+    const CommandLineArguments known = strip_unknown_options(args, dropped);
+    if (!dropped.empty() && !*noted) {
+      *noted = true;
+      llvm::errs() << "picocache-gen: note: ignoring option" << (dropped.size() > 1 ? "s" : "")
+                   << " Clang does not accept (the compiler still gets them):";
+      for (const std::string& option : dropped) llvm::errs() << " " << option;
+      llvm::errs() << "\n";
+    }
+    for (const std::string& arg : known) {
       if (drops_diagnostics(arg)) continue;
       if (llvm::StringRef(arg).starts_with("-resource-dir")) has_resource_dir = true;
       adjusted.push_back(arg);
@@ -71,6 +92,23 @@ clang::tooling::ArgumentsAdjuster compile_flags_adjuster(std::string resource_di
     return adjusted;
   };
   return clang::tooling::combineAdjusters(clang::tooling::getStripPluginsAdjuster(), own);
+}
+
+std::vector<std::string> expand_shell_options(const std::vector<std::string>& args) {
+  std::vector<std::string> expanded;
+  for (const std::string& arg : args) {
+    const llvm::StringRef text(arg);
+    if (!text.starts_with("SHELL:")) {
+      expanded.push_back(arg);
+      continue;
+    }
+    llvm::BumpPtrAllocator allocator;
+    llvm::StringSaver saver(allocator);
+    llvm::SmallVector<const char*, 4> words;
+    llvm::cl::TokenizeGNUCommandLine(text.drop_front(6), saver, words);
+    for (const char* word : words) expanded.emplace_back(word);
+  }
+  return expanded;
 }
 
 }  // namespace picocache::gen

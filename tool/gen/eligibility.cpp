@@ -124,6 +124,14 @@ bool check_definition(const clang::FunctionDecl& definition, clang::SourceLocati
   const auto* compound = llvm::dyn_cast_or_null<clang::CompoundStmt>(body);
   if (!compound) return false;
   const clang::SourceLocation open = compound->getLBracLoc(), close = compound->getRBracLoc();
+  if (definition.getLocation().isMacroID()) {
+    reporter.error(at, "cached function " + name + " is defined through a macro");
+    reporter.note(sources.getSpellingLoc(definition.getBeginLoc()), "the macro defines it here");
+    reporter.hint(
+        "write the definition in the source file, not in a macro (picocache-gen rewrites the "
+        "source's text)");
+    return false;
+  }
   if (open.isMacroID() || close.isMacroID()) {
     return refuse(reporter, at,
                   "the body of cached function " + name + " is written through a macro",

@@ -30,7 +30,9 @@
 #include <clang/Lex/PPCallbacks.h>
 #include <clang/Lex/Preprocessor.h>
 #include <llvm/ADT/MapVector.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/ADT/StringSet.h>
+#include <llvm/Support/xxhash.h>
 
 #include <cached_annotation.hpp>
 #include <map>
@@ -305,13 +307,24 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     break;
   }
 
+  // A block of generated code: `head`, leave the lexical scopes (unless already left), the
+  // codecs, `text`, re-enter the lexical scopes (unless `tail` leads elsewhere), `tail`.
   struct Block {
+    std::string head;
+    bool close = true;
     Scopes scopes;
     std::vector<const clang::CXXRecordDecl*> records;
     std::string text;
+    bool reopen = true;
+    std::string tail;
   };
   std::map<unsigned, Block> blocks;
-  CodecWriter writer(context, planner);
+  // Unity builds include several generated files in one translation unit: every name a file
+  // declares at namespace scope ends with a suffix derived from the source's path.
+  const std::string unit =
+      "_" +
+      llvm::utohexstr(llvm::xxh3_64bits(request_.original_name), /*LowerCase=*/true).substr(0, 8);
+  CodecWriter writer(context, planner, unit);
   unsigned id = 0;
   for (const Planned& function : planned) {
     const clang::FunctionDecl& definition = *function.definition;
@@ -331,29 +344,44 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     }
     const Scopes scopes = scopes_around(outer->getLexicalDeclContext());
 
-    CachedFunctionInfo info{&definition, function.annotation, id++,
+    CachedFunctionInfo info{&definition, function.annotation, id++, unit,
                             store_name(definition, sources.getFileEntryRefForID(main)->getName())};
-    const FunctionRewrite rewrite = rewrite_function(info, writer, context);
+    const FunctionRewrite rewrite = rewrite_function(info, writer, *context_);
     Block& first = blocks[before];
     first.scopes = scopes;
     first.text += rewrite.before;
     Block& second = blocks[after];
     second.scopes = scopes;
     second.text += rewrite.after;
+    if (rewrite.body_function) {
+      // The definition becomes the body function, inside the namespaces `open_body` enters; the
+      // wrapper follows it (see function_rewriter.cpp).
+      first.reopen = false;
+      first.tail += rewrite.open_body;
+      second.head += rewrite.close_body;
+      second.close = false;
+      for (const Replacement& replacement : rewrite.replacements) {
+        edits.replace(replacement.offset, replacement.length, replacement.text);
+      }
+    }
     Block& codecs = in_class ? second : first;
     for (const clang::CXXRecordDecl* record : function.records) {
       if (std::find(codecs.records.begin(), codecs.records.end(), record) == codecs.records.end()) {
         codecs.records.push_back(record);
       }
     }
-    edits.insert_inline(offset(body->getLBracLoc()) + 1, rewrite.body_open);
-    edits.insert(offset(body->getRBracLoc()), rewrite.body_close);
+    if (!rewrite.body_function) {
+      edits.insert_inline(offset(body->getLBracLoc()) + 1, rewrite.body_open);
+      edits.insert(offset(body->getRBracLoc()), rewrite.body_close);
+    }
   }
   for (auto& [at, block] : blocks) {
-    std::string text = block.scopes.close;
+    std::string text = block.head;
+    if (block.close) text += block.scopes.close;
     for (const clang::CXXRecordDecl* record : block.records) text += writer.codec(record);
     text += block.text;
-    text += block.scopes.reopen;
+    if (block.reopen) text += block.scopes.reopen;
+    text += block.tail;
     edits.insert_block(at, text);
   }
   return edits.render();

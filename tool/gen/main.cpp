@@ -48,8 +48,14 @@ void print_version(llvm::raw_ostream& out) {
 
 int main(int argc, const char** argv) {
   llvm::cl::SetVersionPrinter(print_version);
+  const std::vector<std::string> args =
+      picocache::gen::expand_shell_options(std::vector<std::string>(argv, argv + argc));
+  std::vector<const char*> expanded;
+  for (const std::string& arg : args) expanded.push_back(arg.c_str());
+  int expanded_count = static_cast<int>(expanded.size());
   llvm::Expected<clang::tooling::CommonOptionsParser> parser =
-      clang::tooling::CommonOptionsParser::create(argc, argv, category, llvm::cl::Required);
+      clang::tooling::CommonOptionsParser::create(expanded_count, expanded.data(), category,
+                                                  llvm::cl::Required);
   if (!parser) {
     llvm::errs() << llvm::toString(parser.takeError());
     return 2;

@@ -41,6 +41,10 @@ void SourceEdits::insert(unsigned offset, std::string text) {
   edits_.push_back({offset, 0, std::move(text), static_cast<unsigned>(edits_.size())});
 }
 
+void SourceEdits::replace(unsigned offset, unsigned length, std::string text) {
+  edits_.push_back({offset, length, std::move(text), static_cast<unsigned>(edits_.size())});
+}
+
 void SourceEdits::blank(unsigned offset, unsigned length) {
   std::string spaces(original_.substr(offset, length));
   for (char& c : spaces) {

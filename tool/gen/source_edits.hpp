@@ -21,6 +21,8 @@ class SourceEdits {
 
   // Inserts `text` before the character at `offset`; insertions at one offset keep call order.
   void insert(unsigned offset, std::string text);
+  // Replaces [offset, offset + length) (within one line) with `text`.
+  void replace(unsigned offset, unsigned length, std::string text);
   // Replaces [offset, offset + length) with spaces, keeping newlines: columns stay where they were.
   void blank(unsigned offset, unsigned length);
   // Inserts a block of whole lines of generated code at `offset`: before its line when only

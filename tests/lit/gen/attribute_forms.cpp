@@ -8,23 +8,28 @@
 // RUN: %cxx17 -c %t.cpp -o %t.gcc.o
 // RUN: %clangxx17 -c %t.cpp -o %t.clang.o
 
-// CHECK: {{^\[\[nodiscard {32}\]\] int first}}(int x) { return ::picocache::memoize<int>(
+// CHECK: {{^\[\[nodiscard {32}\]\] int first}}(int x) {
+// CHECK: {{^}}  return ::picocache::memoize<int>(
 [[nodiscard, picocache::cached(maxsize = 4)]] int first(int x) { return x; }
 // CHECK: "first", "int (int)", 4ULL, false};
 
-// CHECK: {{^\[\[ {33}maybe_unused\]\] int second}}(int x) { return ::picocache::memoize<int>(
+// CHECK: {{^\[\[ {33}maybe_unused\]\] int second}}(int x) {
+// CHECK: {{^}}  return ::picocache::memoize<int>(
 [[picocache::cached(typed = true), maybe_unused]] int second(int x) { return x; }
 // CHECK: "second", "int (int)", 128ULL, true};
 
-// CHECK: {{^\[\[nodiscard\]\] {36}int third}}(int x) { return ::picocache::memoize<int>(
+// CHECK: {{^\[\[nodiscard\]\] {36}int third}}(int x) {
+// CHECK: {{^}}  return ::picocache::memoize<int>(
 [[nodiscard]] [[picocache::cached(maxsize = 9)]] int third(int x) { return x; }
 // CHECK: "third", "int (int)", 9ULL, false};
 
-// CHECK: {{^int fourth {36}\(int x\)}} { return ::picocache::memoize<int>(
+// CHECK: {{^int fourth {36}\(int x\)}} {
+// CHECK: {{^}}  return ::picocache::memoize<int>(
 int fourth [[picocache::cached(maxsize = 5)]] (int x) { return x; }
 // CHECK: "fourth", "int (int)", 5ULL, false};
 
-// CHECK: {{^ {44}int fifth}}(int x) { return ::picocache::memoize<int>(
+// CHECK: {{^ {44}int fifth}}(int x) {
+// CHECK: {{^}}  return ::picocache::memoize<int>(
 [[using picocache: cached(maxsize = none)]] int fifth(int x) { return x; }
 // CHECK: "fifth", "int (int)", ::picocache::unbounded, false};
 
@@ -32,7 +37,8 @@ int fourth [[picocache::cached(maxsize = 5)]] (int x) { return x; }
 // CHECK: {{^ {20}$}}
 // CHECK-NEXT: {{^ {16}$}}
 // CHECK-NEXT: {{^ {19}$}}
-// CHECK-NEXT: {{^}}int sixth(int x) { return ::picocache::memoize<int>(
+// CHECK: {{^}}int sixth(int x) {
+// CHECK: {{^}}  return ::picocache::memoize<int>(
 [[picocache::cached(
     maxsize = 2,
     typed = true)]]

@@ -55,21 +55,27 @@ struct Empty {};
 
 // Codecs come in dependency order, each once, before the first function that needs them.
 // CHECK: struct Codec<::inventory::Entity> {
+// Each codec starts with the tripwire: the layout picocache-gen saw, asserted where the compiler
+// compiles it (offsets only for the public members of standard-layout types).
 // CHECK: struct Codec<::inventory::Money> {
-// CHECK: template struct access<tag_0, decltype(&::inventory::Item::name_), &::inventory::Item::name_>;
-// CHECK: template struct access<tag_1, decltype(&::inventory::Item::price_), &::inventory::Item::price_>;
-// CHECK: template struct access<tag_2, decltype(&::inventory::Item::unit_), &::inventory::Item::unit_>;
+// CHECK-NEXT:   static_assert(sizeof(::inventory::Money) == 40, "picocache-gen saw another layout of inventory::Money: it parsed this file with other flags than the compiler");
+// CHECK-NEXT:   static_assert(offsetof(::inventory::Money, cents) == 0, "picocache-gen saw another layout of inventory::Money: it parsed this file with other flags than the compiler");
+// CHECK-NEXT:   static_assert(offsetof(::inventory::Money, currency) == 8, "picocache-gen saw another layout of inventory::Money: it parsed this file with other flags than the compiler");
+// CHECK: template struct access<tag_0_{{[0-9a-f]+}}, decltype(&::inventory::Item::name_), &::inventory::Item::name_>;
+// CHECK: template struct access<tag_1_{{[0-9a-f]+}}, decltype(&::inventory::Item::price_), &::inventory::Item::price_>;
+// CHECK: template struct access<tag_2_{{[0-9a-f]+}}, decltype(&::inventory::Item::unit_), &::inventory::Item::unit_>;
 // CHECK: struct Codec<::inventory::Item> {
+// CHECK-NEXT:   static_assert(sizeof(::inventory::Item) == 88, "picocache-gen saw another layout of inventory::Item: it parsed this file with other flags than the compiler");
 // CHECK-NEXT:   static void encode(Encoder& encoder, const ::inventory::Item& value) {
 // CHECK-NEXT:     encoder.write(static_cast<const ::inventory::Entity&>(value));
-// CHECK-NEXT:     encoder.write(value.*picocache_member(::picocache_generated::tag_0{}));
-// CHECK-NEXT:     encoder.write(value.*picocache_member(::picocache_generated::tag_1{}));
-// CHECK-NEXT:     encoder.write(value.*picocache_member(::picocache_generated::tag_2{}));
+// CHECK-NEXT:     encoder.write(value.*picocache_member(::picocache_generated::tag_0_{{[0-9a-f]+}}{}));
+// CHECK-NEXT:     encoder.write(value.*picocache_member(::picocache_generated::tag_1_{{[0-9a-f]+}}{}));
+// CHECK-NEXT:     encoder.write(value.*picocache_member(::picocache_generated::tag_2_{{[0-9a-f]+}}{}));
 // CHECK-NEXT:   }
 // CHECK-NEXT:   static ::inventory::Item decode(Decoder& decoder) {
 // CHECK-NEXT:     ::inventory::Item value{};
 // CHECK-NEXT:     static_cast<::inventory::Entity&>(value) = decoder.read<::inventory::Entity>();
-// CHECK-NEXT:     ::picocache_generated::read_into(decoder, value.*picocache_member(::picocache_generated::tag_0{}));
+// CHECK-NEXT:     ::picocache_generated::read_into(decoder, value.*picocache_member(::picocache_generated::tag_0_{{[0-9a-f]+}}{}));
 // CHECK: struct Codec<::inventory::Order> {
 // CHECK-NOT: struct Codec<::inventory::Item>
 // CHECK: Order total_order(const Order& order, double rate)

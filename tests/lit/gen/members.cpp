@@ -14,10 +14,10 @@
 // The object's codec comes before the first function that needs it: the class's private
 // members are reached through explicit instantiations, no friend needed.
 // CHECK: struct Codec<::shapes::Point> {
-// CHECK: template struct access<tag_{{[0-9]+}}, decltype(&::shapes::Polygon::points_), &::shapes::Polygon::points_>;
-// CHECK: template struct access<tag_{{[0-9]+}}, decltype(&::shapes::Polygon::label_), &::shapes::Polygon::label_>;
+// CHECK: template struct access<tag_{{[0-9]+_[0-9a-f]+}}, decltype(&::shapes::Polygon::points_), &::shapes::Polygon::points_>;
+// CHECK: template struct access<tag_{{[0-9]+_[0-9a-f]+}}, decltype(&::shapes::Polygon::label_), &::shapes::Polygon::label_>;
 // CHECK: struct Codec<::shapes::Polygon> {
-// CHECK: double shapes::Polygon::perimeter() const { return ::picocache::memoize<double>(::picocache_fn_0(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(*this); }, [&]() -> double {
+// CHECK: double shapes::Polygon::perimeter() const { return ::picocache::memoize<double>(::picocache_fn_0_{{[0-9a-f]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(*this); }, [&]() -> double {
 double shapes::Polygon::perimeter() const {
   double total = 0;
   for (std::size_t i = 0; i < points_.size(); ++i) {
@@ -31,7 +31,7 @@ double shapes::Polygon::perimeter() const {
 // CHECK-NEXT: "shapes::Polygon::perimeter", "double () const", 32ULL, false};
 
 // A static member: no object in the key.
-// CHECK: int shapes::Polygon::sides_of(const std::string& name) { return ::picocache::memoize<int>(::picocache_fn_1(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(name); }, [&]() -> int {
+// CHECK: int shapes::Polygon::sides_of(const std::string& name) { return ::picocache::memoize<int>(::picocache_fn_1_{{[0-9a-f]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(name); }, [&]() -> int {
 int shapes::Polygon::sides_of(const std::string& name) { return name == "triangle" ? 3 : 4; }
 // CHECK: address_of<int (*)(const ::std::string &)>(&::shapes::Polygon::sides_of)
 // CHECK-NEXT: "shapes::Polygon::sides_of", "int (const std::basic_string<char> &)", 128ULL, false};
@@ -41,11 +41,11 @@ int shapes::Polygon::sides_of(const std::string& name) { return name == "triangl
 // CHECK: "shapes::Polygon::area", "double () const"
 
 // A private member function: its address is reached through an explicit instantiation too.
-// CHECK: template struct access<tag_{{[0-9]+}}, double (::shapes::Polygon::*)(double) const, &::shapes::Polygon::scaled>;
-// CHECK: ::picocache::address_of(picocache_member(::picocache_generated::tag_{{[0-9]+}}{})),
+// CHECK: template struct access<tag_{{[0-9]+_[0-9a-f]+}}, double (::shapes::Polygon::*)(double) const, &::shapes::Polygon::scaled>;
+// CHECK: ::picocache::address_of(picocache_member(::picocache_generated::tag_{{[0-9]+_[0-9a-f]+}}{})),
 // CHECK-NEXT: "shapes::Polygon::scaled", "double (double) const"
 double shapes::Polygon::scaled(double factor) const { return area() * factor; }
-// CHECK: template struct access<tag_{{[0-9]+}}, double (::shapes::Polygon::*)(int) const, &::shapes::Polygon::scaled>;
+// CHECK: template struct access<tag_{{[0-9]+_[0-9a-f]+}}, double (::shapes::Polygon::*)(int) const, &::shapes::Polygon::scaled>;
 // CHECK: "shapes::Polygon::scaled", "double (int) const"
 double shapes::Polygon::scaled(int steps) const { return scaled(steps * 0.5); }
 
@@ -55,7 +55,7 @@ struct Grid {
   struct Cell {
     int row = 0;
     int column = 0;
-    // CHECK: {{^ +}}int index(int width) const { return ::picocache::memoize<int>(::picocache_fn_{{[0-9]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(*this); picocache_encoder.write(width); }, [&]() -> int {
+    // CHECK: {{^ +}}int index(int width) const { return ::picocache::memoize<int>(::picocache_fn_{{[0-9]+_[0-9a-f]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(*this); picocache_encoder.write(width); }, [&]() -> int {
     [[picocache::cached]] int index(int width) const { return row * width + column; }
   };
   [[picocache::cached]] static Cell cell_at(int index, int width) {

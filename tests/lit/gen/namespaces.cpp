@@ -13,7 +13,7 @@ double pi() { return 3.14159; }
 
 // CHECK: {{^}}}  // picocache-gen: to global scope
 // CHECK-NEXT: namespace {
-// CHECK-NEXT: ::picocache::CachedFunction& picocache_fn_0();
+// CHECK-NEXT: ::picocache::CachedFunction& picocache_fn_0_{{[0-9a-f]+}}();
 // CHECK-NEXT: }  // namespace
 // CHECK-NEXT: namespace geo {  // picocache-gen: back
 [[picocache::cached]] double area(double r) { return pi() * r * r; }
@@ -73,7 +73,16 @@ namespace text {
 namespace geo {
 [[picocache::cached(maxsize = 8)]] double perimeter(double r);
 }
-// CHECK: double geo::perimeter(double r) { return ::picocache::memoize<double>
+// The body function is defined in geo (the qualifier is blanked), and so is the wrapper.
+// CHECK: namespace geo {  // picocache-gen: back
+// CHECK-NEXT: namespace picocache_body_{{[0-9]+_[0-9a-f]+}} {
+// CHECK-NEXT: {{^}}double perimeter(double r);
+// CHECK-NEXT: #line [[@LINE+6]] "{{.*}}namespaces.cpp"
+// CHECK-NEXT: {{^double      perimeter\(double r\) \{ return 2 \* pi\(\) \* r; \}$}}
+// CHECK-NEXT: #line
+// CHECK-NEXT: }  // namespace picocache_body_{{[0-9]+_[0-9a-f]+}}
+// CHECK-NEXT: {{^}}double perimeter(double r) {
+// CHECK-NEXT: {{^}}  return ::picocache::memoize<double>
 double geo::perimeter(double r) { return 2 * pi() * r; }
 // CHECK: "geo::perimeter", "double (double)", 8ULL
 

@@ -13,11 +13,13 @@
 #include <string_view>
 #include <vector>
 
-// CHECK: int scale(int x) { return ::picocache::memoize<int>(::picocache_fn_0()
+// CHECK: int scale(int x) {
+// CHECK: {{^}}  return ::picocache::memoize<int>(::picocache_fn_0_{{[0-9a-f]+}}()
 [[picocache::cached]] int scale(int x) { return x * 2; }
 // CHECK: address_of<int (*)(int)>(&::scale),
 // CHECK-NEXT: "scale", "int (int)"
-// CHECK: double scale(double x) { return ::picocache::memoize<double>(::picocache_fn_1()
+// CHECK: double scale(double x) {
+// CHECK: {{^}}  return ::picocache::memoize<double>(::picocache_fn_1_{{[0-9a-f]+}}()
 [[picocache::cached]] double scale(double x) { return x * 2; }
 // CHECK: address_of<double (*)(double)>(&::scale),
 // CHECK-NEXT: "scale", "double (double)"
@@ -30,7 +32,8 @@
 }
 
 // noexcept and default arguments stay; the pointer type drops noexcept (it converts).
-// CHECK: std::int64_t clamp(std::int64_t v, std::int64_t low = 0, std::int64_t high = 100) noexcept { return ::picocache::memoize<::int64_t>(
+// CHECK: std::int64_t clamp(std::int64_t v, std::int64_t low = 0, std::int64_t high = 100) noexcept {
+// CHECK: {{^}}  return ::picocache::memoize<::int64_t>(
 [[picocache::cached]] std::int64_t clamp(std::int64_t v, std::int64_t low = 0, std::int64_t high = 100) noexcept {
   return v < low ? low : v > high ? high : v;
 }
@@ -38,18 +41,21 @@
 // CHECK-NEXT: "clamp", "long (long, long, long)"
 
 // Trailing and deduced return types.
-// CHECK: auto mean(const std::vector<double>& values) -> double { return ::picocache::memoize<double>(
+// CHECK: auto mean(const std::vector<double>& values) -> double {
+// CHECK: {{^}}  return ::picocache::memoize<double>(
 [[picocache::cached]] auto mean(const std::vector<double>& values) -> double {
   double sum = 0;
   for (double v : values) sum += v;
   return values.empty() ? 0 : sum / values.size();
 }
 // CHECK: "mean", "double (const std::vector<double> &)"
-// CHECK: auto label(int n) { return ::picocache::memoize<::std::basic_string<char{{.*}}>>({{.*}}, [&]() -> ::std::basic_string<char{{.*}}> {
+// CHECK: auto label(int n) {
+// CHECK: {{^}}  return ::picocache::memoize<::std::basic_string<char{{.*}}>>({{.*}}, [&]() -> ::std::basic_string<char{{.*}}> {
 [[picocache::cached]] auto label(int n) { return std::to_string(n) + "!"; }
 
 // inline, string_view, rvalue references, unnamed parameters.
-// CHECK: inline std::size_t count_words(std::string_view text, int) { return ::picocache::memoize<::std::size_t>(::picocache_fn_{{[0-9]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(text); }, [&]() -> ::std::size_t {
+// CHECK: inline std::size_t count_words(std::string_view text, int) {
+// CHECK: {{^}}  return ::picocache::memoize<::std::size_t>(::picocache_fn_{{[0-9]+_[0-9a-f]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(text); }, [&]() -> ::std::size_t {
 [[picocache::cached]] inline std::size_t count_words(std::string_view text, int) {
   std::size_t words = 0;
   bool in_word = false;
@@ -60,10 +66,12 @@
   return words;
 }
 // CHECK: "count_words", "unsigned long (std::basic_string_view<char>, int)"
-// CHECK: std::size_t total(std::vector<int>&& values) { return ::picocache::memoize<::std::size_t>(::picocache_fn_{{[0-9]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(values); }
+// CHECK: std::size_t total(std::vector<int>&& values) {
+// CHECK: {{^}}  return ::picocache::memoize<::std::size_t>(::picocache_fn_{{[0-9]+_[0-9a-f]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(values); }
 [[picocache::cached]] std::size_t total(std::vector<int>&& values) { return values.size(); }
 // No named parameter: nothing to encode.
-// CHECK: int answer(int) { return ::picocache::memoize<int>(::picocache_fn_{{[0-9]+}}(), [](::picocache::Encoder&) {}, [&]() -> int {
+// CHECK: int answer(int) {
+// CHECK: {{^}}  return ::picocache::memoize<int>(::picocache_fn_{{[0-9]+_[0-9a-f]+}}(), [](::picocache::Encoder&) {}, [&]() -> int {
 [[picocache::cached]] int answer(int) { return 42; }
 // Standard containers of standard types need no generated codec.
 // CHECK-NOT: struct Codec<

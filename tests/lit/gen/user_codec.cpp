@@ -32,5 +32,6 @@ struct picocache::Codec<Box<T>> {
 
 // CHECK-NOT: struct Codec<::Handle>
 // CHECK-NOT: struct Codec<::Box
-// CHECK: int weight(const Handle& h, const Box<int>& b) { return ::picocache::memoize<int>(
+// CHECK: int weight(const Handle& h, const Box<int>& b) {
+// CHECK: {{^}}  return ::picocache::memoize<int>(
 [[picocache::cached]] int weight(const Handle& h, const Box<int>& b) { return static_cast<int>(std::string(h.name).size()) + *b.value; }

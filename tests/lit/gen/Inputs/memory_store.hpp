@@ -1,0 +1,51 @@
+// Stand-ins for the PicoCache runtime library that keep values in memory, so that lit tests can
+// run generated code and see hits. Like the real runtime, the store is never destroyed.
+// Lookups read the function's display name, as the real runtime reads its id: a call through a
+// destroyed CachedFunction reads freed memory, which AddressSanitizer reports.
+#pragma once
+#include <picocache/memoize.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace picocache {
+CachedFunction::CachedFunction(FunctionAddress address, const char* qualified_name, const char* signature,
+                               std::uint64_t maxsize, bool typed)
+    : address_(address),
+      qualified_name_(qualified_name),
+      signature_(signature),
+      display_name_(std::string(qualified_name) + " " + signature),
+      maxsize_(maxsize),
+      typed_(typed) {}
+CachedFunction::~CachedFunction() = default;
+std::uint64_t hash64(std::string_view bytes) {  // FNV-1a: enough for a test
+  std::uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
+  return hash;
+}
+Key128 hash_key(std::string_view bytes) {
+  Key128 key;
+  key.lo = hash64(bytes);
+  return key;
+}
+namespace detail {
+inline std::map<std::string, std::string>& memory_store() {
+  static auto* store = new std::map<std::string, std::string>;
+  return *store;
+}
+inline std::string memory_key(CachedFunction& fn, const Key128& key) {
+  return fn.display_name() + "/" + std::to_string(key.lo) + "/" + std::to_string(key.hi);
+}
+std::optional<std::string> lookup(CachedFunction& fn, const Key128& key) {
+  auto found = memory_store().find(memory_key(fn, key));
+  if (found == memory_store().end()) return std::nullopt;
+  return found->second;
+}
+void remember(CachedFunction& fn, const Key128& key, std::string value) {
+  memory_store()[memory_key(fn, key)] = std::move(value);
+}
+}  // namespace detail
+}  // namespace picocache
