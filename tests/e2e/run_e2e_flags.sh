@@ -6,7 +6,8 @@
 # Release's -DNDEBUG, or the codec's layout tripwire fails it; the plain target_link_libraries
 # signature is accepted); the results are right; the first run executes every body, with
 # __func__ naming the function, the recursion reaching the cache at every level; the second run
-# executes none and prints the same.
+# executes none and prints the same; the same program built with -fno-exceptions -fno-rtti
+# shares those entries and caches on its own.
 set -euo pipefail
 repo=$1 picocache_build=$2 work=$3
 
@@ -38,5 +39,16 @@ first_bodies=$(grep -c '^body: ' first.err || true)
 second_bodies=$(grep -c '^body: ' second.err || true)
 [ "$second_bodies" -eq 0 ] || { cat second.err; fail "second run executed $second_bodies bodies, expected 0"; }
 diff -u first.out second.out || fail "the second run printed different results"
+
+# The -fno-exceptions build: it finds what `sensors` stored (no body runs) and prints the same;
+# in a fresh directory it runs every body once, then none.
+"$work/build/sensors_noexcept" >noexcept.out 2>noexcept.err || { cat noexcept.err; fail "the -fno-exceptions build failed to run"; }
+diff -u first.out noexcept.out || fail "the -fno-exceptions build printed different results"
+[ "$(grep -c '^body: ' noexcept.err || true)" -eq 0 ] || { cat noexcept.err; fail "the -fno-exceptions build missed the shared entries"; }
+mkdir "$work/run-noexcept" && cd "$work/run-noexcept"
+"$work/build/sensors_noexcept" >first.out 2>first.err || { cat first.err; fail "-fno-exceptions first run failed"; }
+"$work/build/sensors_noexcept" >second.out 2>second.err || { cat second.err; fail "-fno-exceptions second run failed"; }
+[ "$(grep -c '^body: ' first.err || true)" -eq 11 ] || { cat first.err; fail "-fno-exceptions first run: expected 11 bodies"; }
+[ "$(grep -c '^body: ' second.err || true)" -eq 0 ] || { cat second.err; fail "-fno-exceptions second run: expected no body"; }
 
 echo "e2e flags (installed, Ninja, Release): ok"
