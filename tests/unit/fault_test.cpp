@@ -2,7 +2,7 @@
 // overwritten with junk or deleted mid-run, a lock held by another process past the busy
 // timeout, a full disk, and a Redis server killed, paused (SIGSTOP) or stalled behind a proxy.
 // Whatever happens, each cached function returns its computed result, one warning is logged
-// for the fault (not one per call), and no call blocks for seconds (kBound).
+// for the fault (not one per call), and no call blocks past the documented bound (kBound).
 #include "reliability_functions.hpp"
 #include "reliability_process.hpp"
 #include "temp_dir.hpp"
@@ -41,9 +41,9 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// Generous: a call may wait for a timeout, not for seconds. The README promises 1 s; the report
-// of each test prints the slowest call it saw.
-constexpr auto kBound = 3s;
+// The README's bound on a cached call's wait on its store (1 s, store_timeouts.hpp), with
+// 500 ms of slack for a loaded machine; each test prints the slowest call it saw.
+constexpr auto kBound = 1500ms;
 
 class FaultTest : public ::testing::Test {
  protected:
