@@ -53,6 +53,7 @@ struct StoreCounters {
       0;  // results computed but not stored: the store failed or was busy
   std::uint64_t internal_errors = 0;   // bugs inside PicoCache caught at the store boundary
   std::uint64_t rejected_entries = 0;  // stored entries whose argument check did not match (a miss)
+  std::uint64_t waited = 0;  // misses that waited for another caller's computation (single-flight)
 };
 
 // A snapshot of this process's counters. Thread-safe; costs a few atomic loads.
