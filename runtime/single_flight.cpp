@@ -205,6 +205,18 @@ bool read_stored(CachedFunction& fn, const Key128& key, std::string_view argumen
   return true;
 }
 
+// The key the lease of fn(key) is taken on: the call's key mixed with the function's id. The
+// SQLite store's file lease locks a byte chosen by the key alone, so f(1) and g(1) would share
+// one lease (and f(1)'s body calling g(1) would wait on its own lease until lock_timeout).
+Key128 lease_key(const CachedFunction& fn, const Key128& key) {
+  std::string identity = fn.id();
+  identity.push_back('\0');
+  for (const std::uint64_t half : {key.lo, key.hi}) {
+    for (int i = 0; i < 8; ++i) identity.push_back(static_cast<char>((half >> (8 * i)) & 0xff));
+  }
+  return hash_key(identity);
+}
+
 // Takes the store's lease for `key`, or waits for another process's value. Returns that value
 // when one was stored meanwhile; otherwise nullopt, with `lease` set when the lease was taken
 // (not when the store failed or lock_timeout passed: then the caller runs the body unleased).
@@ -212,10 +224,11 @@ std::optional<std::string> lease_or_wait(CachedFunction& fn, const Key128& key,
                                          std::string_view arguments,
                                          std::unique_ptr<KeyLease>& lease) {
   StoreSession& session = StoreSession::instance();
+  const Key128 leased = lease_key(fn, key);
   const auto try_lease = [&] {
     return session.run(StoreAccess::write, "taking the single-flight lease of", fn,
                        [&](Store& store, const FunctionRef& ref) {
-                         lease = store.try_lease(ref, key, kLeaseDuration);
+                         lease = store.try_lease(ref, leased, kLeaseDuration);
                        });
   };
   // Right after the caller's miss: no second lookup, so a lone miss costs one round trip more.
