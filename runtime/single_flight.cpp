@@ -59,9 +59,11 @@ class LeaseRenewer {
       lease.reset();
       return;
     }
+    // Woken once per batch: a stream of misses costs the renewer one wake-up, not one each.
+    const bool first = to_release_.empty();
     to_release_.push_back(std::move(lease));
     start_locked();
-    wake_.notify_one();
+    if (first) wake_.notify_one();
   }
 
  private:
@@ -93,6 +95,7 @@ class LeaseRenewer {
           // caller computes the key too once the lease expires.
           static_cast<void>(held->lease->renew(kLeaseDuration));
         } catch (const std::exception&) {
+          count(store_counter_cells().errors);
         }
       }
       lock.lock();
