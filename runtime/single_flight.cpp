@@ -304,7 +304,9 @@ Flight::Flight(CachedFunction& fn, const Key128& key, std::string_view arguments
     }
   }
   t_led.push_back(led_);
-  // This thread leads the key in this process: now across processes.
+  // This thread leads the key in this process: now across processes, unless the store just
+  // failed (then the body runs at once, and this process's other callers wait for it).
+  if (last_lookup_failed()) return;
   std::unique_ptr<KeyLease> lease;
   if (std::optional<std::string> value = lease_or_wait(fn, key, arguments, lease)) {
     waited_ = value;

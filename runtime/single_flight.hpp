@@ -33,4 +33,10 @@ inline constexpr std::chrono::milliseconds kLeaseRenewInterval = kLeaseDuration 
 inline constexpr std::chrono::milliseconds kFirstPoll{5};
 inline constexpr std::chrono::milliseconds kLongestPoll{100};
 
+// True when this thread's last detail::lookup() failed at the store (unavailable, error or
+// timeout). A miss that follows such a lookup takes no lease: during an outage, a cached call
+// pays for its lookup and its store as before, not for a lease as well. Defined in
+// memoize_glue.cpp.
+bool last_lookup_failed();
+
 }  // namespace picocache::detail

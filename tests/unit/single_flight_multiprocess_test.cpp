@@ -6,6 +6,8 @@
 #include "stores/store.hpp"
 #include "stores/store_registry.hpp"
 #include "temp_dir.hpp"
+
+#include <picocache/picocache.hpp>
 #ifdef PICOCACHE_TEST_REDIS
 #include "redis_server.hpp"
 
@@ -354,6 +356,31 @@ TEST(SingleFlightUnstored, SqliteLeadersWaitersGetItsResultAndOneOtherRunsTheBod
 }
 
 #ifdef PICOCACHE_TEST_REDIS
+long local_square(long n);
+CachedFunction local_square_fn{address_of(&local_square), "sf::local_square", "long (long)", 10,
+                               false};
+long local_square(long n) {
+  return memoize<long>(
+      local_square_fn, [&](Encoder& e) { e.write(n); }, [&]() -> long { return n * n; });
+}
+
+// A miss whose lookup failed takes no lease: during an outage a call costs its lookup and its
+// store, as without single-flight, not a third failing round trip (or timeout) as well.
+TEST(SingleFlightOutage, AMissDuringAnOutageTriesNoLease) {
+  PICOCACHE_REQUIRE_REDIS_SERVER();
+  testing::RedisServer server;
+  configure(server.url());
+  set_log_handler([](std::string_view) {});
+  EXPECT_EQ(local_square(3), 9);  // connected: the store works
+  server.kill();
+  const StoreCounters before = store_counters();
+  EXPECT_EQ(local_square(4), 16);
+  const StoreCounters after = store_counters();
+  EXPECT_EQ(after.errors + after.timeouts - before.errors - before.timeouts, 2u)
+      << "the lookup and the store fail; a lease was tried as well";
+  set_log_handler({});
+}
+
 // Redis: the server refuses a value over proto-max-bulk-len (1 MB here), and the leader's result
 // is 2 MiB (only the leader process is run with PICOCACHE_TEST_BIG).
 TEST(SingleFlightUnstored, RedisLeadersWaitersGetItsResultAndOneOtherRunsTheBody) {
