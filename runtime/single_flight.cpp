@@ -27,7 +27,9 @@ namespace {
 
 // A lease the renewer keeps alive until released.
 struct HeldLease {
-  explicit HeldLease(std::unique_ptr<KeyLease> taken) : lease(std::move(taken)) {}
+  HeldLease(const Key128& key, std::unique_ptr<KeyLease> taken)
+      : leased(key), lease(std::move(taken)) {}
+  Key128 leased;                    // the key it was taken on (lease_key())
   std::mutex mutex;                 // the renewer holds it while it renews
   std::unique_ptr<KeyLease> lease;  // nullptr once released
 };
@@ -41,6 +43,23 @@ class LeaseRenewer {
     std::lock_guard lock(mutex_);
     held_.push_back(held);
     start_locked();
+  }
+
+  // Releases now the lease of `leased` when it waits in the queue of deferred releases: this
+  // process misses that key again (after an eviction or a clear) and must not wait for itself.
+  void release_pending(const Key128& leased) {
+    std::unique_ptr<KeyLease> lease;
+    {
+      std::lock_guard lock(mutex_);
+      for (auto it = to_release_.begin(); it != to_release_.end(); ++it) {
+        if (it->first.lo == leased.lo && it->first.hi == leased.hi) {
+          lease = std::move(it->second);
+          to_release_.erase(it);
+          break;
+        }
+      }
+    }
+    lease.reset();
   }
 
   // Stops renewing `held`; releases it now (waiters elsewhere see it go at once) or, when
@@ -61,7 +80,7 @@ class LeaseRenewer {
     }
     // Woken once per batch: a stream of misses costs the renewer one wake-up, not one each.
     const bool first = to_release_.empty();
-    to_release_.push_back(std::move(lease));
+    to_release_.emplace_back(held->leased, std::move(lease));
     start_locked();
     if (first) wake_.notify_one();
   }
@@ -78,7 +97,7 @@ class LeaseRenewer {
     auto next_renewal = std::chrono::steady_clock::now() + kLeaseRenewInterval;
     for (;;) {
       wake_.wait_until(lock, next_renewal, [&] { return !to_release_.empty(); });
-      std::vector<std::unique_ptr<KeyLease>> releasing = std::move(to_release_);
+      std::vector<std::pair<Key128, std::unique_ptr<KeyLease>>> releasing = std::move(to_release_);
       to_release_.clear();
       std::vector<std::shared_ptr<HeldLease>> renewing;
       if (std::chrono::steady_clock::now() >= next_renewal) {
@@ -105,7 +124,7 @@ class LeaseRenewer {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<std::shared_ptr<HeldLease>> held_;
-  std::vector<std::unique_ptr<KeyLease>> to_release_;
+  std::vector<std::pair<Key128, std::unique_ptr<KeyLease>>> to_release_;  // by lease key
   bool started_ = false;
 };
 
@@ -220,16 +239,19 @@ Key128 lease_key(const CachedFunction& fn, const Key128& key) {
   return hash_key(identity);
 }
 
-// Takes the store's lease for `key`, or waits for another process's value. Returns that value
-// when one was stored meanwhile; otherwise nullopt, with `lease` set when the lease was taken
-// (not when the store failed or lock_timeout passed: then the caller runs the body unleased).
+// Takes the store's lease for `key` (taken on `leased`), or waits for another process's value.
+// Returns that value when one was stored meanwhile; otherwise nullopt, with `lease` set when the
+// lease was taken (not when the store failed or lock_timeout passed: then the caller runs the body
+// unleased).
 std::optional<std::string> lease_or_wait(CachedFunction& fn, const Key128& key,
-                                         std::string_view arguments,
+                                         std::string_view arguments, const Key128& leased,
                                          std::unique_ptr<KeyLease>& lease) {
   StoreSession& session = StoreSession::instance();
-  const Key128 leased = lease_key(fn, key);
+  renewer().release_pending(leased);
+  // Counted as a read: a failed lease loses no result (it is no dropped write), and a lease that
+  // works must not end an outage of writes (a read-only database would warn at every miss).
   const auto try_lease = [&] {
-    return session.run(StoreAccess::write, "taking the single-flight lease of", fn,
+    return session.run(StoreAccess::read, "taking the single-flight lease of", fn,
                        [&](Store& store, const FunctionRef& ref) {
                          lease = store.try_lease(ref, leased, kLeaseDuration);
                        });
@@ -308,14 +330,15 @@ Flight::Flight(CachedFunction& fn, const Key128& key, std::string_view arguments
   // failed (then the body runs at once, and this process's other callers wait for it).
   if (last_lookup_failed()) return;
   std::unique_ptr<KeyLease> lease;
-  if (std::optional<std::string> value = lease_or_wait(fn, key, arguments, lease)) {
+  const Key128 leased = lease_key(fn, key);
+  if (std::optional<std::string> value = lease_or_wait(fn, key, arguments, leased, lease)) {
     waited_ = value;
     settle(led_, Outcome::computed, std::move(*value));
     led_ = nullptr;
     return;
   }
   if (lease) {
-    led_->lease = std::make_shared<HeldLease>(std::move(lease));
+    led_->lease = std::make_shared<HeldLease>(leased, std::move(lease));
     renewer().hold(led_->lease);
   }
 }
