@@ -11,8 +11,10 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -35,8 +37,8 @@ struct HeldLease {
 };
 
 // One thread per process, started with the first lease, renews every held lease each
-// kLeaseRenewInterval and releases the leases handed to it after their value was stored (so the
-// release's round trip is off the caller's path).
+// kLeaseRenewInterval and releases the leases handed to it after their value was stored, when a
+// release costs a round trip (so that round trip is off the caller's path).
 class LeaseRenewer {
  public:
   void hold(const std::shared_ptr<HeldLease>& held) {
@@ -73,9 +75,9 @@ class LeaseRenewer {
     std::unique_lock lock(mutex_);
     held_.erase(std::remove(held_.begin(), held_.end(), held), held_.end());
     if (!lease) return;
-    if (now) {
+    if (now || release_cost_.load(std::memory_order_relaxed) < kInlineReleaseCost) {
       lock.unlock();
-      lease.reset();
+      release_timed(std::move(lease));
       return;
     }
     // Woken once per batch: a stream of misses costs the renewer one wake-up, not one each.
@@ -86,6 +88,21 @@ class LeaseRenewer {
   }
 
  private:
+  // A release cheaper than this (a local file lock: a close()) runs on the caller; a dearer one
+  // (a round trip to a server) on the renewer's thread.
+  static constexpr std::int64_t kInlineReleaseCost = 5000;  // nanoseconds
+
+  // Destroys `lease`, which releases it (a KeyLease's destructor never throws), and records the
+  // cost, so that each store's releases run where they cost the caller least.
+  void release_timed(std::unique_ptr<KeyLease> lease) {
+    const auto start = std::chrono::steady_clock::now();
+    lease.reset();
+    release_cost_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count(),
+                        std::memory_order_relaxed);
+  }
+
   void start_locked() {
     if (started_) return;
     started_ = true;
@@ -105,7 +122,7 @@ class LeaseRenewer {
         next_renewal = std::chrono::steady_clock::now() + kLeaseRenewInterval;
       }
       lock.unlock();
-      releasing.clear();  // each KeyLease's destructor releases it (and never throws)
+      for (auto& [leased, lease] : releasing) release_timed(std::move(lease));
       for (const std::shared_ptr<HeldLease>& held : renewing) {
         std::lock_guard held_lock(held->mutex);
         if (!held->lease) continue;
@@ -126,6 +143,7 @@ class LeaseRenewer {
   std::vector<std::shared_ptr<HeldLease>> held_;
   std::vector<std::pair<Key128, std::unique_ptr<KeyLease>>> to_release_;  // by lease key
   bool started_ = false;
+  std::atomic<std::int64_t> release_cost_{0};  // nanoseconds the latest release took
 };
 
 struct FlightKey {
