@@ -12,6 +12,13 @@
 //         [&]() -> int { return picocache_body_0(n); });
 //   }
 //
+// A function with `single_flight` or `lock_timeout` in its annotation gets a sixth argument (C++17
+// aggregate order: single_flight, then lock_timeout); without it the defaults apply:
+//
+//   static ::picocache::CachedFunction picocache_fn_1{
+//       ::picocache::address_of(static_cast<int (*)(int)>(&slow)), "slow", "int (int)", 128, false,
+//       ::picocache::FunctionOptions{true, ::std::chrono::milliseconds(30000)}};
+//
 // The template stays thin: the store, its failures and the warnings live in the runtime library
 // (picocache::detail::lookup and remember), so user code compiles little and never sees a store.
 #pragma once

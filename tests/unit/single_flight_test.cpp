@@ -6,6 +6,8 @@
 #include <picocache/picocache.hpp>
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -263,6 +265,26 @@ TEST_F(SingleFlightThreads, MaxsizeZeroStaysAPassThrough) {
   at_once(3, [&](int) { EXPECT_EQ(tests::passthrough(1), 3); });
   EXPECT_EQ(tests::passthrough_runs, 3);
   EXPECT_LT(seconds_since(start), 0.55) << "maxsize=0 calls waited on each other";
+}
+
+// A child forked while a parent's thread computes a key must not wait for that thread (it does
+// not exist in the child): it waits for the parent's lease like any other process, and gets the
+// value the parent stores.
+TEST_F(SingleFlightThreads, AForkedChildDoesNotWaitForAThreadOfItsParent) {
+  tests::slow_sleep = 500ms;
+  std::thread leader([] { EXPECT_EQ(tests::slow(8), 24); });
+  while (tests::slow_runs.load() == 0) std::this_thread::yield();
+  const pid_t child = fork();
+  if (child == 0) {
+    alarm(5);  // a wait on the parent's thread would last lock_timeout (10 minutes)
+    _exit(tests::slow(8) == 24 && tests::slow_runs.load() == 1 ? 0 : 1);
+  }
+  leader.join();
+  tests::slow_sleep = 300ms;
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status)) << "the child hung (killed by its alarm)";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the child ran the body instead of waiting for the parent";
 }
 
 TEST_F(SingleFlightThreads, TheGeneratedConstructorShapeStillCompilesWithDefaultOptions) {
