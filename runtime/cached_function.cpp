@@ -6,13 +6,15 @@
 namespace picocache {
 
 CachedFunction::CachedFunction(FunctionAddress address, const char* qualified_name,
-                               const char* signature, std::uint64_t maxsize, bool typed)
+                               const char* signature, std::uint64_t maxsize, bool typed,
+                               FunctionOptions options)
     : address_(address),
       qualified_name_(qualified_name),
       signature_(signature),
       display_name_(qualified_name_ + " " + signature_),
       maxsize_(maxsize),
-      typed_(typed) {
+      typed_(typed),
+      options_(options) {
   // The salt (the annotation's `version`, a later key) is empty for now; the separators keep
   // "a" + "bc" and "ab" + "c" apart.
   std::string identity = qualified_name_;

@@ -2,6 +2,7 @@
 // failure stops here: the call runs uncached and the session logs it once. A stored entry is
 // verified against the call's arguments (entry_check.hpp) before its value is used.
 #include "entry_check.hpp"
+#include "single_flight.hpp"
 #include "store_counters.hpp"
 #include "store_session.hpp"
 
@@ -9,10 +10,19 @@
 
 namespace picocache::detail {
 
+namespace {
+
+// Whether this thread's last lookup failed at the store (see last_lookup_failed()).
+thread_local bool t_lookup_failed = false;
+
+}  // namespace
+
+bool last_lookup_failed() { return t_lookup_failed; }
+
 std::optional<std::string> lookup(CachedFunction& fn, const Key128& key,
                                   std::string_view arguments) {
   std::optional<StoredEntry> entry;
-  StoreSession::instance().run(
+  t_lookup_failed = !StoreSession::instance().run(
       StoreAccess::read, "reading", fn,
       [&](Store& store, const FunctionRef& ref) { entry = store.get(ref, key); });
   if (!entry) return std::nullopt;

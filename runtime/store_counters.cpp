@@ -22,13 +22,14 @@ void write_counters_at_exit() {
   const StoreCounters counters = store_counters();
   std::fprintf(file,
                "errors %llu\ntimeouts %llu\ndropped_writes %llu\ninternal_errors %llu\n"
-               "rejected_entries %llu\nunstorable_results %llu\n",
+               "rejected_entries %llu\nunstorable_results %llu\nwaited %llu\n",
                static_cast<unsigned long long>(counters.errors),
                static_cast<unsigned long long>(counters.timeouts),
                static_cast<unsigned long long>(counters.dropped_writes),
                static_cast<unsigned long long>(counters.internal_errors),
                static_cast<unsigned long long>(counters.rejected_entries),
-               static_cast<unsigned long long>(counters.unstorable_results));
+               static_cast<unsigned long long>(counters.unstorable_results),
+               static_cast<unsigned long long>(counters.waited));
   std::fclose(file);
 }
 
@@ -56,6 +57,7 @@ StoreCounters store_counters() {
   counters.internal_errors = cells.internal_errors.load(std::memory_order_relaxed);
   counters.rejected_entries = cells.rejected_entries.load(std::memory_order_relaxed);
   counters.unstorable_results = unstorable_results();
+  counters.waited = cells.waited.load(std::memory_order_relaxed);
   return counters;
 }
 

@@ -12,6 +12,7 @@ struct StoreCounterCells {
   std::atomic<std::uint64_t> dropped_writes{0};
   std::atomic<std::uint64_t> internal_errors{0};
   std::atomic<std::uint64_t> rejected_entries{0};
+  std::atomic<std::uint64_t> waited{0};
 };
 
 // The process's counters; never destroyed. Increment with relaxed order: they are statistics.

@@ -5,6 +5,13 @@
 // tests/lit/gen/free_function.cpp (free functions: the wrapper calls memoize<R> with an encoder
 // lambda and a lambda calling the body function) and tests/lit/gen/members.cpp (members).
 //
+// A function with `single_flight` or `lock_timeout` in its annotation gets a sixth argument (C++17
+// aggregate order: single_flight, then lock_timeout); without it the defaults apply:
+//
+//   static ::picocache::CachedFunction picocache_fn_1{
+//       ::picocache::address_of(static_cast<int (*)(int)>(&slow)), "slow", "int (int)", 128, false,
+//       ::picocache::FunctionOptions{true, ::std::chrono::milliseconds(30000)}};
+//
 // The template stays thin: the store, its failures and the warnings live in the runtime library
 // (picocache::detail::lookup and remember), so user code compiles little and never sees a store.
 #pragma once
@@ -14,6 +21,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -44,13 +52,23 @@ FunctionAddress address_of(F fn) {
   return address;
 }
 
+// Per-function options beyond the generated constructor's first five arguments (the annotation's
+// `single_flight` and `lock_timeout` keys). Defaults apply when generated code passes none.
+struct FunctionOptions {
+  // Concurrent misses of one key (threads, processes, machines) run the body once; the others
+  // wait for its result. False: every miss runs the body.
+  bool single_flight = true;
+  // The longest a miss waits for another caller's computation before running the body itself.
+  std::chrono::milliseconds lock_timeout = std::chrono::minutes(10);
+};
+
 // One cached function: its identity in the store and this process's hit/miss counts. Generated
 // code defines one at namespace scope per cached function; it registers itself in the process's
 // registry (for cache_info and friends) on construction and unregisters on destruction.
 class CachedFunction {
  public:
   CachedFunction(FunctionAddress address, const char* qualified_name, const char* signature,
-                 std::uint64_t maxsize, bool typed);
+                 std::uint64_t maxsize, bool typed, FunctionOptions options = {});
   ~CachedFunction();
 
   CachedFunction(const CachedFunction&) = delete;
@@ -65,6 +83,8 @@ class CachedFunction {
   const std::string& id() const { return id_; }
   std::uint64_t maxsize() const { return maxsize_; }
   bool typed() const { return typed_; }
+  bool single_flight() const { return options_.single_flight; }
+  std::chrono::milliseconds lock_timeout() const { return options_.lock_timeout; }
 
   std::uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
   std::uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
@@ -83,6 +103,7 @@ class CachedFunction {
   std::string id_;
   std::uint64_t maxsize_;
   bool typed_;
+  FunctionOptions options_;
   std::atomic<std::uint64_t> hits_{0};
   std::atomic<std::uint64_t> misses_{0};
 };
@@ -109,6 +130,40 @@ void remember(CachedFunction& fn, const Key128& key, std::string_view arguments,
 // which): counts it in picocache::unstorable_results() and logs one warning per function. Never
 // throws. Defined in the runtime library (unstorable_results.cpp).
 void report_unstorable(CachedFunction& fn, std::string_view reason);
+
+// The stored form of `result`, or nullopt when it is beyond the codec limits (then reported with
+// report_unstorable: the caller returns it without storing it).
+template <class R>
+std::optional<std::string> storable_value(CachedFunction& fn, const R& result);
+
+struct FlightState;
+
+// One miss under single-flight (runtime/single_flight.hpp has the protocol). The constructor
+// either waits for another caller's computation of the same key, in this process or another,
+// and then waited_value() holds its stored value; or it makes this call the key's leader (taking
+// the store's lease), and the caller runs the body and passes the value to finish(). Destroying
+// a leader that did not finish (the body threw) releases the waiters at once, storing nothing.
+class Flight {
+ public:
+  Flight(CachedFunction& fn, const Key128& key, std::string_view arguments);
+  ~Flight();
+  Flight(const Flight&) = delete;
+  Flight& operator=(const Flight&) = delete;
+
+  // The value (header included) another caller computed while this one waited, or nullopt.
+  const std::optional<std::string>& waited_value() const { return waited_; }
+  // Counts this call as a hit that waited (cache_info's hits, store_counters().waited).
+  void count_waited();
+  // Stores `value` for the key, hands it to this process's waiters, and releases the lease.
+  void finish(std::string value);
+
+ private:
+  CachedFunction& fn_;
+  const Key128& key_;
+  std::string_view arguments_;
+  FlightState* led_ = nullptr;  // the in-process flight this call leads, or nullptr
+  std::optional<std::string> waited_;
+};
 
 inline void append_value_header(std::string& out, std::uint64_t fingerprint) {
   out.push_back(static_cast<char>(value_format_version));
@@ -174,12 +229,21 @@ std::optional<R> decode_value(std::string_view stored) {
 }
 
 }  // namespace PICOCACHE_DECODE_NAMESPACE
+template <class R>
+std::optional<std::string> storable_value(CachedFunction& fn, const R& result) {
+  std::string why;  // stays empty (no allocation) unless the result is unstorable
+  std::optional<std::string> value = encode_value(result, &why);
+  if (!value) report_unstorable(fn, why);
+  return value;
+}
+
 }  // namespace detail
 
 // Returns fn's result for the arguments `encode_args` writes: from the store on a hit, else by
-// running `body` and storing what it returns. Exceptions from `body` propagate and store nothing;
-// store failures never reach the caller (the call runs uncached and one warning is logged). A
-// result beyond the codec limits is returned but not stored (detail::report_unstorable).
+// running `body` and storing what it returns (with fn.single_flight(), concurrent misses of one
+// key run `body` once and the others return its result). Exceptions from `body` propagate and store
+// nothing; store failures never reach the caller (the call runs uncached and one warning is
+// logged). A result beyond the codec limits is returned but not stored (detail::report_unstorable).
 template <class R, class EncodeArgs, class Body>
 R memoize(CachedFunction& fn, EncodeArgs&& encode_args, Body&& body) {
   static_assert(!std::is_void_v<R> && !std::is_reference_v<R>,
@@ -199,14 +263,27 @@ R memoize(CachedFunction& fn, EncodeArgs&& encode_args, Body&& body) {
       return std::move(*result);
     }
   }
+  if (!fn.single_flight()) {
+    fn.count_miss();
+    R result = std::forward<Body>(body)();
+    if (std::optional<std::string> value = detail::storable_value(fn, result)) {
+      detail::remember(fn, key, arguments, std::move(*value));
+    }
+    return result;
+  }
+  // A miss: wait for a computation of this key under way elsewhere, or lead it.
+  detail::Flight flight(fn, key, arguments);
+  if (const std::optional<std::string>& waited = flight.waited_value()) {
+    if (std::optional<R> result = detail::decode_value<R>(*waited)) {
+      flight.count_waited();
+      return std::move(*result);
+    }
+  }
   fn.count_miss();
   R result = std::forward<Body>(body)();
-  std::string why;  // stays empty (no allocation) unless the result is unstorable
-  if (std::optional<std::string> value = detail::encode_value(result, &why)) {
-    detail::remember(fn, key, arguments, std::move(*value));
-  } else {
-    detail::report_unstorable(fn, why);
-  }
+  if (std::optional<std::string> value = detail::storable_value(fn, result)) {
+    flight.finish(std::move(*value));
+  }  // else the flight ends unfinished: this process's waiters run the body themselves
   return result;
 }
 

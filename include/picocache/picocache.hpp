@@ -65,6 +65,8 @@ struct StoreCounters {
   std::uint64_t rejected_entries = 0;
   // Results beyond the codec limits: returned to the caller, not stored.
   std::uint64_t unstorable_results = 0;
+  // Misses that waited for another caller's computation instead (single-flight).
+  std::uint64_t waited = 0;
 };
 
 // A snapshot of this process's counters. Thread-safe; costs a few atomic loads.
