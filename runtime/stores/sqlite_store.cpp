@@ -109,17 +109,24 @@ std::int64_t read_layout(sqlite::Connection& connection) {
 }
 
 // Makes sure the database holds layout kLayoutVersion, before any statement is prepared.
+// Setting up waits up to the whole call bound, not the write timeout: processes that open a new
+// file at once all switch it to WAL and create the tables, each needing the file to itself.
 void prepare_database(sqlite::Connection& connection) {
-  connection.execute(
-      fmt::format("PRAGMA busy_timeout = {}", detail::sqlite_busy_timeout().count()).c_str());
+  const auto busy_timeout = [&](std::chrono::milliseconds timeout) {
+    connection.execute(fmt::format("PRAGMA busy_timeout = {}", timeout.count()).c_str());
+  };
+  busy_timeout(detail::store_call_bound());
   const std::int64_t found = read_layout(connection);
   if (found > kLayoutVersion) refuse_newer(connection, found);
   connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
-  if (found == kLayoutVersion) return;
+  if (found == kLayoutVersion) return busy_timeout(detail::sqlite_busy_timeout());
   sqlite::WriteTransaction transaction(connection);
   const std::int64_t locked = read_layout(connection);  // another process may have just done it
   if (locked > kLayoutVersion) refuse_newer(connection, locked);
-  if (locked == kLayoutVersion) return transaction.commit();
+  if (locked == kLayoutVersion) {
+    transaction.commit();
+    return busy_timeout(detail::sqlite_busy_timeout());
+  }
   if (locked != 0) {
     detail::log(fmt::format(
         "picocache: {} has layout {}, written by an older PicoCache; rebuilt for layout {} "
@@ -130,6 +137,7 @@ void prepare_database(sqlite::Connection& connection) {
   }
   connection.execute(kSchema);
   transaction.commit();
+  busy_timeout(detail::sqlite_busy_timeout());
 }
 
 struct OpenDatabase {

@@ -184,6 +184,38 @@ TEST_F(SqliteStoreTest, AMissBehindALongWriterIsDroppedWithinTheBound) {
   configure("sqlite::memory:");
 }
 
+// Processes that start together on a file that does not exist yet all create it, switch it to WAL
+// and create the tables: none of them may fail to open it (and run uncached).
+TEST_F(SqliteStoreTest, ProcessesOpeningANewFileAtOnceAllUseIt) {
+  int go[2];
+  ASSERT_EQ(pipe(go), 0);
+  std::vector<pid_t> children;
+  for (int p = 0; p < 8; ++p) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      int warnings = 0;
+      set_log_handler([&](std::string_view) { ++warnings; });
+      char token = 0;
+      if (read(go[0], &token, 1) != 1) _exit(3);
+      configure(url_);
+      if (tests::cube(p) != p * p * p) _exit(1);
+      _exit(warnings == 0 ? 0 : 2);
+    }
+    children.push_back(child);
+  }
+  close(go[0]);
+  ASSERT_EQ(write(go[1], "gggggggg", 8), 8);  // all at once
+  for (pid_t child : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "2: a process could not open the new file";
+  }
+  const FunctionRef cube{tests::cube_fn.id(), tests::cube_fn.display_name()};
+  EXPECT_EQ(open_store(url_)->size(cube), 8u);
+}
+
 // The review's scenario: a process makes a cached call, forks a long-lived worker and exits;
 // `picocache list` then opens and closes the file (the last connection it knows of checkpoints
 // and deletes the WAL); the worker goes on writing. The file must stay sound and every value
