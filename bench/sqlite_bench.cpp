@@ -5,10 +5,13 @@
 //   BM_MissStore_RawInsert     a prepared INSERT of a same-sized row into the same table, in its
 //                              own transaction (memoize also evicts one row and reads the size)
 //   BM_PassThrough_MaxsizeZero a cached call of a maxsize=0 function (the body is trivial)
+//   BM_EntryCheck/N            the argument check every hit verifies, for N argument bytes: a copy
+//                              under 32 bytes, BLAKE2b-256 from 32 on (entry_check.hpp)
 // Targets: hit <= 1.5x raw SELECT, miss+store <= 1.5x raw INSERT, pass-through < 50 ns.
 // Run a Release build:
 //   build/bench/picocache-bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include "bench_payload.hpp"
+#include "entry_check.hpp"
 
 #include <picocache/picocache.hpp>
 
@@ -141,6 +144,14 @@ void BM_PassThrough_MaxsizeZero(benchmark::State& state) {
   long n = 0;
   for (auto _ : state) benchmark::DoNotOptimize(passthrough(n++));
 }
+
+// The cost verified hits add: the check of a call's arguments, computed on every lookup.
+void BM_EntryCheck(benchmark::State& state) {
+  const std::string arguments(static_cast<std::size_t>(state.range(0)), 'a');
+  for (auto _ : state) benchmark::DoNotOptimize(picocache::detail::entry_check(arguments));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_EntryCheck)->Arg(8)->Arg(100)->Arg(1000)->Arg(10000);
 
 BENCHMARK(BM_Hit_Memoize);
 BENCHMARK(BM_Hit_RawSelect);
