@@ -18,12 +18,12 @@ std::optional<std::chrono::milliseconds> parse_store_timeout(std::string_view te
 }
 
 std::chrono::milliseconds store_call_bound() {
-  static const std::chrono::milliseconds bound = [] {
+  static const std::chrono::milliseconds kBound = [] {
     const char* text = std::getenv("PICOCACHE_STORE_TIMEOUT");
     const auto parsed = text ? parse_store_timeout(text) : std::nullopt;
     return parsed.value_or(std::chrono::seconds(1));
   }();
-  return bound;
+  return kBound;
 }
 
 }  // namespace picocache::detail
