@@ -227,6 +227,22 @@ std::string value_of(std::uint64_t n) {
   return "value-" + std::to_string(n) + std::string(40, static_cast<char>('a' + n % 26));
 }
 
+// Key names of layout 3 (see redis_store.cpp): P = picocache:{<id>}:, and the keys of the
+// function's current generation, P g<gen>:..., read from P gen.
+std::string prefix_of(std::string_view id) { return "picocache:{" + std::string(id) + "}:"; }
+std::string generation_prefix(RawRedis& raw, std::string_view id) {
+  const std::string gen = raw.command({"GET", prefix_of(id) + "gen"}).text;
+  if (gen.empty()) throw std::runtime_error("no generation for " + std::string(id));
+  return prefix_of(id) + "g" + gen + ":";
+}
+std::string lru_key(RawRedis& raw, std::string_view id) {
+  return generation_prefix(raw, id) + "lru";
+}
+std::string value_key(RawRedis& raw, std::string_view id, const Key128& key) {
+  return generation_prefix(raw, id) + "v:" + key.to_hex();
+}
+bool is_value_key(const std::string& key) { return key.find(":v:") != std::string::npos; }
+
 class RedisStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -247,28 +263,38 @@ TEST_F(RedisStoreTest, EveryKeyOfAFunctionSharesOneHashTag) {
   put_value(*store, other, key_of(1), value_of(1), 10);
 
   RawRedis raw(*server_);
-  const std::string prefix = std::string("picocache:{") + function_id + "}:";
-  const std::string other_prefix = std::string("picocache:{") + other_id + "}:";
+  const std::string prefix = prefix_of(function_id);
+  const std::string other_prefix = prefix_of(other_id);
+  const std::string gen = generation_prefix(raw, function_id);
+  const std::string other_gen = generation_prefix(raw, other_id);
   const std::set<std::string> expected = {
-      prefix + "v:" + key_of(1).to_hex(),
-      prefix + "v:" + key_of(2).to_hex(),
-      prefix + "lru",
-      other_prefix + "v:" + key_of(1).to_hex(),
-      other_prefix + "lru",
-      "picocache:functions",
+      prefix + "gen",
+      prefix + "name",
+      gen + "v:" + key_of(1).to_hex(),
+      gen + "v:" + key_of(2).to_hex(),
+      gen + "lru",
+      other_prefix + "gen",
+      other_prefix + "name",
+      other_gen + "v:" + key_of(1).to_hex(),
+      other_gen + "lru",
   };
   EXPECT_EQ(raw.all_keys(), expected);
 
-  EXPECT_EQ(unpack_entry(raw.command({"GET", prefix + "v:" + key_of(2).to_hex()}).text)->value,
+  // Every key of a function maps to one cluster slot: the slot of its hash tag.
+  const long long slot = raw.command({"CLUSTER", "KEYSLOT", prefix + "gen"}).integer;
+  for (const std::string& key : expected) {
+    if (key.rfind(prefix, 0) == 0) {
+      EXPECT_EQ(raw.command({"CLUSTER", "KEYSLOT", key}).integer, slot) << key;
+    }
+  }
+
+  EXPECT_EQ(unpack_entry(raw.command({"GET", gen + "v:" + key_of(2).to_hex()}).text)->value,
             value_of(2));
-  EXPECT_EQ(raw.command({"HGET", "picocache:functions", function_id}).text, "fib int (int)");
-  EXPECT_EQ(raw.command({"TYPE", prefix + "lru"}).text, "zset");
-  const auto members = raw.command({"ZRANGE", prefix + "lru", "0", "-1"}).elements;
+  EXPECT_EQ(raw.command({"GET", prefix + "name"}).text, "fib int (int)");
+  EXPECT_EQ(raw.command({"TYPE", gen + "lru"}).text, "zset");
+  const auto members = raw.command({"ZRANGE", gen + "lru", "0", "-1"}).elements;
   EXPECT_EQ(std::set<std::string>(members.begin(), members.end()),
             (std::set<std::string>{key_of(1).to_hex(), key_of(2).to_hex()}));
-  const auto ids = raw.command({"HKEYS", "picocache:functions"}).elements;
-  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()),
-            (std::set<std::string>{function_id, other_id}));
 }
 
 TEST_F(RedisStoreTest, RecencyIsTheTimeOfTheLastUseInMicroseconds) {
@@ -282,9 +308,9 @@ TEST_F(RedisStoreTest, RecencyIsTheTimeOfTheLastUseInMicroseconds) {
   put_value(*store, fib, key_of(1), value_of(1), 10);
   put_value(*store, fib, key_of(2), value_of(2), 10);
   RawRedis raw(*server_);
-  const std::string prefix = std::string("picocache:{") + function_id + "}:";
+  const std::string lru = lru_key(raw, function_id);
   auto score = [&](std::uint64_t n) {
-    return std::stoll(raw.command({"ZSCORE", prefix + "lru", key_of(n).to_hex()}).text);
+    return std::stoll(raw.command({"ZSCORE", lru, key_of(n).to_hex()}).text);
   };
   EXPECT_GE(score(1), before);
   EXPECT_LE(score(1), score(2));
@@ -294,7 +320,7 @@ TEST_F(RedisStoreTest, RecencyIsTheTimeOfTheLastUseInMicroseconds) {
   EXPECT_LE(score(1), now_us());
   // A miss records nothing: no ghost entry in the index.
   EXPECT_FALSE(value_at(*store, fib, key_of(3)));
-  EXPECT_EQ(raw.command({"ZCARD", prefix + "lru"}).integer, 2);
+  EXPECT_EQ(raw.command({"ZCARD", lru}).integer, 2);
 }
 
 // A client whose clock ran ahead wrote scores in the server's future. They must not outrank every
@@ -304,7 +330,7 @@ TEST_F(RedisStoreTest, ScoresFromTheFutureDoNotMakeNewEntriesEvictThemselves) {
   auto store = open_store(server_->url());
   for (std::uint64_t n = 1; n <= 3; ++n) put_value(*store, fib, key_of(n), value_of(n), 3);
   RawRedis raw(*server_);
-  const std::string lru = std::string("picocache:{") + function_id + "}:lru";
+  const std::string lru = lru_key(raw, function_id);
   for (std::uint64_t n = 1; n <= 3; ++n) {
     raw.command({"ZADD", lru, "9000000000000000", key_of(n).to_hex()});  // the year 2255
   }
@@ -350,7 +376,7 @@ TEST_F(RedisStoreTest, AMissIsTwoRoundTripsTheSecondOnePutScript) {
   EXPECT_EQ(proxy.round_trips() - trips, 2);
   const auto delta = calls_between(before, raw.command_calls());
   EXPECT_EQ(delta.at("evalsha"), 1);
-  EXPECT_EQ(delta.at("hset"), 1);  // the name, pipelined with the put script
+  EXPECT_EQ(delta.count("hset"), 0u);  // the name is written by the put script
   EXPECT_EQ(delta.count("eval"), 0u);
   EXPECT_EQ(delta.count("keys"), 0u);
 }
@@ -370,7 +396,7 @@ TEST_F(RedisStoreTest, EvictionDeletesTheValueKeys) {
   EXPECT_EQ(store->size(fib), 8u);
   RawRedis raw(*server_);
   std::size_t value_keys = 0;
-  for (const std::string& key : raw.all_keys()) value_keys += key.find("}:v:") != std::string::npos;
+  for (const std::string& key : raw.all_keys()) value_keys += is_value_key(key);
   EXPECT_EQ(value_keys, 8u);
   for (std::uint64_t n = 42; n < 50; ++n) EXPECT_EQ(value_at(*store, fib, key_of(n)), value_of(n));
 }
@@ -394,13 +420,17 @@ TEST_F(RedisStoreTest, ClearRemovesEveryKeyOfTheFunctionWithoutKeysCommand) {
   const auto delta = calls_between(before, raw.command_calls());
   EXPECT_EQ(delta.count("keys"), 0u);
   EXPECT_EQ(delta.count("scan"), 0u);
-  EXPECT_EQ(delta.at("evalsha"), 5);  // 2500 entries in batches of 500
+  // One script starts a new generation; 2500 entries of the old one go in batches of 500, and
+  // one more script finds nothing left.
+  EXPECT_EQ(delta.at("evalsha"), 1 + 5 + 2);
 
   EXPECT_EQ(store->size(fib), 0u);
   EXPECT_FALSE(value_at(*store, fib, key_of(7)));
-  const std::string other_prefix = std::string("picocache:{") + other_id + "}:";
-  EXPECT_EQ(raw.all_keys(), (std::set<std::string>{other_prefix + "v:" + key_of(1).to_hex(),
-                                                   other_prefix + "lru", "picocache:functions"}));
+  const std::string other_gen = generation_prefix(raw, other_id);
+  EXPECT_EQ(raw.all_keys(), (std::set<std::string>{
+                                other_gen + "v:" + key_of(1).to_hex(), other_gen + "lru",
+                                prefix_of(other_id) + "gen", prefix_of(other_id) + "name",
+                                prefix_of(function_id) + "gen", prefix_of(function_id) + "name"}));
   EXPECT_EQ(value_at(*store, other, key_of(1)), value_of(1));
 }
 
@@ -442,7 +472,7 @@ TEST_F(RedisStoreTest, MaxsizeZeroKeepsNothing) {
   EXPECT_FALSE(value_at(*store, fib, key_of(1)));
   RawRedis raw(*server_);
   for (const std::string& key : raw.all_keys()) {
-    EXPECT_EQ(key.find("}:v:"), std::string::npos) << key;
+    EXPECT_FALSE(is_value_key(key)) << key;
   }
 }
 
@@ -473,7 +503,7 @@ TEST_F(RedisStoreTest, AValueGoneBehindTheIndexIsAMissAndIsStoredAgain) {
   put_value(*store, fib, key_of(1), value_of(1), 10);
   RawRedis raw(*server_);
   // As if the server's maxmemory policy had evicted the value key.
-  raw.command({"DEL", std::string("picocache:{") + function_id + "}:v:" + key_of(1).to_hex()});
+  raw.command({"DEL", value_key(raw, function_id, key_of(1))});
   EXPECT_FALSE(value_at(*store, fib, key_of(1)));
   put_value(*store, fib, key_of(1), value_of(1), 10);  // what memoize does after the miss
   EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));
@@ -576,10 +606,7 @@ TEST_F(RedisUnixSocketTest, StoresThroughTheSocket) {
   put_value(*store, fib, key_of(1), value_of(1), 10);
   EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));
   RawRedis raw(*server_, 2);  // the same server over TCP sees it in db 2
-  EXPECT_EQ(unpack_entry(raw.command({"GET", std::string("picocache:{") + function_id +
-                                                 "}:v:" + key_of(1).to_hex()})
-                             .text)
-                ->value,
+  EXPECT_EQ(unpack_entry(raw.command({"GET", value_key(raw, function_id, key_of(1))}).text)->value,
             value_of(1));
 }
 
@@ -621,7 +648,7 @@ TEST_F(RedisStoreTest, FourProcessesKeepMaxsizeAndNeverSeeWrongValues) {
   auto store = open_store(url);
   EXPECT_EQ(store->size(fib), maxsize);
   RawRedis raw(*server_);
-  const std::string prefix = std::string("picocache:{") + function_id + "}:";
+  const std::string prefix = generation_prefix(raw, function_id);
   std::size_t value_keys = 0;
   for (const std::string& key : raw.all_keys()) value_keys += key.rfind(prefix + "v:", 0) == 0;
   EXPECT_EQ(value_keys, maxsize) << "value keys and the lru set disagree";
