@@ -510,6 +510,145 @@ TEST_F(RedisStoreTest, AValueGoneBehindTheIndexIsAMissAndIsStoredAgain) {
   EXPECT_EQ(store->size(fib), 1u);
 }
 
+// ---- Whatever Redis evicts or expires ---------------------------------------------------------
+// Under an allkeys-* maxmemory policy Redis may drop any key on its own; these delete one the way
+// Redis would and check that the store stays consistent.
+
+TEST_F(RedisStoreTest, AValueWhoseIndexEntryIsGoneIsAMissAndTheOrphanIsDeleted) {
+  auto store = open_store(server_->url());
+  put_value(*store, fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(2), value_of(2), 10);
+  RawRedis raw(*server_);
+  const std::string lru = lru_key(raw, function_id);
+  const std::string orphan = value_key(raw, function_id, key_of(1));
+  raw.command({"ZREM", lru, key_of(1).to_hex()});
+  EXPECT_FALSE(value_at(*store, fib, key_of(1)));
+  EXPECT_EQ(raw.command({"EXISTS", orphan}).integer, 0) << "the orphan was left";
+  EXPECT_EQ(raw.command({"ZSCORE", lru, key_of(1).to_hex()}).type, REDIS_REPLY_NIL)
+      << "the hit re-created the index entry";
+  EXPECT_EQ(store->size(fib), 1u);
+  EXPECT_EQ(value_at(*store, fib, key_of(2)), value_of(2));
+}
+
+TEST_F(RedisStoreTest, AHitNeverRecreatesAnEvictedIndex) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 5; ++n) put_value(*store, fib, key_of(n), value_of(n), 10);
+  RawRedis raw(*server_);
+  const std::string lru = lru_key(raw, function_id);
+  raw.command({"DEL", lru});  // the whole index, as allkeys-random may
+  for (std::uint64_t n = 0; n < 5; ++n) EXPECT_FALSE(value_at(*store, fib, key_of(n))) << n;
+  EXPECT_EQ(raw.command({"EXISTS", lru}).integer, 0);
+  EXPECT_EQ(store->size(fib), 0u);
+  for (const std::string& key : raw.all_keys()) EXPECT_FALSE(is_value_key(key)) << key;
+}
+
+TEST_F(RedisStoreTest, AnIndexEntryWhoseValueIsGoneIsRemovedAndNotCounted) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 20; ++n) put_value(*store, fib, key_of(n), value_of(n), 100);
+  RawRedis raw(*server_);
+  for (std::uint64_t n = 0; n < 20; n += 2)
+    raw.command({"DEL", value_key(raw, function_id, key_of(n))});
+  EXPECT_EQ(store->size(fib), 10u);  // the live entries, not the index's 20
+  EXPECT_EQ(raw.command({"ZCARD", lru_key(raw, function_id)}).integer, 10);
+  ASSERT_EQ(store->functions().size(), 1u);
+  EXPECT_EQ(store->functions()[0].size, 10u);
+}
+
+TEST_F(RedisStoreTest, AfterAClearNoValueIsServedEvenWhenTheIndexWasEvicted) {
+  auto store = open_store(server_->url());
+  auto other_process = open_store(server_->url());  // knows the generation, as another process
+  for (std::uint64_t n = 0; n < 10; ++n) put_value(*store, fib, key_of(n), value_of(n), 100);
+  for (std::uint64_t n = 0; n < 10; ++n)
+    EXPECT_EQ(value_at(*other_process, fib, key_of(n)), value_of(n));
+  RawRedis raw(*server_);
+  raw.command({"DEL", lru_key(raw, function_id)});
+  store->clear(fib);
+  for (std::uint64_t n = 0; n < 10; ++n) {
+    EXPECT_FALSE(value_at(*store, fib, key_of(n))) << n;
+    EXPECT_FALSE(value_at(*other_process, fib, key_of(n))) << n;
+    EXPECT_FALSE(other_process->peek(fib, key_of(n))) << n;
+  }
+  EXPECT_EQ(store->size(fib), 0u);
+  EXPECT_TRUE(store->functions().empty());
+}
+
+TEST_F(RedisStoreTest, APutFromAProcessThatMissedAClearGoesIntoTheNewGeneration) {
+  auto store = open_store(server_->url());
+  auto stale = open_store(server_->url());
+  put_value(*stale, fib, key_of(1), value_of(1), 100);  // `stale` learns the generation
+  RawRedis raw(*server_);
+  const std::string old_generation = generation_prefix(raw, function_id);
+  store->clear(fib);
+  put_value(*stale, fib, key_of(2), value_of(2), 100);
+  const std::string new_generation = generation_prefix(raw, function_id);
+  EXPECT_NE(new_generation, old_generation);
+  for (const std::string& key : raw.all_keys()) {
+    EXPECT_NE(key.rfind(old_generation, 0), 0u) << "a key of the cleared generation: " << key;
+  }
+  EXPECT_EQ(raw.command({"EXISTS", new_generation + "v:" + key_of(2).to_hex()}).integer, 1);
+  EXPECT_EQ(value_at(*store, fib, key_of(2)), value_of(2));
+  EXPECT_FALSE(value_at(*store, fib, key_of(1)));
+}
+
+TEST_F(RedisStoreTest, ALostGenerationKeyStartsANewGenerationAndQueuesTheOldOne) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 10; ++n) put_value(*store, fib, key_of(n), value_of(n), 100);
+  RawRedis raw(*server_);
+  const std::string old_generation = generation_prefix(raw, function_id);
+  raw.command({"DEL", prefix_of(function_id) + "gen"});
+  put_value(*store, fib, key_of(20), value_of(20), 100);
+  EXPECT_NE(generation_prefix(raw, function_id), old_generation);
+  EXPECT_EQ(store->size(fib), 1u);
+  // The next puts delete what is left of the lost generation (here all of it at once).
+  for (const std::string& key : raw.all_keys()) {
+    EXPECT_NE(key.rfind(old_generation, 0), 0u) << key;
+  }
+  EXPECT_EQ(raw.command({"EXISTS", prefix_of(function_id) + "old"}).integer, 0);
+}
+
+TEST_F(RedisStoreTest, OldGenerationsAreDeletedByLaterPutsInBoundedSteps) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 300; ++n) put_value(*store, fib, key_of(n), value_of(n), 1000);
+  RawRedis raw(*server_);
+  const std::string old_generation = generation_prefix(raw, function_id);
+  // A clear that died after its first step (the new generation): puts finish its deletion.
+  raw.command({"SET", prefix_of(function_id) + "gen", "1"});
+  raw.command({"SADD", prefix_of(function_id) + "old",
+               old_generation.substr(prefix_of(function_id).size() + 1,
+                                     old_generation.size() - prefix_of(function_id).size() - 2)});
+  const auto old_keys = [&] {
+    std::size_t count = 0;
+    for (const std::string& key : raw.all_keys()) count += key.rfind(old_generation, 0) == 0;
+    return count;
+  };
+  EXPECT_EQ(old_keys(), 301u);  // 300 values and the index
+  put_value(*store, fib, key_of(1000), value_of(1000), 1000);
+  EXPECT_EQ(old_keys(), 301u - 64u);  // at most 64 per put
+  for (std::uint64_t n = 1001; n < 1010; ++n) put_value(*store, fib, key_of(n), value_of(n), 1000);
+  EXPECT_EQ(old_keys(), 0u);
+  EXPECT_EQ(store->size(fib), 10u);
+}
+
+TEST_F(RedisStoreTest, AfterMaxsizeShrinksAPutEvictsAtMost64AndTheSizeConverges) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 1000; ++n) put_value(*store, fib, key_of(n), value_of(n), 1000);
+  put_value(*store, fib, key_of(5000), value_of(5000), 10);
+  EXPECT_EQ(store->size(fib), 1000u + 1u - 64u);
+  std::uint64_t puts = 1;
+  while (store->size(fib) > 10 && puts < 100) {
+    put_value(*store, fib, key_of(5000 + puts), value_of(5000 + puts), 10);
+    ++puts;
+  }
+  EXPECT_EQ(store->size(fib), 10u);
+  EXPECT_EQ(puts, 16u);  // ceil(991 / 63)
+  // The most recent entries are the ones kept.
+  EXPECT_EQ(value_at(*store, fib, key_of(5000 + puts - 1)), value_of(5000 + puts - 1));
+  RawRedis raw(*server_);
+  std::size_t value_keys = 0;
+  for (const std::string& key : raw.all_keys()) value_keys += is_value_key(key);
+  EXPECT_EQ(value_keys, 10u);
+}
+
 // ---- Script cache ----------------------------------------------------------------------------
 
 TEST_F(RedisStoreTest, SurvivesAFlushedScriptCache) {
@@ -527,7 +666,7 @@ TEST_F(RedisStoreTest, SurvivesAFlushedScriptCache) {
 
 class RedisAuthTest : public RedisStoreTest {
  protected:
-  RedisServerOptions options() const override { return {"s3cret-pass", false}; }
+  RedisServerOptions options() const override { return {"s3cret-pass", false, {}}; }
   std::string url_with(std::string_view credentials) const {
     return "redis://" + std::string(credentials) + "@127.0.0.1:" + std::to_string(server_->port());
   }
@@ -598,7 +737,7 @@ TEST_F(RedisStoreTest, ADbIsItsOwnNamespace) {
 
 class RedisUnixSocketTest : public RedisStoreTest {
  protected:
-  RedisServerOptions options() const override { return {"", true}; }
+  RedisServerOptions options() const override { return {"", true, {}}; }
 };
 
 TEST_F(RedisUnixSocketTest, StoresThroughTheSocket) {
