@@ -72,6 +72,27 @@ class RawRedisConnection {
     return reply;
   }
 
+  // The SLOWLOG's entries (up to 128, newest first) as "<microseconds> us: <command> <first key>".
+  std::vector<std::string> slowlog() {
+    std::vector<std::string> entries;
+    auto* raw = static_cast<redisReply*>(redisCommand(context_, "SLOWLOG GET 128"));
+    if (raw == nullptr || raw->type != REDIS_REPLY_ARRAY) throw std::runtime_error("SLOWLOG");
+    for (std::size_t i = 0; i < raw->elements; ++i) {
+      const redisReply* entry = raw->element[i];
+      if (entry->type != REDIS_REPLY_ARRAY || entry->elements < 4) continue;
+      std::string text = std::to_string(entry->element[2]->integer) + " us:";
+      const redisReply* args = entry->element[3];
+      for (std::size_t a = 0; a < args->elements && a < 4; ++a) {
+        if (args->element[a]->str != nullptr) {
+          text += " " + std::string(args->element[a]->str, args->element[a]->len).substr(0, 60);
+        }
+      }
+      entries.push_back(text);
+    }
+    freeReplyObject(raw);
+    return entries;
+  }
+
   // Every key matching `pattern`, found with SCAN.
   std::set<std::string> keys(const std::string& pattern = "*") {
     std::set<std::string> found;
