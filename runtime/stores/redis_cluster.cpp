@@ -59,7 +59,10 @@ std::string NodeAddress::text() const {
 
 Redirection parse_redirection(std::string_view error_text) {
   Redirection redirection;
-  if (error_text.substr(0, 8) == "TRYAGAIN") {
+  // A script that touched a key of a slot being migrated away, which is no longer here: as
+  // TRYAGAIN, the migration of the slot's few keys ends shortly.
+  if (error_text.substr(0, 8) == "TRYAGAIN" ||
+      error_text.find("Script attempted to access a non local key") != std::string_view::npos) {
     redirection.kind = Redirection::try_again;
     return redirection;
   }

@@ -43,8 +43,9 @@ struct Redirection {
   NodeAddress node;
 };
 
-// Reads "MOVED <slot> <host>:<port>", "ASK <slot> <host>:<port>" or "TRYAGAIN ..."; any other
-// text (or a malformed redirection) is `none`.
+// Reads "MOVED <slot> <host>:<port>", "ASK <slot> <host>:<port>" or "TRYAGAIN ..."; a script's
+// "non local key" error (it met a key already migrated away) is `try_again` too. Any other text
+// (or a malformed redirection) is `none`.
 Redirection parse_redirection(std::string_view error_text);
 
 // Which master serves each slot.

@@ -47,6 +47,7 @@
 // is then a miss), they never reorder the ones that remain.
 #include "fork_generation.hpp"
 #include "stores/entry_envelope.hpp"
+#include "stores/redis_cluster.hpp"
 #include "stores/redis_connection.hpp"
 #include "stores/store_registry.hpp"
 
@@ -58,9 +59,12 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <random>
+#include <thread>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
@@ -69,6 +73,7 @@ namespace {
 
 using redis::CommandArgs;
 using redis::Connection;
+using redis::ConnectionPool;
 using redis::describe_error_reply;
 using redis::reply_text;
 using redis::ReplyPtr;
@@ -79,6 +84,9 @@ constexpr int kEvictBudget = 64;
 constexpr int kGhostSample = 8;
 // Entries per script of clear() and size().
 constexpr int kBatch = 500;
+// Redirections one call follows at most, and how often a stale cluster map is re-read at most.
+constexpr int kMaxRedirections = 8;
+constexpr std::chrono::milliseconds kSlotRefreshInterval{200};
 // How long a process trusts the generation it last read.
 constexpr std::chrono::milliseconds kGenerationFreshFor{1000};
 
@@ -312,6 +320,22 @@ ReplyPtr eval_script(Connection& connection, std::string_view sha, std::string_v
   return reply;
 }
 
+// A Redis Cluster redirection (or TRYAGAIN) met by an operation, thrown out of it (after every
+// reply it had pipelined was read) for RedisStore::routed() to follow.
+struct Redirected {
+  redis::Redirection redirection;
+};
+
+// Reacts to an error reply: throws Redirected for MOVED, ASK and TRYAGAIN, else fails the
+// operation with the server's message.
+[[noreturn]] void error_reply(const ConnectionPool& pool, const char* name,
+                              const redisReply& reply) {
+  const std::string_view text = reply_text(reply);
+  const redis::Redirection redirection = redis::parse_redirection(text);
+  if (redirection.kind != redis::Redirection::none) throw Redirected{redirection};
+  pool.fail(name, describe_error_reply(text));
+}
+
 class RedisStore;
 
 class RedisLease final : public KeyLease {
@@ -332,8 +356,7 @@ class RedisStore final : public Store {
   // Does not connect: the first call does (as ccache's remote storage), so a server that is
   // down when the program starts is only a StoreError on the calls made while it is down.
   explicit RedisStore(RedisUrl url)
-      : pool_(std::move(url), {kPutScript, kReadScript, kRepairScript, kClearScript, kCollectScript,
-                               kScrubScript, kRenewScript, kReleaseScript}) {}
+      : url_(url), seed_{url.host, url.port}, pool_(std::move(url), scripts()) {}
 
   StoreCapabilities capabilities() const override { return {}; }
 
@@ -356,15 +379,13 @@ class RedisStore final : public Store {
                                 ? std::to_string(std::max<std::int64_t>(1, entry.ttl->count()))
                                 : std::string("0");
     const std::string packed = pack_entry(entry.check, now_ms(), entry.value);
-    pool_.with_connection("put", [&](Connection& connection) {
-      const ReplyPtr reply = eval_script(connection, pool_.script_sha(kPut), kPutScript, {gen_key},
+    routed(prefix, "put", [&](ConnectionPool& pool, Connection& connection) {
+      const ReplyPtr reply = eval_script(connection, pool.script_sha(kPut), kPutScript, {gen_key},
                                          {prefix, known, hex, packed, limit, ttl, fn.name});
-      if (reply->type == REDIS_REPLY_ERROR) {
-        pool_.fail("put", describe_error_reply(reply_text(*reply)));
-      }
+      if (reply->type == REDIS_REPLY_ERROR) error_reply(pool, "put", *reply);
       if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
           reply->element[0]->type != REDIS_REPLY_STRING) {
-        pool_.fail("put", "unexpected reply to the put script");
+        pool.fail("put", "unexpected reply to the put script");
       }
       remember_generation(fn.id, reply_text(*reply->element[0]));
       return true;
@@ -376,24 +397,20 @@ class RedisStore final : public Store {
     const std::string gen_key = prefix + "gen";
     const std::string known = known_generation(fn.id, false).value_or(std::string());
     const std::string batch = std::to_string(kBatch);
-    pool_.with_connection("clear", [&](Connection& connection) {
-      const ReplyPtr reply = eval_script(connection, pool_.script_sha(kClear), kClearScript,
+    routed(prefix, "clear", [&](ConnectionPool& pool, Connection& connection) {
+      const ReplyPtr reply = eval_script(connection, pool.script_sha(kClear), kClearScript,
                                          {gen_key}, {prefix, known});
-      if (reply->type == REDIS_REPLY_ERROR) {
-        pool_.fail("clear", describe_error_reply(reply_text(*reply)));
-      }
-      if (reply->type != REDIS_REPLY_STRING) pool_.fail("clear", "unexpected reply type");
+      if (reply->type == REDIS_REPLY_ERROR) error_reply(pool, "clear", *reply);
+      if (reply->type != REDIS_REPLY_STRING) pool.fail("clear", "unexpected reply type");
       remember_generation(fn.id, reply_text(*reply));
       // The old generation is unreachable already; deleting its keys is housekeeping, in
       // batches so that no script blocks the server. Nobody adds to an old generation, so
       // this ends; the bound only guards against a server that misbehaves.
       for (int round = 0; round < 1'000'000; ++round) {
-        const ReplyPtr done = eval_script(connection, pool_.script_sha(kCollect), kCollectScript,
+        const ReplyPtr done = eval_script(connection, pool.script_sha(kCollect), kCollectScript,
                                           {gen_key}, {prefix, batch});
-        if (done->type == REDIS_REPLY_ERROR) {
-          pool_.fail("clear", describe_error_reply(reply_text(*done)));
-        }
-        if (done->type != REDIS_REPLY_INTEGER) pool_.fail("clear", "unexpected reply type");
+        if (done->type == REDIS_REPLY_ERROR) error_reply(pool, "clear", *done);
+        if (done->type != REDIS_REPLY_INTEGER) pool.fail("clear", "unexpected reply type");
         if (done->integer == 0) break;
       }
       return true;
@@ -402,12 +419,28 @@ class RedisStore final : public Store {
 
   std::uint64_t size(const FunctionRef& fn) override {
     const std::string prefix = key_prefix(fn.id);
-    return pool_.with_connection(
-        "size", [&](Connection& connection) { return live_size(connection, prefix); });
+    return routed(prefix, "size", [&](ConnectionPool& pool, Connection& connection) {
+      return live_size(pool, connection, prefix);
+    });
   }
 
   std::vector<FunctionSummary> functions() override {
-    return pool_.with_connection("functions", [&](Connection& connection) {
+    std::vector<FunctionSummary> summaries;
+    for (ConnectionPool* node : master_pools()) {
+      std::vector<FunctionSummary> listed = functions_on(*node);
+      summaries.insert(summaries.end(), std::make_move_iterator(listed.begin()),
+                       std::make_move_iterator(listed.end()));
+    }
+    std::sort(summaries.begin(), summaries.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.name, a.id) < std::tie(b.name, b.id);
+    });
+    return summaries;
+  }
+
+  // The functions whose registry entries one node (a standalone server, or one cluster master)
+  // holds.
+  std::vector<FunctionSummary> functions_on(ConnectionPool& pool) {
+    return pool.with_connection("functions", [&](Connection& connection) {
       // The registry entries are keys in each function's own slot (so that a cluster keeps
       // every key of a function together); listing them is a SCAN, for tools only.
       std::vector<std::string> name_keys;
@@ -415,12 +448,10 @@ class RedisStore final : public Store {
       do {
         const ReplyPtr page =
             connection.call({"SCAN", cursor, "MATCH", "picocache:{*}:name", "COUNT", "1000"});
-        if (page->type == REDIS_REPLY_ERROR) {
-          pool_.fail("functions", describe_error_reply(reply_text(*page)));
-        }
+        if (page->type == REDIS_REPLY_ERROR) error_reply(pool, "functions", *page);
         if (page->type != REDIS_REPLY_ARRAY || page->elements != 2 ||
             page->element[1]->type != REDIS_REPLY_ARRAY) {
-          pool_.fail("functions", "unexpected reply to SCAN");
+          pool.fail("functions", "unexpected reply to SCAN");
         }
         cursor = std::string(reply_text(*page->element[0]));
         const redisReply& keys = *page->element[1];
@@ -441,12 +472,9 @@ class RedisStore final : public Store {
         const ReplyPtr name = connection.call({"GET", name_key});
         if (name->type != REDIS_REPLY_STRING) continue;  // cleared meanwhile, or evicted
         summary.name = std::string(reply_text(*name));
-        summary.size = live_size(connection, key_prefix(summary.id));
+        summary.size = live_size(pool, connection, key_prefix(summary.id));
         if (summary.size > 0) summaries.push_back(std::move(summary));
       }
-      std::sort(summaries.begin(), summaries.end(), [](const auto& a, const auto& b) {
-        return std::tie(a.name, a.id) < std::tie(b.name, b.id);
-      });
       return summaries;
     });
   }
@@ -456,31 +484,33 @@ class RedisStore final : public Store {
     std::string lease_key = key_prefix(fn.id) + "lease:" + key.to_hex();
     std::string token = new_lease_token();
     const std::string ms = std::to_string(std::max<std::int64_t>(1, duration.count()));
-    const bool taken = pool_.with_connection("lease", [&](Connection& connection) {
-      const ReplyPtr reply = connection.call({"SET", lease_key, token, "NX", "PX", ms});
-      if (reply->type == REDIS_REPLY_ERROR) {
-        pool_.fail("lease", describe_error_reply(reply_text(*reply)));
-      }
-      return reply->type == REDIS_REPLY_STATUS;  // OK; nil when another holds it
-    });
+    const bool taken =
+        routed(lease_key, "lease", [&](ConnectionPool& pool, Connection& connection) {
+          const ReplyPtr reply = connection.call({"SET", lease_key, token, "NX", "PX", ms});
+          if (reply->type == REDIS_REPLY_ERROR) error_reply(pool, "lease", *reply);
+          return reply->type == REDIS_REPLY_STATUS;  // OK; nil when another holds it
+        });
     if (!taken) return nullptr;
     return std::make_unique<RedisLease>(*this, std::move(lease_key), std::move(token));
   }
 
-  void close() noexcept override { pool_.drop_idle(); }
+  void close() noexcept override {
+    pool_.drop_idle();
+    std::unique_lock lock(cluster_mutex_, std::try_to_lock);
+    if (!lock.owns_lock()) return;
+    for (auto& [address, node] : nodes_) node->drop_idle();
+  }
 
   // For RedisLease: runs a lease script, 1 when it found the token.
   bool run_lease_script(Script script, std::string_view lease_key, std::string_view token,
                         std::string_view ms) {
     const std::string_view text = script == kRenew ? kRenewScript : kReleaseScript;
-    return pool_.with_connection("lease", [&](Connection& connection) {
+    return routed(lease_key, "lease", [&](ConnectionPool& pool, Connection& connection) {
       const ReplyPtr reply =
           script == kRenew
-              ? eval_script(connection, pool_.script_sha(script), text, {lease_key}, {token, ms})
-              : eval_script(connection, pool_.script_sha(script), text, {lease_key}, {token});
-      if (reply->type == REDIS_REPLY_ERROR) {
-        pool_.fail("lease", describe_error_reply(reply_text(*reply)));
-      }
+              ? eval_script(connection, pool.script_sha(script), text, {lease_key}, {token, ms})
+              : eval_script(connection, pool.script_sha(script), text, {lease_key}, {token});
+      if (reply->type == REDIS_REPLY_ERROR) error_reply(pool, "lease", *reply);
       return reply->type == REDIS_REPLY_INTEGER && reply->integer == 1;
     });
   }
@@ -517,20 +547,18 @@ class RedisStore final : public Store {
 
   // The function's live entry count: its index without the ghosts, which this removes in
   // batches (one short script each).
-  std::uint64_t live_size(Connection& connection, const std::string& prefix) {
+  std::uint64_t live_size(ConnectionPool& pool, Connection& connection, const std::string& prefix) {
     const std::string gen_key = prefix + "gen";
     const std::string batch = std::to_string(kBatch);
     std::string start = "0";
     for (;;) {
-      const ReplyPtr reply = eval_script(connection, pool_.script_sha(kScrub), kScrubScript,
+      const ReplyPtr reply = eval_script(connection, pool.script_sha(kScrub), kScrubScript,
                                          {gen_key}, {prefix, start, batch});
-      if (reply->type == REDIS_REPLY_ERROR) {
-        pool_.fail("size", describe_error_reply(reply_text(*reply)));
-      }
+      if (reply->type == REDIS_REPLY_ERROR) error_reply(pool, "size", *reply);
       if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
           reply->element[0]->type != REDIS_REPLY_INTEGER ||
           reply->element[1]->type != REDIS_REPLY_INTEGER) {
-        pool_.fail("size", "unexpected reply to the size script");
+        pool.fail("size", "unexpected reply to the size script");
       }
       if (reply->element[0]->integer < 0) {
         return static_cast<std::uint64_t>(std::max<long long>(0, reply->element[1]->integer));
@@ -544,59 +572,57 @@ class RedisStore final : public Store {
     const std::string hex = key.to_hex();
     const std::string score = use ? recency_score() : std::string();
     const std::optional<std::string> generation = known_generation(fn.id, true);
-    return pool_.with_connection("get", [&](Connection& connection) -> std::optional<StoredEntry> {
-      if (!generation) return read_learning_generation(connection, fn.id, prefix, hex, score);
-      // One round trip: the GET and the recency update (or, for a peek, the index lookup) go
-      // out in one write. CH makes ZADD say whether the index still has the entry.
-      const std::string base = prefix + "g" + *generation;
-      const std::string value_key = base + ":v:" + hex;
-      const std::string lru_key = base + ":lru";
-      connection.append({"GET", value_key});
-      if (use) {
-        connection.append({"ZADD", lru_key, "XX", "CH", score, hex});
-      } else {
-        connection.append({"ZSCORE", lru_key, hex});
-      }
-      connection.flush();
-      const ReplyPtr value = connection.receive();
-      const ReplyPtr index = connection.receive();
-      if (value->type == REDIS_REPLY_ERROR) {
-        pool_.fail("get", describe_error_reply(reply_text(*value)));
-      }
-      if (value->type != REDIS_REPLY_NIL && value->type != REDIS_REPLY_STRING) {
-        pool_.fail("get", "unexpected reply type to GET");
-      }
-      const bool found = value->type == REDIS_REPLY_STRING;
-      const bool indexed = use ? index->type == REDIS_REPLY_INTEGER && index->integer == 1
-                               : index->type == REDIS_REPLY_STRING;
-      if (!found && !indexed) return std::nullopt;
-      if (found && indexed) return unpack_entry(reply_text(*value));
-      // Only one of the two: Redis evicted or expired the other (or, rarely, another use gave
-      // the same score, so CH counted no change). The repair script tells which, atomically.
-      const ReplyPtr repaired = eval_script(connection, pool_.script_sha(kRepair), kRepairScript,
-                                            {prefix + "gen"}, {prefix, *generation, hex});
-      if (repaired->type == REDIS_REPLY_ERROR) {
-        pool_.fail("get", describe_error_reply(reply_text(*repaired)));
-      }
-      if (found && repaired->type == REDIS_REPLY_INTEGER && repaired->integer == 1) {
-        return unpack_entry(reply_text(*value));
-      }
-      return std::nullopt;
-    });
+    return routed(
+        prefix, "get",
+        [&](ConnectionPool& pool, Connection& connection) -> std::optional<StoredEntry> {
+          if (!generation)
+            return read_learning_generation(pool, connection, fn.id, prefix, hex, score);
+          // One round trip: the GET and the recency update (or, for a peek, the index lookup) go
+          // out in one write. CH makes ZADD say whether the index still has the entry.
+          const std::string base = prefix + "g" + *generation;
+          const std::string value_key = base + ":v:" + hex;
+          const std::string lru_key = base + ":lru";
+          connection.append({"GET", value_key});
+          if (use) {
+            connection.append({"ZADD", lru_key, "XX", "CH", score, hex});
+          } else {
+            connection.append({"ZSCORE", lru_key, hex});
+          }
+          connection.flush();
+          const ReplyPtr value = connection.receive();
+          const ReplyPtr index = connection.receive();
+          if (value->type == REDIS_REPLY_ERROR) error_reply(pool, "get", *value);
+          if (value->type != REDIS_REPLY_NIL && value->type != REDIS_REPLY_STRING) {
+            pool.fail("get", "unexpected reply type to GET");
+          }
+          const bool found = value->type == REDIS_REPLY_STRING;
+          const bool indexed = use ? index->type == REDIS_REPLY_INTEGER && index->integer == 1
+                                   : index->type == REDIS_REPLY_STRING;
+          if (!found && !indexed) return std::nullopt;
+          if (found && indexed) return unpack_entry(reply_text(*value));
+          // Only one of the two: Redis evicted or expired the other (or, rarely, another use gave
+          // the same score, so CH counted no change). The repair script tells which, atomically.
+          const ReplyPtr repaired = eval_script(connection, pool.script_sha(kRepair), kRepairScript,
+                                                {prefix + "gen"}, {prefix, *generation, hex});
+          if (repaired->type == REDIS_REPLY_ERROR) error_reply(pool, "get", *repaired);
+          if (found && repaired->type == REDIS_REPLY_INTEGER && repaired->integer == 1) {
+            return unpack_entry(reply_text(*value));
+          }
+          return std::nullopt;
+        });
   }
 
   // A read through the read script, which also returns the function's current generation.
-  std::optional<StoredEntry> read_learning_generation(Connection& connection, std::string_view id,
+  std::optional<StoredEntry> read_learning_generation(ConnectionPool& pool, Connection& connection,
+                                                      std::string_view id,
                                                       const std::string& prefix,
                                                       const std::string& hex,
                                                       const std::string& score) {
-    const ReplyPtr reply = eval_script(connection, pool_.script_sha(kRead), kReadScript,
+    const ReplyPtr reply = eval_script(connection, pool.script_sha(kRead), kReadScript,
                                        {prefix + "gen"}, {prefix, hex, score});
-    if (reply->type == REDIS_REPLY_ERROR) {
-      pool_.fail("get", describe_error_reply(reply_text(*reply)));
-    }
+    if (reply->type == REDIS_REPLY_ERROR) error_reply(pool, "get", *reply);
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
-      pool_.fail("get", "unexpected reply to the read script");
+      pool.fail("get", "unexpected reply to the read script");
     }
     if (reply->element[0]->type == REDIS_REPLY_STRING) {
       remember_generation(id, reply_text(*reply->element[0]));
@@ -607,7 +633,167 @@ class RedisStore final : public Store {
     return unpack_entry(reply_text(*reply->element[1]));
   }
 
-  redis::ConnectionPool pool_;
+  static std::vector<std::string_view> scripts() {
+    return {kPutScript,     kReadScript,  kRepairScript, kClearScript,
+            kCollectScript, kScrubScript, kRenewScript,  kReleaseScript};
+  }
+
+  // ---- Redis Cluster ----
+  // Standalone until a node answers MOVED (or functions() finds a cluster): then every
+  // operation goes to the master of its function's slot, through a pool per node.
+
+  // Runs `operation(pool, connection)` on the node that serves `tagged_key`'s slot, following
+  // MOVED (and learning the new map), ASK (once, after ASKING) and TRYAGAIN (after a pause).
+  template <class Operation>
+  std::invoke_result_t<Operation&, ConnectionPool&, Connection&> routed(std::string_view tagged_key,
+                                                                        const char* name,
+                                                                        Operation&& operation) {
+    const std::uint16_t slot = redis::key_slot(tagged_key);
+    std::optional<redis::NodeAddress> ask;
+    for (int attempt = 0;; ++attempt) {
+      ConnectionPool& pool = ask ? node_pool(*ask) : pool_for_slot(slot);
+      const bool asking = ask.has_value();
+      ask.reset();
+      try {
+        return pool.with_connection(name, [&](Connection& connection) {
+          connection.set_asking(asking);
+          struct StopAsking {
+            Connection& connection;
+            ~StopAsking() { connection.set_asking(false); }
+          } stop{connection};
+          return operation(pool, connection);
+        });
+      } catch (const Redirected& redirected) {
+        if (attempt >= kMaxRedirections) {
+          pool.fail(name, fmt::format("still redirected after {} attempts (cluster resharding?)",
+                                      attempt + 1));
+        }
+        const redis::Redirection& redirection = redirected.redirection;
+        if (redirection.kind == redis::Redirection::moved) {
+          learn_moved(redirection);
+        } else if (redirection.kind == redis::Redirection::ask) {
+          ask = redirection.node;
+        } else {
+          std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt + 1)));
+        }
+      } catch (const StoreError&) {
+        node_failed();
+        throw;
+      }
+    }
+  }
+
+  // The pool of the master that serves `slot` (the seed's while standalone).
+  ConnectionPool& pool_for_slot(std::uint16_t slot) {
+    bool refresh = false;
+    {
+      std::lock_guard lock(cluster_mutex_);
+      if (!cluster_) return pool_;
+      refresh = stale_ && std::chrono::steady_clock::now() >= next_refresh_;
+    }
+    if (refresh) refresh_slots(std::nullopt);
+    std::lock_guard lock(cluster_mutex_);
+    const redis::NodeAddress* master = slots_.master_of(slot);
+    return master != nullptr ? node_pool_locked(*master) : pool_;
+  }
+
+  ConnectionPool& node_pool(const redis::NodeAddress& node) {
+    std::lock_guard lock(cluster_mutex_);
+    return node_pool_locked(node);
+  }
+
+  ConnectionPool& node_pool_locked(const redis::NodeAddress& node) {
+    if (node == seed_) return pool_;
+    std::unique_ptr<ConnectionPool>& pool = nodes_[node.text()];
+    if (!pool) {
+      RedisUrl url = url_;
+      url.host = node.host;
+      url.port = static_cast<std::uint16_t>(node.port);
+      url.unix_path.clear();
+      pool = std::make_unique<ConnectionPool>(std::move(url), scripts());
+    }
+    return *pool;
+  }
+
+  // A MOVED: the cluster's map changed (or this is the first sign of a cluster). Re-reads the
+  // whole map from the node named, or at least points the slot there.
+  void learn_moved(const redis::Redirection& moved) {
+    {
+      std::lock_guard lock(cluster_mutex_);
+      cluster_ = true;
+      slots_.assign(moved.slot, moved.node);
+    }
+    refresh_slots(moved.node);
+  }
+
+  // A node failed: re-read the map before the next call (a replica may have taken over).
+  void node_failed() {
+    std::lock_guard lock(cluster_mutex_);
+    if (cluster_) stale_ = true;
+  }
+
+  // Reads CLUSTER SLOTS from `preferred`, else the seed, else any known master; keeps the
+  // current map when none answers. Returns whether a map was read.
+  bool refresh_slots(const std::optional<redis::NodeAddress>& preferred) {
+    std::vector<redis::NodeAddress> candidates;
+    if (preferred) candidates.push_back(*preferred);
+    candidates.push_back(seed_);
+    {
+      std::lock_guard lock(cluster_mutex_);
+      next_refresh_ = std::chrono::steady_clock::now() + kSlotRefreshInterval;
+      for (const redis::NodeAddress& master : slots_.masters()) candidates.push_back(master);
+    }
+    for (const redis::NodeAddress& candidate : candidates) {
+      try {
+        std::optional<redis::SlotMap> map = read_slots(node_pool(candidate), candidate.host);
+        if (!map) return false;  // not a cluster
+        std::lock_guard lock(cluster_mutex_);
+        slots_ = std::move(*map);
+        cluster_ = true;
+        stale_ = false;
+        return true;
+      } catch (const StoreError&) {
+        // next candidate
+      }
+    }
+    return false;
+  }
+
+  // CLUSTER SLOTS from one node; nullopt when the node is no cluster node.
+  std::optional<redis::SlotMap> read_slots(ConnectionPool& pool, const std::string& host) {
+    return pool.with_connection("cluster slots", [&](Connection& connection) {
+      const ReplyPtr reply = connection.call({"CLUSTER", "SLOTS"});
+      if (reply->type == REDIS_REPLY_ERROR) return std::optional<redis::SlotMap>();
+      std::optional<redis::SlotMap> map = redis::SlotMap::from_cluster_slots(*reply, host);
+      if (!map) pool.fail("cluster slots", "unexpected reply to CLUSTER SLOTS");
+      return map;
+    });
+  }
+
+  // Every master's pool for listings: the seed alone when it is no cluster node.
+  std::vector<ConnectionPool*> master_pools() {
+    if (!refresh_slots(std::nullopt)) {
+      std::lock_guard lock(cluster_mutex_);
+      if (!cluster_) return {&pool_};
+    }
+    std::vector<ConnectionPool*> pools;
+    std::lock_guard lock(cluster_mutex_);
+    for (const redis::NodeAddress& master : slots_.masters()) {
+      pools.push_back(&node_pool_locked(master));
+    }
+    return pools;
+  }
+
+  const RedisUrl url_;
+  const redis::NodeAddress seed_;
+  ConnectionPool pool_;  // the seed's: the server named by the URL
+  std::mutex cluster_mutex_;
+  bool cluster_ = false;
+  bool stale_ = false;
+  std::chrono::steady_clock::time_point next_refresh_{};
+  redis::SlotMap slots_;
+  std::map<std::string, std::unique_ptr<ConnectionPool>> nodes_;  // by "host:port"
+
   std::mutex generations_mutex_;
   std::unordered_map<std::string, KnownGeneration> generations_;
 };

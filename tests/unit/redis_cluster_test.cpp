@@ -51,6 +51,10 @@ TEST(RedisCluster, RedirectionsAreParsed) {
   EXPECT_EQ(ask.node.text(), "[::1]:7002");
   EXPECT_EQ(parse_redirection("TRYAGAIN Multiple keys request during rehashing of slot").kind,
             Redirection::try_again);
+  EXPECT_EQ(parse_redirection("ERR Script attempted to access a non local key in a cluster node "
+                              "script: 0af5, on @user_script:32.")
+                .kind,
+            Redirection::try_again);
   EXPECT_EQ(parse_redirection("ERR unknown command").kind, Redirection::none);
   EXPECT_EQ(parse_redirection("MOVED 99999 127.0.0.1:6381").kind, Redirection::none);
   EXPECT_EQ(parse_redirection("MOVED 1 127.0.0.1").kind, Redirection::none);
