@@ -1,6 +1,14 @@
-// The Redis store: the Store over a Redis server (or one Redis Cluster node) through hiredis.
-// Connections, RESP and the pool are redis_connection.hpp's; this file says which commands a
-// store operation sends and what their replies mean.
+// The Redis store: the Store over a Redis server or a Redis Cluster through hiredis.
+// Connections, RESP and the pool are redis_connection.hpp's, slots and redirections
+// redis_cluster.hpp's; this file says which commands a store operation sends, where (which
+// cluster node), and what their replies mean.
+//
+// Cluster. The store starts out standalone (one pool, the URL's server). The first MOVED makes
+// it read CLUSTER SLOTS; from then on each operation goes to the master of its function's slot
+// (one pool per node), following MOVED (the map is read again), ASK (the retried commands go
+// behind ASKING) and TRYAGAIN (a short pause), at most kMaxRedirections times per call. A node
+// that fails marks the map stale: the next call reads it again (at most every 200 ms), which is
+// how a replica that took over is found. functions() reads the map itself and lists every master.
 //
 // Key layout (3). Every key of a function shares the hash tag `{<function-id>}`, so one Redis
 // Cluster slot holds them all and one Lua script may touch them together. With P the prefix
