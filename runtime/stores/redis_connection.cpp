@@ -89,6 +89,8 @@ Connection::Connection(redisContext* context, std::uint64_t generation,
 Connection::~Connection() { redisFree(context_); }
 
 void Connection::append(const CommandArgs& args) {
+  if (asking_) out_ += "*1\r\n$6\r\nASKING\r\n";
+  behind_asking_.push_back(asking_);
   out_ += '*';
   append_decimal(out_, args.size());
   out_ += "\r\n";
@@ -120,6 +122,15 @@ void Connection::flush() {
 }
 
 ReplyPtr Connection::receive() {
+  if (!behind_asking_.empty()) {
+    const bool asked = behind_asking_.front();
+    behind_asking_.pop_front();
+    if (asked) read_reply();  // ASKING's +OK
+  }
+  return read_reply();
+}
+
+ReplyPtr Connection::read_reply() {
   void* reply = nullptr;
   errno = 0;
   if (redisGetReply(context_, &reply) != REDIS_OK || reply == nullptr) {
@@ -141,6 +152,7 @@ ReplyPtr Connection::call(const CommandArgs& args) {
 
 void Connection::lost(std::string cause) {
   broken_ = true;
+  behind_asking_.clear();
   throw Failure{std::move(cause), false};
 }
 

@@ -23,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <initializer_list>
 #include <memory>
 #include <mutex>
@@ -93,8 +94,11 @@ class Connection {
   std::uint64_t generation() const { return generation_; }
   std::uint64_t fork_generation() const { return fork_generation_; }
 
-  // Queues a command; flush() writes every queued command in one send.
+  // Queues a command; flush() writes every queued command in one send. While asking() is on,
+  // each command goes out behind an ASKING (a Redis Cluster ASK redirection), whose reply
+  // receive() skips.
   void append(const CommandArgs& args);
+  void set_asking(bool asking) { asking_ = asking; }
   // Writes the queued commands. Throws Failure (timed_out on a send timeout).
   void flush();
   // The next reply (error replies included: the connection is fine after one). Throws Failure.
@@ -106,12 +110,15 @@ class Connection {
 
  private:
   [[noreturn]] void timed_out(const char* what);
+  ReplyPtr read_reply();
 
   redisContext* context_;
   std::uint64_t generation_;
   std::uint64_t fork_generation_;
   bool broken_ = false;
+  bool asking_ = false;
   std::string out_;
+  std::deque<bool> behind_asking_;  // per queued command whose reply is due: sent after ASKING
 };
 
 // The connections of one store: reused across calls and threads, replaced after a server

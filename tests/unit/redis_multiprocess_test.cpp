@@ -73,7 +73,7 @@ TEST_F(RedisMultiProcessTest, FourProcessesAtOnceKeepMaxsizeAndSeeNoWrongValue) 
 
 TEST_F(RedisMultiProcessTest, ProcessesShareTheStoreOverAUnixSocketAndADb) {
   server_.reset();
-  server_ = std::make_unique<RedisServer>(testing::RedisServerOptions{"", true});
+  server_ = std::make_unique<RedisServer>(testing::RedisServerOptions{"", true, {}});
   const std::string url = server_->unix_url(5);
   EXPECT_EQ(run_client(url, {"sequence", "10"}).output, "hits=0 misses=10\n");
   EXPECT_EQ(run_client(url, {"sequence", "10"}).output, "hits=10 misses=0\n");
@@ -85,7 +85,7 @@ TEST_F(RedisMultiProcessTest, ProcessesShareTheStoreOverAUnixSocketAndADb) {
 
 TEST_F(RedisMultiProcessTest, AProcessWithTheWrongPasswordRunsUncachedWithOneWarning) {
   server_.reset();
-  server_ = std::make_unique<RedisServer>(testing::RedisServerOptions{"right-pw", false});
+  server_ = std::make_unique<RedisServer>(testing::RedisServerOptions{"right-pw", false, {}});
   const std::string wrong = "redis://:wrong-pw@127.0.0.1:" + std::to_string(server_->port());
   const ClientRun run = run_client(wrong, {"sequence", "5"});
   EXPECT_EQ(run.status, 2);  // every value computed and right; exit 2: a warning was logged

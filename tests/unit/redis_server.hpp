@@ -8,12 +8,15 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace picocache::testing {
 
 struct RedisServerOptions {
   std::string password;      // --requirepass, when not empty
   bool unix_socket = false;  // also listen on <tmpdir>/redis.sock
+  // More redis-server arguments, e.g. {"--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru"}.
+  std::vector<std::string> extra_args;
 };
 
 class RedisServer {

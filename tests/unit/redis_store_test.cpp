@@ -5,6 +5,7 @@
 #include "redis_server.hpp"
 #include "store_calls.hpp"
 #include "stores/entry_envelope.hpp"
+#include "stores/redis_cluster.hpp"
 #include "stores/redis_connection.hpp"
 #include "stores/store.hpp"
 #include "stores/store_registry.hpp"
@@ -227,6 +228,22 @@ std::string value_of(std::uint64_t n) {
   return "value-" + std::to_string(n) + std::string(40, static_cast<char>('a' + n % 26));
 }
 
+// Key names of layout 3 (see redis_store.cpp): P = picocache:{<id>}:, and the keys of the
+// function's current generation, P g<gen>:..., read from P gen.
+std::string prefix_of(std::string_view id) { return "picocache:{" + std::string(id) + "}:"; }
+std::string generation_prefix(RawRedis& raw, std::string_view id) {
+  const std::string gen = raw.command({"GET", prefix_of(id) + "gen"}).text;
+  if (gen.empty()) throw std::runtime_error("no generation for " + std::string(id));
+  return prefix_of(id) + "g" + gen + ":";
+}
+std::string lru_key(RawRedis& raw, std::string_view id) {
+  return generation_prefix(raw, id) + "lru";
+}
+std::string value_key(RawRedis& raw, std::string_view id, const Key128& key) {
+  return generation_prefix(raw, id) + "v:" + key.to_hex();
+}
+bool is_value_key(const std::string& key) { return key.find(":v:") != std::string::npos; }
+
 class RedisStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -247,28 +264,36 @@ TEST_F(RedisStoreTest, EveryKeyOfAFunctionSharesOneHashTag) {
   put_value(*store, other, key_of(1), value_of(1), 10);
 
   RawRedis raw(*server_);
-  const std::string prefix = std::string("picocache:{") + function_id + "}:";
-  const std::string other_prefix = std::string("picocache:{") + other_id + "}:";
+  const std::string prefix = prefix_of(function_id);
+  const std::string other_prefix = prefix_of(other_id);
+  const std::string gen = generation_prefix(raw, function_id);
+  const std::string other_gen = generation_prefix(raw, other_id);
   const std::set<std::string> expected = {
-      prefix + "v:" + key_of(1).to_hex(),
-      prefix + "v:" + key_of(2).to_hex(),
-      prefix + "lru",
-      other_prefix + "v:" + key_of(1).to_hex(),
-      other_prefix + "lru",
-      "picocache:functions",
+      prefix + "gen",
+      prefix + "name",
+      gen + "v:" + key_of(1).to_hex(),
+      gen + "v:" + key_of(2).to_hex(),
+      gen + "lru",
+      other_prefix + "gen",
+      other_prefix + "name",
+      other_gen + "v:" + key_of(1).to_hex(),
+      other_gen + "lru",
   };
   EXPECT_EQ(raw.all_keys(), expected);
 
-  EXPECT_EQ(unpack_entry(raw.command({"GET", prefix + "v:" + key_of(2).to_hex()}).text)->value,
+  // Every key of a function maps to one cluster slot: the slot of its hash tag.
+  for (const std::string& key : expected) {
+    const std::uint16_t slot = redis::key_slot(key);
+    EXPECT_EQ(slot, redis::key_slot(key.rfind(prefix, 0) == 0 ? function_id : other_id)) << key;
+  }
+
+  EXPECT_EQ(unpack_entry(raw.command({"GET", gen + "v:" + key_of(2).to_hex()}).text)->value,
             value_of(2));
-  EXPECT_EQ(raw.command({"HGET", "picocache:functions", function_id}).text, "fib int (int)");
-  EXPECT_EQ(raw.command({"TYPE", prefix + "lru"}).text, "zset");
-  const auto members = raw.command({"ZRANGE", prefix + "lru", "0", "-1"}).elements;
+  EXPECT_EQ(raw.command({"GET", prefix + "name"}).text, "fib int (int)");
+  EXPECT_EQ(raw.command({"TYPE", gen + "lru"}).text, "zset");
+  const auto members = raw.command({"ZRANGE", gen + "lru", "0", "-1"}).elements;
   EXPECT_EQ(std::set<std::string>(members.begin(), members.end()),
             (std::set<std::string>{key_of(1).to_hex(), key_of(2).to_hex()}));
-  const auto ids = raw.command({"HKEYS", "picocache:functions"}).elements;
-  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()),
-            (std::set<std::string>{function_id, other_id}));
 }
 
 TEST_F(RedisStoreTest, RecencyIsTheTimeOfTheLastUseInMicroseconds) {
@@ -282,9 +307,9 @@ TEST_F(RedisStoreTest, RecencyIsTheTimeOfTheLastUseInMicroseconds) {
   put_value(*store, fib, key_of(1), value_of(1), 10);
   put_value(*store, fib, key_of(2), value_of(2), 10);
   RawRedis raw(*server_);
-  const std::string prefix = std::string("picocache:{") + function_id + "}:";
+  const std::string lru = lru_key(raw, function_id);
   auto score = [&](std::uint64_t n) {
-    return std::stoll(raw.command({"ZSCORE", prefix + "lru", key_of(n).to_hex()}).text);
+    return std::stoll(raw.command({"ZSCORE", lru, key_of(n).to_hex()}).text);
   };
   EXPECT_GE(score(1), before);
   EXPECT_LE(score(1), score(2));
@@ -294,7 +319,7 @@ TEST_F(RedisStoreTest, RecencyIsTheTimeOfTheLastUseInMicroseconds) {
   EXPECT_LE(score(1), now_us());
   // A miss records nothing: no ghost entry in the index.
   EXPECT_FALSE(value_at(*store, fib, key_of(3)));
-  EXPECT_EQ(raw.command({"ZCARD", prefix + "lru"}).integer, 2);
+  EXPECT_EQ(raw.command({"ZCARD", lru}).integer, 2);
 }
 
 // A client whose clock ran ahead wrote scores in the server's future. They must not outrank every
@@ -304,7 +329,7 @@ TEST_F(RedisStoreTest, ScoresFromTheFutureDoNotMakeNewEntriesEvictThemselves) {
   auto store = open_store(server_->url());
   for (std::uint64_t n = 1; n <= 3; ++n) put_value(*store, fib, key_of(n), value_of(n), 3);
   RawRedis raw(*server_);
-  const std::string lru = std::string("picocache:{") + function_id + "}:lru";
+  const std::string lru = lru_key(raw, function_id);
   for (std::uint64_t n = 1; n <= 3; ++n) {
     raw.command({"ZADD", lru, "9000000000000000", key_of(n).to_hex()});  // the year 2255
   }
@@ -350,7 +375,7 @@ TEST_F(RedisStoreTest, AMissIsTwoRoundTripsTheSecondOnePutScript) {
   EXPECT_EQ(proxy.round_trips() - trips, 2);
   const auto delta = calls_between(before, raw.command_calls());
   EXPECT_EQ(delta.at("evalsha"), 1);
-  EXPECT_EQ(delta.at("hset"), 1);  // the name, pipelined with the put script
+  EXPECT_EQ(delta.count("hset"), 0u);  // the name is written by the put script
   EXPECT_EQ(delta.count("eval"), 0u);
   EXPECT_EQ(delta.count("keys"), 0u);
 }
@@ -370,7 +395,7 @@ TEST_F(RedisStoreTest, EvictionDeletesTheValueKeys) {
   EXPECT_EQ(store->size(fib), 8u);
   RawRedis raw(*server_);
   std::size_t value_keys = 0;
-  for (const std::string& key : raw.all_keys()) value_keys += key.find("}:v:") != std::string::npos;
+  for (const std::string& key : raw.all_keys()) value_keys += is_value_key(key);
   EXPECT_EQ(value_keys, 8u);
   for (std::uint64_t n = 42; n < 50; ++n) EXPECT_EQ(value_at(*store, fib, key_of(n)), value_of(n));
 }
@@ -394,13 +419,17 @@ TEST_F(RedisStoreTest, ClearRemovesEveryKeyOfTheFunctionWithoutKeysCommand) {
   const auto delta = calls_between(before, raw.command_calls());
   EXPECT_EQ(delta.count("keys"), 0u);
   EXPECT_EQ(delta.count("scan"), 0u);
-  EXPECT_EQ(delta.at("evalsha"), 5);  // 2500 entries in batches of 500
+  // One script starts a new generation; 2500 entries of the old one go in batches of 500, and
+  // one more script finds nothing left.
+  EXPECT_EQ(delta.at("evalsha"), 1 + 5 + 2);
 
   EXPECT_EQ(store->size(fib), 0u);
   EXPECT_FALSE(value_at(*store, fib, key_of(7)));
-  const std::string other_prefix = std::string("picocache:{") + other_id + "}:";
-  EXPECT_EQ(raw.all_keys(), (std::set<std::string>{other_prefix + "v:" + key_of(1).to_hex(),
-                                                   other_prefix + "lru", "picocache:functions"}));
+  const std::string other_gen = generation_prefix(raw, other_id);
+  EXPECT_EQ(raw.all_keys(), (std::set<std::string>{
+                                other_gen + "v:" + key_of(1).to_hex(), other_gen + "lru",
+                                prefix_of(other_id) + "gen", prefix_of(other_id) + "name",
+                                prefix_of(function_id) + "gen", prefix_of(function_id) + "name"}));
   EXPECT_EQ(value_at(*store, other, key_of(1)), value_of(1));
 }
 
@@ -442,7 +471,7 @@ TEST_F(RedisStoreTest, MaxsizeZeroKeepsNothing) {
   EXPECT_FALSE(value_at(*store, fib, key_of(1)));
   RawRedis raw(*server_);
   for (const std::string& key : raw.all_keys()) {
-    EXPECT_EQ(key.find("}:v:"), std::string::npos) << key;
+    EXPECT_FALSE(is_value_key(key)) << key;
   }
 }
 
@@ -473,11 +502,150 @@ TEST_F(RedisStoreTest, AValueGoneBehindTheIndexIsAMissAndIsStoredAgain) {
   put_value(*store, fib, key_of(1), value_of(1), 10);
   RawRedis raw(*server_);
   // As if the server's maxmemory policy had evicted the value key.
-  raw.command({"DEL", std::string("picocache:{") + function_id + "}:v:" + key_of(1).to_hex()});
+  raw.command({"DEL", value_key(raw, function_id, key_of(1))});
   EXPECT_FALSE(value_at(*store, fib, key_of(1)));
   put_value(*store, fib, key_of(1), value_of(1), 10);  // what memoize does after the miss
   EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));
   EXPECT_EQ(store->size(fib), 1u);
+}
+
+// ---- Whatever Redis evicts or expires ---------------------------------------------------------
+// Under an allkeys-* maxmemory policy Redis may drop any key on its own; these delete one the way
+// Redis would and check that the store stays consistent.
+
+TEST_F(RedisStoreTest, AValueWhoseIndexEntryIsGoneIsAMissAndTheOrphanIsDeleted) {
+  auto store = open_store(server_->url());
+  put_value(*store, fib, key_of(1), value_of(1), 10);
+  put_value(*store, fib, key_of(2), value_of(2), 10);
+  RawRedis raw(*server_);
+  const std::string lru = lru_key(raw, function_id);
+  const std::string orphan = value_key(raw, function_id, key_of(1));
+  raw.command({"ZREM", lru, key_of(1).to_hex()});
+  EXPECT_FALSE(value_at(*store, fib, key_of(1)));
+  EXPECT_EQ(raw.command({"EXISTS", orphan}).integer, 0) << "the orphan was left";
+  EXPECT_EQ(raw.command({"ZSCORE", lru, key_of(1).to_hex()}).type, REDIS_REPLY_NIL)
+      << "the hit re-created the index entry";
+  EXPECT_EQ(store->size(fib), 1u);
+  EXPECT_EQ(value_at(*store, fib, key_of(2)), value_of(2));
+}
+
+TEST_F(RedisStoreTest, AHitNeverRecreatesAnEvictedIndex) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 5; ++n) put_value(*store, fib, key_of(n), value_of(n), 10);
+  RawRedis raw(*server_);
+  const std::string lru = lru_key(raw, function_id);
+  raw.command({"DEL", lru});  // the whole index, as allkeys-random may
+  for (std::uint64_t n = 0; n < 5; ++n) EXPECT_FALSE(value_at(*store, fib, key_of(n))) << n;
+  EXPECT_EQ(raw.command({"EXISTS", lru}).integer, 0);
+  EXPECT_EQ(store->size(fib), 0u);
+  for (const std::string& key : raw.all_keys()) EXPECT_FALSE(is_value_key(key)) << key;
+}
+
+TEST_F(RedisStoreTest, AnIndexEntryWhoseValueIsGoneIsRemovedAndNotCounted) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 20; ++n) put_value(*store, fib, key_of(n), value_of(n), 100);
+  RawRedis raw(*server_);
+  for (std::uint64_t n = 0; n < 20; n += 2)
+    raw.command({"DEL", value_key(raw, function_id, key_of(n))});
+  EXPECT_EQ(store->size(fib), 10u);  // the live entries, not the index's 20
+  EXPECT_EQ(raw.command({"ZCARD", lru_key(raw, function_id)}).integer, 10);
+  ASSERT_EQ(store->functions().size(), 1u);
+  EXPECT_EQ(store->functions()[0].size, 10u);
+}
+
+TEST_F(RedisStoreTest, AfterAClearNoValueIsServedEvenWhenTheIndexWasEvicted) {
+  auto store = open_store(server_->url());
+  auto other_process = open_store(server_->url());  // knows the generation, as another process
+  for (std::uint64_t n = 0; n < 10; ++n) put_value(*store, fib, key_of(n), value_of(n), 100);
+  for (std::uint64_t n = 0; n < 10; ++n)
+    EXPECT_EQ(value_at(*other_process, fib, key_of(n)), value_of(n));
+  RawRedis raw(*server_);
+  raw.command({"DEL", lru_key(raw, function_id)});
+  store->clear(fib);
+  for (std::uint64_t n = 0; n < 10; ++n) {
+    EXPECT_FALSE(value_at(*store, fib, key_of(n))) << n;
+    EXPECT_FALSE(value_at(*other_process, fib, key_of(n))) << n;
+    EXPECT_FALSE(other_process->peek(fib, key_of(n))) << n;
+  }
+  EXPECT_EQ(store->size(fib), 0u);
+  EXPECT_TRUE(store->functions().empty());
+}
+
+TEST_F(RedisStoreTest, APutFromAProcessThatMissedAClearGoesIntoTheNewGeneration) {
+  auto store = open_store(server_->url());
+  auto stale = open_store(server_->url());
+  put_value(*stale, fib, key_of(1), value_of(1), 100);  // `stale` learns the generation
+  RawRedis raw(*server_);
+  const std::string old_generation = generation_prefix(raw, function_id);
+  store->clear(fib);
+  put_value(*stale, fib, key_of(2), value_of(2), 100);
+  const std::string new_generation = generation_prefix(raw, function_id);
+  EXPECT_NE(new_generation, old_generation);
+  for (const std::string& key : raw.all_keys()) {
+    EXPECT_NE(key.rfind(old_generation, 0), 0u) << "a key of the cleared generation: " << key;
+  }
+  EXPECT_EQ(raw.command({"EXISTS", new_generation + "v:" + key_of(2).to_hex()}).integer, 1);
+  EXPECT_EQ(value_at(*store, fib, key_of(2)), value_of(2));
+  EXPECT_FALSE(value_at(*store, fib, key_of(1)));
+}
+
+TEST_F(RedisStoreTest, ALostGenerationKeyStartsANewGenerationAndQueuesTheOldOne) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 10; ++n) put_value(*store, fib, key_of(n), value_of(n), 100);
+  RawRedis raw(*server_);
+  const std::string old_generation = generation_prefix(raw, function_id);
+  raw.command({"DEL", prefix_of(function_id) + "gen"});
+  put_value(*store, fib, key_of(20), value_of(20), 100);
+  EXPECT_NE(generation_prefix(raw, function_id), old_generation);
+  EXPECT_EQ(store->size(fib), 1u);
+  // The next puts delete what is left of the lost generation (here all of it at once).
+  for (const std::string& key : raw.all_keys()) {
+    EXPECT_NE(key.rfind(old_generation, 0), 0u) << key;
+  }
+  EXPECT_EQ(raw.command({"EXISTS", prefix_of(function_id) + "old"}).integer, 0);
+}
+
+TEST_F(RedisStoreTest, OldGenerationsAreDeletedByLaterPutsInBoundedSteps) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 300; ++n) put_value(*store, fib, key_of(n), value_of(n), 1000);
+  RawRedis raw(*server_);
+  const std::string old_generation = generation_prefix(raw, function_id);
+  // A clear that died after its first step (the new generation): puts finish its deletion.
+  raw.command({"SET", prefix_of(function_id) + "gen", "1"});
+  raw.command({"SADD", prefix_of(function_id) + "old",
+               old_generation.substr(prefix_of(function_id).size() + 1,
+                                     old_generation.size() - prefix_of(function_id).size() - 2)});
+  const auto old_keys = [&] {
+    std::size_t count = 0;
+    for (const std::string& key : raw.all_keys()) count += key.rfind(old_generation, 0) == 0;
+    return count;
+  };
+  EXPECT_EQ(old_keys(), 301u);  // 300 values and the index
+  put_value(*store, fib, key_of(1000), value_of(1000), 1000);
+  EXPECT_EQ(old_keys(), 301u - 64u);  // at most 64 per put
+  for (std::uint64_t n = 1001; n < 1010; ++n) put_value(*store, fib, key_of(n), value_of(n), 1000);
+  EXPECT_EQ(old_keys(), 0u);
+  EXPECT_EQ(store->size(fib), 10u);
+}
+
+TEST_F(RedisStoreTest, AfterMaxsizeShrinksAPutEvictsAtMost64AndTheSizeConverges) {
+  auto store = open_store(server_->url());
+  for (std::uint64_t n = 0; n < 1000; ++n) put_value(*store, fib, key_of(n), value_of(n), 1000);
+  put_value(*store, fib, key_of(5000), value_of(5000), 10);
+  EXPECT_EQ(store->size(fib), 1000u + 1u - 64u);
+  std::uint64_t puts = 1;
+  while (store->size(fib) > 10 && puts < 100) {
+    put_value(*store, fib, key_of(5000 + puts), value_of(5000 + puts), 10);
+    ++puts;
+  }
+  EXPECT_EQ(store->size(fib), 10u);
+  EXPECT_EQ(puts, 16u);  // ceil(991 / 63)
+  // The most recent entries are the ones kept.
+  EXPECT_EQ(value_at(*store, fib, key_of(5000 + puts - 1)), value_of(5000 + puts - 1));
+  RawRedis raw(*server_);
+  std::size_t value_keys = 0;
+  for (const std::string& key : raw.all_keys()) value_keys += is_value_key(key);
+  EXPECT_EQ(value_keys, 10u);
 }
 
 // ---- Script cache ----------------------------------------------------------------------------
@@ -497,7 +665,7 @@ TEST_F(RedisStoreTest, SurvivesAFlushedScriptCache) {
 
 class RedisAuthTest : public RedisStoreTest {
  protected:
-  RedisServerOptions options() const override { return {"s3cret-pass", false}; }
+  RedisServerOptions options() const override { return {"s3cret-pass", false, {}}; }
   std::string url_with(std::string_view credentials) const {
     return "redis://" + std::string(credentials) + "@127.0.0.1:" + std::to_string(server_->port());
   }
@@ -568,7 +736,7 @@ TEST_F(RedisStoreTest, ADbIsItsOwnNamespace) {
 
 class RedisUnixSocketTest : public RedisStoreTest {
  protected:
-  RedisServerOptions options() const override { return {"", true}; }
+  RedisServerOptions options() const override { return {"", true, {}}; }
 };
 
 TEST_F(RedisUnixSocketTest, StoresThroughTheSocket) {
@@ -576,10 +744,7 @@ TEST_F(RedisUnixSocketTest, StoresThroughTheSocket) {
   put_value(*store, fib, key_of(1), value_of(1), 10);
   EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));
   RawRedis raw(*server_, 2);  // the same server over TCP sees it in db 2
-  EXPECT_EQ(unpack_entry(raw.command({"GET", std::string("picocache:{") + function_id +
-                                                 "}:v:" + key_of(1).to_hex()})
-                             .text)
-                ->value,
+  EXPECT_EQ(unpack_entry(raw.command({"GET", value_key(raw, function_id, key_of(1))}).text)->value,
             value_of(1));
 }
 
@@ -621,7 +786,7 @@ TEST_F(RedisStoreTest, FourProcessesKeepMaxsizeAndNeverSeeWrongValues) {
   auto store = open_store(url);
   EXPECT_EQ(store->size(fib), maxsize);
   RawRedis raw(*server_);
-  const std::string prefix = std::string("picocache:{") + function_id + "}:";
+  const std::string prefix = generation_prefix(raw, function_id);
   std::size_t value_keys = 0;
   for (const std::string& key : raw.all_keys()) value_keys += key.rfind(prefix + "v:", 0) == 0;
   EXPECT_EQ(value_keys, maxsize) << "value keys and the lru set disagree";

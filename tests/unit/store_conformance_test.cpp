@@ -1,5 +1,6 @@
 // The behaviour every store must show, run against every kind in the store registry: SQLite
-// (file and memory), Redis (a private redis-server) when built with it, and the test-only
+// (file and memory), Redis (a private redis-server, and a private three-master Redis Cluster)
+// when built with it, and the test-only
 // `testmem:` store registered by this binary. A store-specific test belongs in its own file.
 #include "entry_check.hpp"
 #include "memory_test_store.hpp"
@@ -11,6 +12,7 @@
 #include <picocache/picocache.hpp>
 
 #ifdef PICOCACHE_TEST_REDIS
+#include "redis_cluster_servers.hpp"
 #include "redis_server.hpp"
 #endif
 
@@ -37,7 +39,7 @@ struct StoreCase {
 
 std::vector<StoreCase> fixtures_of(const std::string& kind) {
   if (kind == "sqlite") return {{kind, "sqlite_file"}, {kind, "sqlite_memory"}};
-  if (kind == "redis") return {{kind, "redis"}};
+  if (kind == "redis") return {{kind, "redis"}, {kind, "redis_cluster"}};
   if (kind == "testmem") return {{kind, "testmem"}};
   return {};
 }
@@ -75,6 +77,11 @@ class StoreConformance : public ::testing::TestWithParam<StoreCase> {
       PICOCACHE_REQUIRE_REDIS_SERVER();
       url_ = redis_server().url();
 #endif
+    } else if (c.name == "redis_cluster") {
+#ifdef PICOCACHE_TEST_REDIS
+      PICOCACHE_REQUIRE_REDIS_SERVER();
+      url_ = redis_cluster().url();
+#endif
     } else {
       FAIL() << "the " << c.kind << " store has no fixture in store_conformance_test.cpp";
     }
@@ -86,6 +93,11 @@ class StoreConformance : public ::testing::TestWithParam<StoreCase> {
   static testing::RedisServer& redis_server() {
     static testing::RedisServer* server = new testing::RedisServer();
     return *server;
+  }
+  // One cluster (three masters, no replicas) for the whole suite, reached through one node.
+  static testing::RedisClusterServers& redis_cluster() {
+    static testing::RedisClusterServers* cluster = new testing::RedisClusterServers(3, 0);
+    return *cluster;
   }
 #endif
 
