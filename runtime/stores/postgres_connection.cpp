@@ -32,6 +32,7 @@ std::string server_message(PGconn* conn) {
   std::string message = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   std::replace(message.begin(), message.end(), '\n', ' ');
+  std::replace(message.begin(), message.end(), '\t', ' ');
   return message;
 }
 
