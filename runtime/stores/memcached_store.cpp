@@ -70,7 +70,7 @@ constexpr int kCasAttempts = 32;
 constexpr std::size_t kMaxIdle = 16;
 constexpr std::size_t kHexSize = 32;
 // Expirations above 30 days are absolute Unix times to memcached.
-constexpr std::int64_t kRelativeExpiryLimit = 60 * 60 * 24 * 30;
+constexpr std::int64_t kRelativeExpiryLimit = std::int64_t{60} * 60 * 24 * 30;
 
 struct Server {
   std::string host;
@@ -288,7 +288,9 @@ class MemcachedStore final : public Store {
              FailureKind::timeout);
       }
       for (const std::string& victim : victims) {
-        const std::string victim_key = prefix + "v:" + victim;
+        std::string victim_key = prefix;
+        victim_key += "v:";
+        victim_key += victim;
         memcached_delete(memc, victim_key.data(), victim_key.size(), 0);
       }
       return true;
