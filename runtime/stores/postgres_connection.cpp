@@ -99,6 +99,19 @@ Connection::Connection(const PostgresUrl& url, std::chrono::milliseconds connect
   const char* keywords[] = {"application_name", "dbname", nullptr};
   const char* values[] = {"picocache", url.libpq_uri.c_str(), nullptr};
   conn_ = PQconnectStartParams(keywords, values, 1);
+  // A constructor that throws runs no destructor: close the half-made connection here.
+  try {
+    set_up(connect_timeout, statements, on_connect);
+  } catch (...) {
+    if (conn_ != nullptr) PQfinish(conn_);
+    conn_ = nullptr;
+    throw;
+  }
+}
+
+void Connection::set_up(std::chrono::milliseconds connect_timeout,
+                        const std::vector<Statement>& statements,
+                        const std::function<void(Connection&)>& on_connect) {
   if (conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD) {
     lost(fmt::format("cannot connect: {}", server_message(conn_)));
   }
@@ -114,8 +127,8 @@ Connection::Connection(const PostgresUrl& url, std::chrono::milliseconds connect
     status = PQconnectPoll(conn_);
   }
   if (PQsetnonblocking(conn_, 1) != 0) lost("cannot make the connection non-blocking");
-  check(execute(fmt::format("SET statement_timeout = {}; SET lock_timeout = {}", timeout.count(),
-                            timeout.count())),
+  check(execute(fmt::format("SET statement_timeout = {}; SET lock_timeout = {}", timeout_.count(),
+                            timeout_.count())),
         "setting statement_timeout");
   if (on_connect) on_connect(*this);  // before preparing: it creates the tables they name
   for (const Statement& statement : statements) {

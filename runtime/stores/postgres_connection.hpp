@@ -84,6 +84,9 @@ class Connection {
   PGconn* raw() const { return conn_; }
 
  private:
+  // The constructor's work after PQconnectStartParams: polls, sets timeouts, prepares.
+  void set_up(std::chrono::milliseconds connect_timeout, const std::vector<Statement>& statements,
+              const std::function<void(Connection&)>& on_connect);
   ResultPtr finish(std::string_view what);  // waits for the results of a sent query
   [[noreturn]] void lost(std::string cause, bool timed_out = false);
   void wait(bool for_write, std::chrono::steady_clock::time_point deadline, std::string_view what);

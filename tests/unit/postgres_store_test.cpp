@@ -21,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -309,6 +310,25 @@ TEST_F(PostgresStoreTest, ProcessesShareTheStoreThroughPicocacheUrl) {
     }
   }
   EXPECT_TRUE(listed);
+}
+
+int open_descriptors() {
+  int count = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    ++count;
+  }
+  return count;
+}
+
+// During an outage every new store tries to connect once: a failed attempt must not leave its
+// socket open (a half-made libpq connection is closed, though its constructor threw).
+TEST(PostgresConnection, FailedConnectsLeaveNoDescriptorOpen) {
+  const std::string url = "postgresql://nobody@127.0.0.1:1/postgres";
+  const int before = open_descriptors();
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_THROW(open_store(url)->size({"0123456789abcdef0123456789abcdef", "f"}), StoreError);
+  }
+  EXPECT_LE(open_descriptors(), before + 1);
 }
 
 // The command's standard output (stderr joined), run by the shell.
