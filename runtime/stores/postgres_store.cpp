@@ -42,6 +42,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <map>
@@ -391,7 +392,8 @@ class PostgresStore final : public Store {
     }
     std::string unique;
     unique.reserve(kept.size() * 32);
-    for (auto hex = kept.rbegin(); hex != kept.rend(); ++hex) unique += *hex;
+    std::reverse(kept.begin(), kept.end());  // back to the order of use
+    for (std::string_view hex : kept) unique += hex;
     return unique;
   }
 
