@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -152,6 +153,39 @@ TEST_F(PostgresStoreTest, ConcurrentWriterProcessesKeepTheSizeExact) {
   EXPECT_EQ(query_value(*server_, "SELECT count(*) FROM picocache_entries WHERE fid = '" +
                                       std::string(fn.id) + "'"),
             "20");
+}
+
+// picocache_pool=N bounds this process's connections, however many threads call at once.
+TEST_F(PostgresStoreTest, ThePoolNeverOpensMoreConnectionsThanPicocachePool) {
+  const FunctionRef fn{"0000000000000000000000000000p001", "p int (int)"};
+  std::unique_ptr<Store> store =
+      open_store(server_->url("?picocache_pool=2&application_name=pooltest"));
+  put_value(*store, fn, key(1), "v", 10);
+  std::atomic<int> wrong{0};
+  std::atomic<int> most{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 40; ++i) {
+        if (value_at(*store, fn, key(1)) != "v") ++wrong;
+      }
+    });
+  }
+  std::thread watcher([&] {
+    for (int i = 0; i < 10; ++i) {
+      const int now = std::stoi(query_value(
+          *server_, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pooltest'"));
+      most = std::max(most.load(), now);
+    }
+  });
+  for (std::thread& thread : threads) thread.join();
+  watcher.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_LE(most.load(), 2);
+  EXPECT_EQ(
+      query_value(*server_,
+                  "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pooltest'"),
+      "2");  // both kept open for reuse
 }
 
 TEST_F(PostgresStoreTest, ALeaseHolderThatDiesReleasesIt) {
