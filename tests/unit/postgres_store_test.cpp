@@ -188,6 +188,32 @@ TEST_F(PostgresStoreTest, ThePoolNeverOpensMoreConnectionsThanPicocachePool) {
       "2");  // both kept open for reuse
 }
 
+// A child forked from a process that uses the store opens its own connection and never closes
+// the parent's (PQfinish would end the parent's session on the shared socket).
+TEST_F(PostgresStoreTest, AForkedChildLeavesTheParentsConnectionAlone) {
+  const FunctionRef fn{"0000000000000000000000000000f001", "k int (int)"};
+  std::unique_ptr<Store> store = open_store(server_->url("?application_name=forktest"));
+  put_value(*store, fn, key(1), "parent", 10);
+  const std::string count_sql =
+      "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'forktest'";
+  ASSERT_EQ(query_value(*server_, count_sql), "1");
+  const pid_t child = fork();
+  if (child == 0) {
+    const bool ok = value_at(*store, fn, key(1)) == "parent";
+    store.reset();
+    _exit(ok ? 0 : 1);
+  }
+  EXPECT_EQ(testing::wait_for(child), 0);
+  std::string count;
+  for (int i = 0; i < 50; ++i) {  // the child's own session ends a moment after it exits
+    count = query_value(*server_, count_sql);
+    if (count == "1") break;
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(count, "1") << "the parent's session was ended";
+  EXPECT_EQ(value_at(*store, fn, key(1)), "parent");
+}
+
 TEST_F(PostgresStoreTest, ALeaseHolderThatDiesReleasesIt) {
   const FunctionRef fn{"00000000000000000000000000000abc", "h int (int)"};
   const std::string url = server_->url();
