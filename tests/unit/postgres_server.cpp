@@ -19,6 +19,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -68,9 +69,7 @@ const passwd* owner_account() {
 
 // In a forked child: becomes the owner account (when root), sends output to `log`, execs.
 [[noreturn]] void exec_as_owner(const std::vector<std::string>& args, const std::string& log) {
-#ifdef __linux__
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
+  const pid_t parent = getppid();
   const int null = open("/dev/null", O_RDONLY);
   const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (null >= 0) dup2(null, STDIN_FILENO);
@@ -84,11 +83,34 @@ const passwd* owner_account() {
       _exit(126);
     }
   }
+#ifdef __linux__
+  // A test binary that crashes must not leave servers behind. Set after setuid(), which clears
+  // the parent-death signal.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);
+#endif
   std::vector<char*> argv;
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   execv(argv[0], argv.data());
   _exit(127);
+}
+
+// Servers still alive, by the process that started them. Suites keep one server in a static
+// that is never destroyed (stores may outlive the test); at exit these are stopped and their
+// clusters (about 40 MB each) removed all the same. A forked child that exits leaves them alone.
+std::mutex live_mutex;
+std::vector<PostgresServer*> live_servers;
+pid_t live_owner = 0;
+
+void remove_live_servers() {
+  std::vector<PostgresServer*> servers;
+  {
+    std::lock_guard lock(live_mutex);
+    if (getpid() != live_owner) return;
+    servers = live_servers;
+  }
+  for (PostgresServer* server : servers) delete server;
 }
 
 }  // namespace
@@ -150,13 +172,27 @@ PostgresServer::PostgresServer() {
       throw std::runtime_error("cannot chown " + directory_ + ": " + std::strerror(errno));
     }
   }
-  run_as_owner({*bin + "/initdb", "-D", directory_ + "/data", "-U", "picocache", "-A", "trust",
-                "--no-sync", "--no-instructions", "-E", "UTF8"},
-               directory_ + "/postgres.log");
+  try {
+    run_as_owner({*bin + "/initdb", "-D", directory_ + "/data", "-U", "picocache", "-A", "trust",
+                  "--no-sync", "--no-instructions", "-E", "UTF8"},
+                 directory_ + "/postgres.log");
+  } catch (...) {
+    std::filesystem::remove_all(directory_);
+    throw;
+  }
   for (int attempt = 0; attempt < 5; ++attempt) {
     const int port = free_loopback_port();
     if (port == 5432) continue;
-    if (launch(port)) return;
+    if (launch(port)) {
+      std::lock_guard lock(live_mutex);
+      if (live_owner != getpid()) {
+        live_owner = getpid();
+        live_servers.clear();
+        std::atexit(remove_live_servers);
+      }
+      live_servers.push_back(this);
+      return;
+    }
   }
   const std::string log = log_tail();
   std::filesystem::remove_all(directory_);
@@ -164,6 +200,10 @@ PostgresServer::PostgresServer() {
 }
 
 PostgresServer::~PostgresServer() {
+  {
+    std::lock_guard lock(live_mutex);
+    std::erase(live_servers, this);
+  }
   if (pid_ > 0) kill();
   std::error_code ignored;
   std::filesystem::remove_all(directory_, ignored);
