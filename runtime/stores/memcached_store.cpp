@@ -415,7 +415,8 @@ class MemcachedStore final : public Store {
     *cas = memcached_result_cas(result);
     memcached_result_free(result);
     // Drain the END marker so the connection is ready for the next command.
-    while (memcached_fetch_result(memc, nullptr, &rc) != nullptr) {
+    while (memcached_result_st* extra = memcached_fetch_result(memc, nullptr, &rc)) {
+      memcached_result_free(extra);
     }
     return value;
   }
