@@ -3,7 +3,9 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -148,15 +150,27 @@ bool MemcachedServer::launch(int port) {
   std::vector<std::string> args = {*program, "-l", "127.0.0.1", "-p", std::to_string(port), "-U",
                                    "0",      "-m", "64",        "-I", options_.item_size,   "-c",
                                    "1024"};
-  if (geteuid() == 0) args.insert(args.end(), {"-u", "nobody"});
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed: " + std::string(std::strerror(errno)));
   if (pid == 0) {
+    const pid_t parent = getppid();
+    // memcached refuses to run as root; becoming nobody here rather than by its -u keeps the
+    // parent-death signal (a setuid clears it), so set it after.
+    if (geteuid() == 0) {
+      const passwd* nobody = getpwnam("nobody");
+      if (nobody == nullptr || setgroups(0, nullptr) != 0 || setgid(nobody->pw_gid) != 0 ||
+          setuid(nobody->pw_uid) != 0) {
+        _exit(126);
+      }
+    }
 #ifdef __linux__
+    // A test binary that crashes, or keeps its server in a never-destroyed static, must not
+    // leave servers behind.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
 #endif
     const int null = open("/dev/null", O_RDWR);
     if (null >= 0) {
