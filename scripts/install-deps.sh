@@ -7,9 +7,9 @@ packages=(
   cmake ninja-build g++ pkg-config python3
   clang-19 llvm-19-dev libclang-19-dev libclang-cpp19-dev clang-tidy-19 clang-format-19 llvm-19-tools git
   libclang-rt-19-dev  # ASan, UBSan, TSan and libFuzzer runtimes for tests/sanitize and tests/fuzz
-  libsqlite3-dev libhiredis-dev libfmt-dev libxxhash-dev libb2-dev
+  libsqlite3-dev libhiredis-dev libfmt-dev libxxhash-dev libb2-dev libpq-dev libmemcached-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  redis-server
+  redis-server postgresql-15 memcached
 )
 
 missing=()

@@ -20,6 +20,12 @@ StoreKind sqlite_store_kind();
 #ifdef PICOCACHE_HAVE_REDIS
 StoreKind redis_store_kind();
 #endif
+#ifdef PICOCACHE_HAVE_POSTGRES
+StoreKind postgres_store_kind();
+#endif
+#ifdef PICOCACHE_HAVE_MEMCACHED
+StoreKind memcached_store_kind();
+#endif
 
 namespace {
 
@@ -29,6 +35,12 @@ struct Registry {
       sqlite_store_kind(),
 #ifdef PICOCACHE_HAVE_REDIS
       redis_store_kind(),
+#endif
+#ifdef PICOCACHE_HAVE_POSTGRES
+      postgres_store_kind(),
+#endif
+#ifdef PICOCACHE_HAVE_MEMCACHED
+      memcached_store_kind(),
 #endif
   };
 };

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <climits>
@@ -192,6 +193,30 @@ RedisUrl parse_unix(std::string_view url, std::string_view rest) {
   return parsed;
 }
 
+// `url` with the value of every `password=` query parameter (PostgreSQL's URIs take one) as
+// "***".
+std::string mask_password_parameters(std::string_view url) {
+  const std::size_t query = url.find('?');
+  if (query == std::string_view::npos) return std::string(url);
+  std::string masked(url.substr(0, query + 1));
+  std::string_view parameters = url.substr(query + 1);
+  bool first = true;
+  while (true) {
+    const std::size_t amp = std::min(parameters.find('&'), parameters.size());
+    const std::string_view parameter = parameters.substr(0, amp);
+    if (!first) masked += '&';
+    first = false;
+    if (parameter.substr(0, 9) == "password=") {
+      masked += "password=***";
+    } else {
+      masked += parameter;
+    }
+    if (amp == parameters.size()) break;
+    parameters.remove_prefix(amp + 1);
+  }
+  return masked;
+}
+
 }  // namespace
 
 void bad_store_url(std::string_view url, std::string_view what) {
@@ -216,6 +241,9 @@ RedisUrl parse_redis_url(std::string_view url) {
 }
 
 std::string redact_store_url(std::string_view url) {
+  if (const std::string masked = mask_password_parameters(url); masked != url) {
+    return redact_store_url(masked);
+  }
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);
   std::string scheme(url.substr(0, scheme_end));
@@ -226,6 +254,12 @@ std::string redact_store_url(std::string_view url) {
   const std::size_t authority = scheme_end + 3;
   const std::size_t at = url.rfind('@');
   if (at == std::string_view::npos || at < authority) return std::string(url);
+  // PostgreSQL's userinfo without ':' is a user name only (its password is in PGPASSWORD,
+  // ~/.pgpass or ?password=, masked above): nothing to hide.
+  if ((scheme == "postgresql" || scheme == "postgres") &&
+      url.substr(authority, at - authority).find(':') == std::string_view::npos) {
+    return std::string(url);
+  }
   return fmt::format("{}***{}", url.substr(0, authority), url.substr(at));
 }
 

@@ -15,6 +15,12 @@
 #include "redis_cluster_servers.hpp"
 #include "redis_server.hpp"
 #endif
+#ifdef PICOCACHE_TEST_POSTGRES
+#include "postgres_server.hpp"
+#endif
+#ifdef PICOCACHE_TEST_MEMCACHED
+#include "memcached_server.hpp"
+#endif
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -40,6 +46,8 @@ struct StoreCase {
 std::vector<StoreCase> fixtures_of(const std::string& kind) {
   if (kind == "sqlite") return {{kind, "sqlite_file"}, {kind, "sqlite_memory"}};
   if (kind == "redis") return {{kind, "redis"}, {kind, "redis_cluster"}};
+  if (kind == "postgres") return {{kind, "postgres"}, {kind, "postgres_schema"}};
+  if (kind == "memcached") return {{kind, "memcached"}};
   if (kind == "testmem") return {{kind, "testmem"}};
   return {};
 }
@@ -82,6 +90,16 @@ class StoreConformance : public ::testing::TestWithParam<StoreCase> {
       PICOCACHE_REQUIRE_REDIS_SERVER();
       url_ = redis_cluster().url();
 #endif
+    } else if (c.name == "postgres" || c.name == "postgres_schema") {
+#ifdef PICOCACHE_TEST_POSTGRES
+      PICOCACHE_REQUIRE_POSTGRES_SERVER();
+      url_ = postgres_server().url(c.name == "postgres" ? "" : "?picocache_schema=conformance");
+#endif
+    } else if (c.name == "memcached") {
+#ifdef PICOCACHE_TEST_MEMCACHED
+      PICOCACHE_REQUIRE_MEMCACHED_SERVER();
+      url_ = memcached_server().url();
+#endif
     } else {
       FAIL() << "the " << c.kind << " store has no fixture in store_conformance_test.cpp";
     }
@@ -98,6 +116,20 @@ class StoreConformance : public ::testing::TestWithParam<StoreCase> {
   static testing::RedisClusterServers& redis_cluster() {
     static testing::RedisClusterServers* cluster = new testing::RedisClusterServers(3, 0);
     return *cluster;
+  }
+#endif
+#ifdef PICOCACHE_TEST_POSTGRES
+  static testing::PostgresServer& postgres_server() {
+    static testing::PostgresServer* server = new testing::PostgresServer();
+    return *server;
+  }
+#endif
+#ifdef PICOCACHE_TEST_MEMCACHED
+  // Items up to 2 MB, for the 1 MB value of BinaryAndLargeValuesComeBackExactly (a value over
+  // the item size is refused: memcached_store_test.cpp).
+  static testing::MemcachedServer& memcached_server() {
+    static testing::MemcachedServer* server = new testing::MemcachedServer({"2m"});
+    return *server;
   }
 #endif
 
@@ -222,6 +254,7 @@ TEST_P(StoreConformance, BinaryAndLargeValuesComeBackExactly) {
 }
 
 TEST_P(StoreConformance, FunctionsListsNamesAndSizes) {
+  SKIP_UNLESS_STORE_CAN(listing, "list its functions");
   const FunctionRef f = function("listed_f");
   const FunctionRef g = function("listed_g");
   put_value(*store_, f, key(1), "v", 10);

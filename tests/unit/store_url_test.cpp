@@ -83,8 +83,8 @@ TEST(StoreUrl, UnixSocket) {
 }
 
 TEST(StoreUrl, BadUrlsSayWhatIsWrong) {
-  EXPECT_THAT(error_of("postgres://db/x"), HasSubstr("postgres://db/x"));
-  EXPECT_THAT(error_of("postgres://db/x"), HasSubstr("scheme"));
+  EXPECT_THAT(error_of("mysql://db/x"), HasSubstr("mysql://db/x"));
+  EXPECT_THAT(error_of("mysql://db/x"), HasSubstr("scheme"));
   EXPECT_THAT(error_of(""), HasSubstr("no scheme"));
   EXPECT_THAT(error_of("sqlite:"), HasSubstr("path"));
   EXPECT_THAT(error_of("redis://"), HasSubstr("host"));
