@@ -28,7 +28,9 @@ void decode_stored(std::string_view stored) {
         "value_payload returned a payload of the wrong size");
   if (!result) return;
   // What decoded must be stored again as the same bytes and decode again.
-  const std::string again = picocache::detail::encode_value(*result);
+  const std::optional<std::string> encoded_again = picocache::detail::encode_value(*result);
+  check(encoded_again.has_value(), "a decoded value is beyond the codec limits");
+  const std::string& again = *encoded_again;
   check(picocache::detail::decode_value<R>(again).has_value(), "a re-encoded value is a miss");
   check(again.substr(0, picocache::detail::value_header_size) ==
             stored.substr(0, picocache::detail::value_header_size),
