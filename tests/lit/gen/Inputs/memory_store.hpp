@@ -13,13 +13,14 @@
 
 namespace picocache {
 CachedFunction::CachedFunction(FunctionAddress address, const char* qualified_name, const char* signature,
-                               std::uint64_t maxsize, bool typed)
+                               std::uint64_t maxsize, bool typed, FunctionOptions options)
     : address_(address),
       qualified_name_(qualified_name),
       signature_(signature),
       display_name_(std::string(qualified_name) + " " + signature),
       maxsize_(maxsize),
-      typed_(typed) {}
+      typed_(typed),
+      options_(options) {}
 CachedFunction::~CachedFunction() = default;
 std::uint64_t hash64(std::string_view bytes) {  // FNV-1a: enough for a test
   std::uint64_t hash = 14695981039346656037ull;
@@ -39,13 +40,21 @@ inline std::map<std::string, std::string>& memory_store() {
 inline std::string memory_key(CachedFunction& fn, const Key128& key) {
   return fn.display_name() + "/" + std::to_string(key.lo) + "/" + std::to_string(key.hi);
 }
-std::optional<std::string> lookup(CachedFunction& fn, const Key128& key) {
+std::optional<std::string> lookup(CachedFunction& fn, const Key128& key, std::string_view) {
   auto found = memory_store().find(memory_key(fn, key));
   if (found == memory_store().end()) return std::nullopt;
   return found->second;
 }
-void remember(CachedFunction& fn, const Key128& key, std::string value) {
+void remember(CachedFunction& fn, const Key128& key, std::string_view, std::string value) {
   memory_store()[memory_key(fn, key)] = std::move(value);
 }
+void report_unstorable(CachedFunction&, std::string_view) {}
+// Single-flight without other callers: every miss leads, and finishing stores the value.
+struct FlightState {};
+Flight::Flight(CachedFunction& fn, const Key128& key, std::string_view arguments)
+    : fn_(fn), key_(key), arguments_(arguments) {}
+Flight::~Flight() { static_cast<void>(led_); }
+void Flight::count_waited() {}
+void Flight::finish(std::string value) { remember(fn_, key_, arguments_, std::move(value)); }
 }  // namespace detail
 }  // namespace picocache
