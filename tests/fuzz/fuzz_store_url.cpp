@@ -1,7 +1,9 @@
-// Fuzz target: parse_store_url and redact_store_url. Any input parses or throws picocache::Error;
+// Fuzz target: the store registry's URL checks (every registered kind's parser) and
+// redact_store_url. Any input parses or throws picocache::Error;
 // and a URL built with a known password never shows that password, neither redacted nor in the
 // message of the error it raises.
 #include "fuzz_check.hpp"
+#include "stores/store_registry.hpp"
 #include "stores/store_url.hpp"
 
 #include <picocache/picocache.hpp>
@@ -9,9 +11,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
 namespace {
 
@@ -27,10 +29,17 @@ std::string without_tilde(std::string_view text) {
   return out;
 }
 
-// The parse's error message, or nullopt when the URL parsed (then *parsed holds it).
-std::optional<std::string> parse(std::string_view url, picocache::StoreUrl* parsed) {
+// The parse's error message, or nullopt when the URL parsed (then *redis holds its parts when it
+// is a Redis URL).
+std::optional<std::string> parse(std::string_view url, std::optional<picocache::RedisUrl>* redis) {
   try {
-    *parsed = picocache::parse_store_url(url);
+    redis->reset();
+    const picocache::StoreKind kind = picocache::store_kind_for(url);
+    if (kind.name == "redis") {
+      *redis = picocache::parse_redis_url(url);
+    } else {
+      kind.check_url(url);
+    }
     return std::nullopt;
   } catch (const picocache::Error& error) {
     return std::string(error.what());
@@ -41,7 +50,7 @@ std::optional<std::string> parse(std::string_view url, picocache::StoreUrl* pars
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  picocache::StoreUrl parsed;
+  std::optional<picocache::RedisUrl> parsed;
   parse(input, &parsed);  // must not crash, hang or throw anything else
   const std::string redacted = picocache::redact_store_url(input);
   check(redacted.size() <= input.size() + 3, "redaction grew the URL by more than '***'");
@@ -59,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         "redact_store_url showed the password");
   if (const std::optional<std::string> error = parse(url, &parsed)) {
     check(error->find(kMarker) == std::string::npos, "an error message showed the password");
-  } else if (const auto* redis = std::get_if<picocache::RedisUrl>(&parsed)) {
+  } else if (const std::optional<picocache::RedisUrl>& redis = parsed) {
     check(redis->password.substr(0, kMarker.size()) == kMarker,
           "a parsed URL lost the start of its password");
     check(redis->host.find('~') == std::string::npos, "a parsed host holds part of the password");
