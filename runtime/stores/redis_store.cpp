@@ -761,7 +761,7 @@ class RedisStore final : public Store {
         stale_ = false;
         return true;
       } catch (const StoreError&) {
-        // next candidate
+        // ignored: this node is down or not answering; try the next candidate
       }
     }
     return false;

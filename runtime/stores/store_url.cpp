@@ -240,10 +240,10 @@ RedisUrl parse_redis_url(std::string_view url) {
   return scheme == "unix" ? parse_unix(url, rest.substr(2)) : parse_redis(url, rest.substr(2));
 }
 
-std::string redact_store_url(std::string_view url) {
-  if (const std::string masked = mask_password_parameters(url); masked != url) {
-    return redact_store_url(masked);
-  }
+namespace {
+
+// The authority's secret masked (see redact_store_url).
+std::string redact_authority(std::string_view url) {
   const std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::string(url);
   std::string scheme(url.substr(0, scheme_end));
@@ -261,6 +261,14 @@ std::string redact_store_url(std::string_view url) {
     return std::string(url);
   }
   return fmt::format("{}***{}", url.substr(0, authority), url.substr(at));
+}
+
+}  // namespace
+
+// The authority first, then ?password= parameters: masking a parameter first could take the last
+// '@' with it (a password "?password=x@" in the authority) and leave the authority's secret shown.
+std::string redact_store_url(std::string_view url) {
+  return mask_password_parameters(redact_authority(url));
 }
 
 }  // namespace picocache

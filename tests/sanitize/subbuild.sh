@@ -28,7 +28,9 @@ nice -n 5 cmake --build "$build" -j2 --target $targets
 [ $# -eq 0 ] && exit 0
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
-export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
+# die_after_fork=0: a forked child may start threads (the single-flight renewer), which is safe
+# here: the child resets every lock it inherits (fork hooks) before it does.
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:die_after_fork=0}"
 mode=$1
 shift
 if [ "$mode" = ctest ]; then exec ctest --test-dir "$build" --output-on-failure "$@"; fi

@@ -124,6 +124,14 @@ TEST(StoreUrl, RedactsAPasswordWithSlashesOrAtSigns) {
   EXPECT_EQ(redact_store_url("sqlite:///data/a@b.db"), "sqlite:///data/a@b.db");
 }
 
+// Found by fuzz_store_url: a password holding "?password=" must not let the parameter masking
+// take the '@' that ends the authority.
+TEST(StoreUrl, APasswordHoldingAPasswordParameterIsHidden) {
+  EXPECT_EQ(redact_store_url("redis://:Zq9?password=A@cache"), "redis://***@cache");
+  EXPECT_EQ(redact_store_url("x://:Zq9?password=A@"), "x://***@");
+  EXPECT_EQ(redact_store_url("postgresql://h/db?password=pw"), "postgresql://h/db?password=***");
+}
+
 // The parser splits the authority where the redaction does, so such a password works as written.
 TEST(StoreUrl, PasswordMayHoldASlash) {
   const RedisUrl url = redis("redis://:s3cr/et+pw==@cache:6380/3");
