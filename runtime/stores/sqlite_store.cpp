@@ -244,7 +244,6 @@ class SqliteStore final : public Store {
         // every hit (each retry would wait out the busy timeout again)
         std::lock_guard lock(touches_mutex_);
         touches_.clear();
-        dropped_touch_batches_.fetch_add(1, std::memory_order_relaxed);
       }
     }
     return entry;
@@ -374,11 +373,6 @@ class SqliteStore final : public Store {
       forked_unsafely_.store(true, std::memory_order_relaxed);
     }
     unlock_after_fork();
-  }
-
-  // Touch batches lost because their flush failed (for tests and stats).
-  std::uint64_t dropped_touch_batches() const {
-    return dropped_touch_batches_.load(std::memory_order_relaxed);
   }
 
  private:
@@ -580,7 +574,6 @@ class SqliteStore final : public Store {
   std::unordered_map<std::string, Touch> touches_;  // fid + key bytes -> the latest use
   std::uint64_t touch_sequence_ = 0;
   std::chrono::steady_clock::time_point oldest_touch_;
-  std::atomic<std::uint64_t> dropped_touch_batches_{0};
 
   std::mutex fids_mutex_;
   // function id -> fid, found by string_view without a copy on every hit
