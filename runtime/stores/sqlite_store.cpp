@@ -47,6 +47,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -108,14 +109,12 @@ std::int64_t read_layout(sqlite::Connection& connection) {
       connection.label(), found, kLayoutVersion));
 }
 
-// Makes sure the database holds layout kLayoutVersion, before any statement is prepared.
-// Setting up waits up to the whole call bound, not the write timeout: processes that open a new
-// file at once all switch it to WAL and create the tables, each needing the file to itself.
-void prepare_database(sqlite::Connection& connection) {
+// One attempt at making sure the database holds layout kLayoutVersion; see prepare_database.
+void set_up_layout(sqlite::Connection& connection) {
   const auto busy_timeout = [&](std::chrono::milliseconds timeout) {
     connection.execute(fmt::format("PRAGMA busy_timeout = {}", timeout.count()).c_str());
   };
-  busy_timeout(detail::store_call_bound());
+  busy_timeout(detail::sqlite_busy_timeout());
   const std::int64_t found = read_layout(connection);
   if (found > kLayoutVersion) refuse_newer(connection, found);
   connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
@@ -138,6 +137,24 @@ void prepare_database(sqlite::Connection& connection) {
   connection.execute(kSchema);
   transaction.commit();
   busy_timeout(detail::sqlite_busy_timeout());
+}
+
+// Makes sure the database holds layout kLayoutVersion, before any statement is prepared.
+// Processes that open a new file at once all switch it to WAL and create the tables, each needing
+// the file to itself, and SQLite answers some of those lock upgrades with SQLITE_BUSY at once
+// rather than waiting: so a busy attempt is retried, for up to the whole call bound.
+void prepare_database(sqlite::Connection& connection) {
+  const auto deadline = std::chrono::steady_clock::now() + detail::store_call_bound();
+  for (;;) {
+    try {
+      return set_up_layout(connection);
+    } catch (const StoreError& error) {
+      if (error.kind() != FailureKind::timeout || std::chrono::steady_clock::now() >= deadline) {
+        throw;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
 }
 
 struct OpenDatabase {
