@@ -109,7 +109,9 @@ TEST_P(RedisMaxmemoryTest, ProcessesFillingTheServerPastItsLimitStayConsistent) 
   for (const std::string& hex : members) {
     indexed_with_value += raw.command({"EXISTS", current + "v:" + hex}).integer;
   }
-  EXPECT_GT(live, 0u);
+  // allkeys-lru may evict the whole index (one large key) at the last moment, leaving no live
+  // entry: the store must then report 0, which the equality below checks; live > 0 is not
+  // something the store can promise, so it is not asserted.
   EXPECT_EQ(size, live);
   EXPECT_EQ(members.size(), indexed_with_value) << "size() left index entries without a value";
 
