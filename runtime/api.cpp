@@ -71,7 +71,9 @@ void clear(CachedFunction& fn) {
                                [](Store& store, const FunctionRef& ref) { store.clear(ref); });
 }
 
-CacheParameters parameters_of(const CachedFunction& fn) { return {maxsize_of(fn), fn.typed()}; }
+CacheParameters parameters_of(const CachedFunction& fn) {
+  return {maxsize_of(fn), fn.typed(), fn.single_flight(), fn.lock_timeout()};
+}
 
 }  // namespace
 

@@ -5,12 +5,16 @@
 // tests/lit/gen/free_function.cpp (free functions: the wrapper calls memoize<R> with an encoder
 // lambda and a lambda calling the body function) and tests/lit/gen/members.cpp (members).
 //
-// A function with `single_flight` or `lock_timeout` in its annotation gets a sixth argument (C++17
-// aggregate order: single_flight, then lock_timeout); without it the defaults apply:
+// A function with `single_flight` or `lock_timeout` in its annotation gets a sixth argument, both
+// fields always given (C++17 aggregate order; -Wmissing-field-initializers); without it the
+// defaults apply:
 //
 //   static ::picocache::CachedFunction picocache_fn_1{
 //       ::picocache::address_of(static_cast<int (*)(int)>(&slow)), "slow", "int (int)", 128, false,
-//       ::picocache::FunctionOptions{true, ::std::chrono::milliseconds(30000)}};
+//       ::picocache::FunctionOptions{true, ::std::chrono::milliseconds(30000)}};  // lock_timeout =
+//       30
+//   ... ::picocache::FunctionOptions{false, ::picocache::kDefaultLockTimeout}};    // single_flight
+//   = false
 //
 // The template stays thin: the store, its failures and the warnings live in the runtime library
 // (picocache::detail::lookup and remember), so user code compiles little and never sees a store.
@@ -52,6 +56,10 @@ FunctionAddress address_of(F fn) {
   return address;
 }
 
+// How long a miss waits for another caller's computation of the same key, unless the annotation's
+// `lock_timeout` says otherwise.
+inline constexpr std::chrono::milliseconds kDefaultLockTimeout = std::chrono::minutes(10);
+
 // Per-function options beyond the generated constructor's first five arguments (the annotation's
 // `single_flight` and `lock_timeout` keys). Defaults apply when generated code passes none.
 struct FunctionOptions {
@@ -59,7 +67,7 @@ struct FunctionOptions {
   // wait for its result. False: every miss runs the body.
   bool single_flight = true;
   // The longest a miss waits for another caller's computation before running the body itself.
-  std::chrono::milliseconds lock_timeout = std::chrono::minutes(10);
+  std::chrono::milliseconds lock_timeout = kDefaultLockTimeout;
 };
 
 // One cached function: its identity in the store and this process's hit/miss counts. Generated

@@ -4,7 +4,7 @@
 //   picocache::cache_info(&fib)              {hits, misses, maxsize, currsize}
 //   picocache::cache_info("geo::area")       by qualified name (or "geo::area double (double)")
 //   picocache::cache_clear(&fib)             drops fib's entries from the store, resets counters
-//   picocache::cache_parameters(&fib)        {maxsize, typed}
+//   picocache::cache_parameters(&fib)        {maxsize, typed, single_flight, lock_timeout}
 //   picocache::configure("redis://cache:6379/0")   the default store (PICOCACHE_URL wins)
 //   picocache::set_log_handler(fn)           where warnings go (default: stderr)
 //   picocache::unstorable_results()          results too large to store (CodecLimits)
@@ -18,6 +18,7 @@
 #include <picocache/key.hpp>
 #include <picocache/memoize.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -48,6 +49,8 @@ struct CacheInfo {
 struct CacheParameters {
   std::optional<std::uint64_t> maxsize;  // nullopt: maxsize=none
   bool typed = false;
+  bool single_flight = true;  // concurrent misses of one key run the body once
+  std::chrono::milliseconds lock_timeout = kDefaultLockTimeout;  // the longest such a miss waits
 };
 
 // What happened between this process and its store since the process started (never reset,

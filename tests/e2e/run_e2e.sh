@@ -55,6 +55,8 @@ grep -q "area 4.00 perimeter 8.00" first.out || { cat first.out; fail "wrong res
 grep -q "fib(30) = 832040" first.out || fail "wrong fib(30)"
 grep -q "measure: currsize=2" first.out || { cat first.out; fail "cache_info currsize is not 2"; }
 grep -q "a polygon with 5 sides / a shape called 5" first.out || fail "overloads shared an entry"
+grep -q "describe: single_flight=0 lock_timeout=600000ms" first.out || { cat first.out; fail "single_flight = false did not reach cache_parameters"; }
+grep -q "describe: single_flight=1 lock_timeout=90000ms" first.out || { cat first.out; fail "lock_timeout = \"90s\" did not reach cache_parameters"; }
 
 # The command-line tool sees the functions and clears one of them.
 if [ "$mode" = installed ]; then

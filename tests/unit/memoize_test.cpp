@@ -113,8 +113,12 @@ static picocache::CachedFunction scale_int_fn{
     picocache::address_of(static_cast<int (*)(int)>(&scale)), "tests::scale", "int (int)", 8,
     false};
 static picocache::CachedFunction scale_double_fn{
-    picocache::address_of(static_cast<double (*)(double)>(&scale)), "tests::scale",
-    "double (double)", 8, true};
+    picocache::address_of(static_cast<double (*)(double)>(&scale)),
+    "tests::scale",
+    "double (double)",
+    8,
+    true,
+    picocache::FunctionOptions{false, std::chrono::milliseconds(250)}};
 int scale(int n) {
   return picocache::memoize<int>(
       scale_int_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() -> int { return 2 * n; });
@@ -295,8 +299,13 @@ TEST_F(MemoizeTest, ParametersByPointerAndByName) {
   const CacheParameters square = cache_parameters(&tests::square);
   EXPECT_EQ(square.maxsize, 2u);
   EXPECT_FALSE(square.typed);
+  EXPECT_TRUE(square.single_flight);
+  EXPECT_EQ(square.lock_timeout, kDefaultLockTimeout);
   EXPECT_EQ(cache_parameters("tests::fib").maxsize, std::nullopt);
-  EXPECT_TRUE(cache_parameters("tests::scale double (double)").typed);
+  const CacheParameters scale = cache_parameters("tests::scale double (double)");
+  EXPECT_TRUE(scale.typed);
+  EXPECT_FALSE(scale.single_flight);
+  EXPECT_EQ(scale.lock_timeout, std::chrono::milliseconds(250));
 }
 
 TEST_F(MemoizeTest, OverloadsNeverShareEntries) {

@@ -1,6 +1,8 @@
 // Raw-lexer recognition of [[picocache::cached(...)]]; see cached_annotation.hpp.
 #include "cached_annotation.hpp"
 
+#include "annotation_duration.hpp"
+
 #include <clang/AST/Decl.h>
 #include <clang/AST/DeclTemplate.h>
 #include <clang/Basic/LangOptions.h>
@@ -11,6 +13,7 @@
 #include <llvm/ADT/StringRef.h>
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
 namespace picocache::tooling {
@@ -117,6 +120,11 @@ std::optional<ParsedSpecifier> parse_specifier(const std::vector<Token>& tokens,
   }
 }
 
+// The keys picocache::cached takes, in the order messages list them.
+constexpr llvm::StringLiteral kKeys[] = {"maxsize", "typed", "single_flight", "lock_timeout"};
+constexpr llvm::StringLiteral kKeyList =
+    "the keys are 'maxsize', 'typed', 'single_flight' and 'lock_timeout'";
+
 // Parses the `key = value` list of one annotation into `annotation`, adding problems.
 void parse_arguments(const std::vector<Token>& tokens, std::size_t open, std::size_t close,
                      CachedAnnotation& annotation, std::vector<AnnotationProblem>& problems) {
@@ -125,7 +133,7 @@ void parse_arguments(const std::vector<Token>& tokens, std::size_t open, std::si
     problems.push_back({at, std::move(message), std::move(note), note_at});
     annotation.valid = false;
   };
-  SourceLocation seen_maxsize, seen_typed;
+  SourceLocation seen[std::size(kKeys)];
   std::size_t i = open + 1;
   while (i < close) {
     // One entry: tokens [i, end) up to the next comma at depth 0.
@@ -139,57 +147,79 @@ void parse_arguments(const std::vector<Token>& tokens, std::size_t open, std::si
     const Token& key = tokens[i];
     if (end - i < 3 || !is_identifier(key) || !tokens[i + 1].is(tok::equal)) {
       problem(key.getLocation(), "expected 'key = value' in picocache::cached arguments",
-              "the keys are 'maxsize' (an integer or 'none') and 'typed' ('true' or 'false'), "
-              "e.g. [[picocache::cached(maxsize = 256, typed = true)]]");
+              "the keys are 'maxsize' (an integer or 'none'), 'typed' and 'single_flight' "
+              "('true' or 'false') and 'lock_timeout' (a duration), e.g. "
+              "[[picocache::cached(maxsize = 256, typed = true)]]");
+      i = end + 1;
+      continue;
+    }
+    const llvm::StringRef name = key.getRawIdentifier();
+    const Token& value = tokens[i + 2];
+    std::string value_text;
+    for (std::size_t k = i + 2; k < end; ++k) value_text += spelling(tokens[k]).str();
+    const bool single = end - i == 3;
+    auto bad_value = [&](std::string note) {
+      problem(value.getLocation(),
+              "bad value '" + value_text + "' for '" + name.str() + "' in picocache::cached",
+              std::move(note));
+    };
+    const auto* known = llvm::find(kKeys, name);
+    if (known == std::end(kKeys)) {
+      std::string note = kKeyList.str();
+      for (llvm::StringRef candidate : kKeys) {
+        if (name.edit_distance(candidate) <= 2) note = ("did you mean '" + candidate + "'?").str();
+      }
+      problem(key.getLocation(), ("unknown key '" + name + "' in picocache::cached").str(), note);
+    } else if (SourceLocation& first = seen[known - std::begin(kKeys)]; first.isValid()) {
+      problem(key.getLocation(), ("duplicate key '" + name + "' in picocache::cached").str(),
+              "first given here", first);
     } else {
-      llvm::StringRef name = key.getRawIdentifier();
-      const Token& value = tokens[i + 2];
-      std::string value_text;
-      for (std::size_t k = i + 2; k < end; ++k) value_text += spelling(tokens[k]).str();
-      const bool single = end - i == 3;
-      SourceLocation* seen = name == "maxsize" ? &seen_maxsize
-                             : name == "typed" ? &seen_typed
-                                               : nullptr;
-      if (!seen) {
-        std::string note = "the keys are 'maxsize' and 'typed'";
-        for (llvm::StringRef known : {"maxsize", "typed"}) {
-          if (name.edit_distance(known) <= 2) note = ("did you mean '" + known + "'?").str();
-        }
-        problem(key.getLocation(), ("unknown key '" + name + "' in picocache::cached").str(), note);
-      } else if (seen->isValid()) {
-        problem(key.getLocation(), ("duplicate key '" + name + "' in picocache::cached").str(),
-                "first given here", *seen);
-      } else {
-        *seen = key.getLocation();
-        if (name == "maxsize") {
-          std::uint64_t number = 0;
-          std::string digits = spelling(value).str();
-          digits.erase(std::remove(digits.begin(), digits.end(), '\''), digits.end());
-          if (single && is_identifier(value, "none")) {
-            annotation.unbounded = true;
-          } else if (single && value.is(tok::numeric_constant) && !digits.empty() &&
-                     llvm::all_of(digits, llvm::isDigit) &&
-                     !llvm::StringRef(digits).getAsInteger(10, number)) {
-            annotation.maxsize = number;
-          } else {
-            problem(value.getLocation(),
-                    "bad value '" + value_text + "' for 'maxsize' in picocache::cached",
-                    "maxsize is a non-negative integer (0 caches nothing) or 'none' (no limit)");
-          }
+      first = key.getLocation();
+      std::optional<bool> boolean;
+      if (single && is_identifier(value, "true")) boolean = true;
+      if (single && is_identifier(value, "false")) boolean = false;
+      if (name == "maxsize") {
+        std::uint64_t number = 0;
+        std::string digits = spelling(value).str();
+        digits.erase(std::remove(digits.begin(), digits.end(), '\''), digits.end());
+        if (single && is_identifier(value, "none")) {
+          annotation.unbounded = true;
+        } else if (single && value.is(tok::numeric_constant) && !digits.empty() &&
+                   llvm::all_of(digits, llvm::isDigit) &&
+                   !llvm::StringRef(digits).getAsInteger(10, number)) {
+          annotation.maxsize = number;
         } else {
-          if (single && is_identifier(value, "true")) {
-            annotation.typed = true;
-          } else if (single && is_identifier(value, "false")) {
-            annotation.typed = false;
-          } else {
-            problem(value.getLocation(),
-                    "bad value '" + value_text + "' for 'typed' in picocache::cached",
-                    "typed is 'true' or 'false'");
-          }
+          bad_value("maxsize is a non-negative integer (0 caches nothing) or 'none' (no limit)");
+        }
+      } else if (name == "typed" || name == "single_flight") {
+        if (!boolean) {
+          bad_value((name + " is 'true' or 'false'").str());
+        } else if (name == "typed") {
+          annotation.typed = *boolean;
+        } else {
+          annotation.single_flight = *boolean;
+        }
+      } else {  // lock_timeout
+        std::optional<std::chrono::milliseconds> duration;
+        if (single && value.isOneOf(tok::numeric_constant, tok::string_literal))
+          duration = parse_annotation_duration(spelling(value));
+        if (!duration) {
+          bad_value(std::string(kDurationGrammar) +
+                    "; lock_timeout bounds how long a miss waits for another caller computing "
+                    "the same key (default: while its lease is renewed, up to 10 minutes)");
+        } else if (duration->count() == 0) {
+          bad_value("lock_timeout = 0 would never wait: write single_flight = false instead");
+        } else {
+          annotation.lock_timeout = *duration;
         }
       }
     }
     i = end + 1;
+  }
+  const SourceLocation single_flight_at = seen[2], lock_timeout_at = seen[3];
+  if (!annotation.single_flight && lock_timeout_at.isValid()) {
+    problem(lock_timeout_at, "'lock_timeout' has no effect with 'single_flight = false'",
+            "single_flight = false given here", single_flight_at);
   }
 }
 
@@ -204,8 +234,11 @@ bool contains(const clang::SourceManager& sm, llvm::ArrayRef<clang::SourceRange>
 }  // namespace
 
 std::string CachedAnnotation::options_text() const {
-  return "maxsize=" + (unbounded ? std::string("none") : std::to_string(maxsize)) +
-         ", typed=" + (typed ? "true" : "false");
+  std::string text = "maxsize=" + (unbounded ? std::string("none") : std::to_string(maxsize)) +
+                     ", typed=" + (typed ? "true" : "false");
+  if (!single_flight) text += ", single_flight=false";
+  if (lock_timeout) text += ", lock_timeout=" + std::to_string(lock_timeout->count()) + "ms";
+  return text;
 }
 
 AnnotationIndex AnnotationIndex::build(const clang::SourceManager& sm,

@@ -8,7 +8,8 @@
 //      of the translation unit whose text contains "cached", plus the main file. It recognises
 //      each attribute-specifier `[[ ... ]]`, including `[[using picocache: cached]]` and lists
 //      such as `[[nodiscard, picocache::cached(maxsize = 8)]]`, and parses the arguments itself
-//      (keys `maxsize` = non-negative integer or `none`, `typed` = `true`/`false`).
+//      (keys `maxsize` = non-negative integer or `none`, `typed` = `true`/`false`,
+//      `single_flight` = `true`/`false`, `lock_timeout` = a duration, annotation_duration.hpp).
 //   2. Each annotation remembers the attribute-specifier-seq it sits in: the token after the
 //      whole sequence and the token before it.
 //   3. find(decl) returns the annotation that appertains to `decl`: the one whose sequence ends
@@ -30,7 +31,9 @@
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/ADT/DenseMap.h>
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,14 +59,20 @@ struct CachedAnnotation {
   std::uint64_t maxsize = kDefaultMaxsize;  // meaningless when unbounded
   bool unbounded = false;                   // maxsize=none
   bool typed = false;
-  bool valid = true;  // false when its arguments had errors
+  bool single_flight = true;                              // concurrent misses of a key run it once
+  std::optional<std::chrono::milliseconds> lock_timeout;  // nullopt: the runtime's default
+  bool valid = true;                                      // false when its arguments had errors
 
-  // "maxsize=128, typed=false": the effective options, for comments and messages.
+  // "maxsize=128, typed=false" (and the single-flight keys when given): the effective options,
+  // for comments and messages.
   std::string options_text() const;
   bool same_options(const CachedAnnotation& other) const {
     return unbounded == other.unbounded && typed == other.typed &&
-           (unbounded || maxsize == other.maxsize);
+           (unbounded || maxsize == other.maxsize) && single_flight == other.single_flight &&
+           lock_timeout == other.lock_timeout;
   }
+  // Whether the generated code must pass FunctionOptions (anything but their defaults).
+  bool has_function_options() const { return !single_flight || lock_timeout.has_value(); }
 };
 
 // A malformed annotation: reported by the caller as an error at `location`, with an optional

@@ -205,6 +205,19 @@ void write_body_function(const CachedFunctionInfo& info, const std::string& acce
   }
 }
 
+// The CachedFunction constructor's sixth argument, or "" when the annotation keeps the defaults
+// (so code generated before the single-flight keys existed reads the same).
+std::string function_options(const tooling::CachedAnnotation& options) {
+  if (!options.has_function_options()) return "";
+  std::string text = ",\n      ::picocache::FunctionOptions{";
+  text += options.single_flight ? "true, " : "false, ";
+  // Both fields: -Wmissing-field-initializers would warn about the second one left out.
+  text += options.lock_timeout
+              ? "::std::chrono::milliseconds(" + std::to_string(options.lock_timeout->count()) + ")"
+              : "::picocache::kDefaultLockTimeout";
+  return text + "}";
+}
+
 }  // namespace
 
 FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& writer,
@@ -258,7 +271,8 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
       "  static ::picocache::CachedFunction& function = *new ::picocache::CachedFunction{\n      " +
       address + ",\n      " + cpp_string_literal(info.store_name) + ", " +
       cpp_string_literal(signature_text(function, context)) + ", " + maxsize + ", " +
-      (options.typed ? "true" : "false") + "};\n  return function;\n}\n" +
+      (options.typed ? "true" : "false") + function_options(options) +
+      "};\n  return function;\n}\n" +
       "// Constructed at start-up, so cache_info() knows the function before its first call.\n" +
       "[[maybe_unused]] ::picocache::CachedFunction& " + accessor + "_registered = " + accessor +
       "();\n}  // namespace\n";

@@ -19,5 +19,12 @@ int main() {
   std::printf("plain %d\n", plain_answer());
   const picocache::CacheInfo info = picocache::cache_info(&geo::measure);
   std::printf("measure: currsize=%llu\n", static_cast<unsigned long long>(info.currsize));
+  for (const picocache::CacheParameters& p :
+       {picocache::cache_parameters(static_cast<std::string (*)(int)>(&geo::describe)),
+        picocache::cache_parameters(
+            static_cast<std::string (*)(const std::string&)>(&geo::describe))}) {
+    std::printf("describe: single_flight=%d lock_timeout=%lldms\n", p.single_flight ? 1 : 0,
+                static_cast<long long>(p.lock_timeout.count()));
+  }
   return 0;
 }

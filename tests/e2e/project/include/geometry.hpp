@@ -29,8 +29,8 @@ Measure measure(const Shape& shape);
 [[picocache::cached]]
 long fib(int n);
 
-// Overloads never share entries.
-[[picocache::cached]] std::string describe(int sides);
-[[picocache::cached]] std::string describe(const std::string& name);
+// Overloads never share entries. The single-flight keys reach the runtime (cache_parameters).
+[[picocache::cached(single_flight = false)]] std::string describe(int sides);
+[[picocache::cached(lock_timeout = "90s")]] std::string describe(const std::string& name);
 
 }  // namespace geo
