@@ -1,5 +1,6 @@
 // The Redis wire and pool (see redis_connection.hpp): RESP writing, replies, connecting with
-// AUTH / SELECT / SCRIPT LOAD in one round trip, and the pool's reconnect backoff.
+// AUTH / SELECT / SCRIPT LOAD (and CLUSTER SLOTS) in one round trip, and the pool's reconnect
+// backoff.
 #include "stores/redis_connection.hpp"
 
 #include "fork_generation.hpp"
@@ -163,10 +164,12 @@ void Connection::timed_out(const char* what) {
                 true};
 }
 
-ConnectionPool::ConnectionPool(RedisUrl url, std::vector<std::string_view> scripts)
+ConnectionPool::ConnectionPool(RedisUrl url, std::vector<std::string_view> scripts,
+                               std::function<void(const redisReply&)> on_cluster_slots)
     : url_(std::move(url)),
       display_url_(make_display_url(url_)),
       scripts_(std::move(scripts)),
+      on_cluster_slots_(std::move(on_cluster_slots)),
       script_sha_(scripts_.size()),
       fork_generation_(detail::fork_generation()) {}
 
@@ -290,9 +293,14 @@ std::unique_ptr<Connection> ConnectionPool::connect() {
     connection->append({"SELECT", db});
     ++sent;
   }
+  const bool ask_slots = load && on_cluster_slots_;
   if (load) {
     for (std::string_view script : scripts_) connection->append({"SCRIPT", "LOAD", script});
     sent += scripts_.size();
+    if (ask_slots) {
+      connection->append({"CLUSTER", "SLOTS"});
+      ++sent;
+    }
   } else if (sent == 0) {
     connection->append({"PING"});
     ++sent;
@@ -329,11 +337,14 @@ std::unique_ptr<Connection> ConnectionPool::connect() {
       }
       digest = std::string(reply_text(reply));
     }
-    std::lock_guard lock(mutex_);
-    if (!scripts_loaded_.load(std::memory_order_relaxed)) {
-      script_sha_ = std::move(sha);
-      scripts_loaded_.store(true, std::memory_order_release);
+    {
+      std::lock_guard lock(mutex_);
+      if (!scripts_loaded_.load(std::memory_order_relaxed)) {
+        script_sha_ = std::move(sha);
+        scripts_loaded_.store(true, std::memory_order_release);
+      }
     }
+    if (ask_slots) on_cluster_slots_(*replies[next++]);
   } else if (next < sent) {
     check("PING");
   }

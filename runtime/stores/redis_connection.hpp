@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <mutex>
@@ -126,7 +127,11 @@ class Connection {
 class ConnectionPool {
  public:
   // `scripts` are loaded (SCRIPT LOAD) by the first connect; script_sha(i) names script i after.
-  ConnectionPool(RedisUrl url, std::vector<std::string_view> scripts);
+  // With `on_cluster_slots`, that first connect also sends CLUSTER SLOTS in the same round trip
+  // and hands it the reply (an error reply from a standalone server included); it is called
+  // without the pool's lock and must not throw.
+  ConnectionPool(RedisUrl url, std::vector<std::string_view> scripts,
+                 std::function<void(const redisReply&)> on_cluster_slots = {});
   ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
@@ -162,6 +167,7 @@ class ConnectionPool {
   const RedisUrl url_;
   const std::string display_url_;
   const std::vector<std::string_view> scripts_;
+  const std::function<void(const redisReply&)> on_cluster_slots_;
 
   // SHA1s of the scripts, set by the first successful connect (SCRIPT LOAD) and read-only
   // afterwards; scripts_loaded_ publishes them.

@@ -3,8 +3,13 @@
 // redis_cluster.hpp's; this file says which commands a store operation sends, where (which
 // cluster node), and what their replies mean.
 //
-// Cluster. The store starts out standalone (one pool, the URL's server). The first MOVED makes
-// it read CLUSTER SLOTS; from then on each operation goes to the master of its function's slot
+// Cluster. The first connection to the URL's server asks it for CLUSTER SLOTS, in the round trip
+// that loads the scripts (so the first call still costs two). A standalone server refuses, and the
+// store stays standalone (one pool, the URL's server); a cluster node answers, and from then on
+// each operation goes to the master of its function's slot. (Learning the cluster only from a MOVED
+// would miss it when every function used lives on the URL's node: that node's death would then
+// leave the store with no map to find the replica that took over.) A MOVED also makes it read
+// CLUSTER SLOTS again; each operation goes to the master of its function's slot
 // (one pool per node), following MOVED (the map is read again), ASK (the retried commands go
 // behind ASKING) and TRYAGAIN (a short pause), at most kMaxRedirections times per call. A node
 // that fails marks the map stale: the next call reads it again (at most every 200 ms), which is
@@ -364,7 +369,10 @@ class RedisStore final : public Store {
   // Does not connect: the first call does (as ccache's remote storage), so a server that is
   // down when the program starts is only a StoreError on the calls made while it is down.
   explicit RedisStore(RedisUrl url)
-      : url_(url), seed_{url.host, url.port}, pool_(std::move(url), scripts()) {}
+      : url_(url),
+        seed_{url.host, url.port},
+        pool_(std::move(url), scripts(),
+              [this](const redisReply& reply) { learn_topology(reply); }) {}
 
   StoreCapabilities capabilities() const override { return {}; }
 
@@ -721,6 +729,19 @@ class RedisStore final : public Store {
       pool = std::make_unique<ConnectionPool>(std::move(url), scripts());
     }
     return *pool;
+  }
+
+  // The seed's first connection's CLUSTER SLOTS reply (see the top of this file): a cluster
+  // node's map, or a standalone server's error.
+  void learn_topology(const redisReply& reply) noexcept {
+    if (reply.type == REDIS_REPLY_ERROR) return;
+    std::optional<redis::SlotMap> map = redis::SlotMap::from_cluster_slots(reply, seed_.host);
+    if (!map) return;  // not a map we understand: MOVED will teach the store instead
+    std::lock_guard lock(cluster_mutex_);
+    slots_ = std::move(*map);
+    cluster_ = true;
+    stale_ = false;
+    next_refresh_ = std::chrono::steady_clock::now() + kSlotRefreshInterval;
   }
 
   // A MOVED: the cluster's map changed (or this is the first sign of a cluster). Re-reads the

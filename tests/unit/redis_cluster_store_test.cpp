@@ -1,7 +1,8 @@
 // The Redis store against a three-master Redis Cluster (with a replica each) started by the
 // test: a URL naming one node serves functions on every master, listings and clears span all
 // masters, processes share it, a slot migrated during a run (MOVED, ASK) costs no error, and a
-// killed master's replica takes over with caching resuming.
+// killed master's replica takes over with caching resuming (through the Store, and through
+// memoize: computed results, one warning).
 #include "client_process.hpp"
 #include "redis_cluster_servers.hpp"
 #include "redis_raw.hpp"
@@ -9,6 +10,8 @@
 #include "stores/redis_cluster.hpp"
 #include "stores/store.hpp"
 #include "stores/store_registry.hpp"
+
+#include <picocache/picocache.hpp>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -18,10 +21,26 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+namespace failover {
+std::atomic<int> bodies{0};
+long triple(int n);
+static picocache::CachedFunction triple_fn{picocache::address_of(&triple), "failover::triple",
+                                           "long (int)", 1000, false};
+long triple(int n) {
+  return picocache::memoize<long>(
+      triple_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> long {
+        ++bodies;
+        return 3L * n;
+      });
+}
+}  // namespace failover
 
 namespace picocache {
 namespace {
@@ -137,9 +156,11 @@ void migrate_slot(RedisClusterServers& cluster, std::uint16_t slot, std::size_t 
   }
 }
 
-// The index of the master that serves `slot`.
+// The index of the master that serves `slot`, as the first running node sees it.
 std::size_t master_of(RedisClusterServers& cluster, std::uint16_t slot) {
-  auto* context = redisConnect("127.0.0.1", cluster.node(0).port());
+  std::size_t asked = 0;
+  while (asked + 1 < cluster.size() && !cluster.node(asked).running()) ++asked;
+  auto* context = redisConnect("127.0.0.1", cluster.node(asked).port());
   auto* reply = static_cast<redisReply*>(redisCommand(context, "CLUSTER SLOTS"));
   int port = 0;
   for (std::size_t i = 0; reply != nullptr && i < reply->elements; ++i) {
@@ -235,6 +256,53 @@ TEST_F(RedisClusterStoreTest, AKilledMastersReplicaTakesOverAndCachingResumes) {
   EXPECT_TRUE(resumed) << "caching did not resume after the failover";
   EXPECT_GT(failures, 0);
   EXPECT_NE(master_of(*cluster_, slot), master);
+  cluster_->node(master).start();  // rejoins as a replica
+  EXPECT_TRUE(cluster_->wait_until_ok());
+}
+
+TEST_F(RedisClusterStoreTest, AKilledMasterGivesComputedResultsOneWarningAndCachingResumes) {
+  std::mutex mutex;
+  std::vector<std::string> warnings;
+  set_log_handler([&](std::string_view line) {
+    std::lock_guard lock(mutex);
+    warnings.emplace_back(line);
+  });
+  auto logged = [&] {
+    std::lock_guard lock(mutex);
+    std::string all;
+    for (const std::string& line : warnings) all += line + "\n";
+    return std::pair{warnings.size(), all};
+  };
+  configure(cluster_->url());
+  for (int n = 0; n < 10; ++n) EXPECT_EQ(failover::triple(n), 3L * n);
+  for (int n = 0; n < 10; ++n) EXPECT_EQ(failover::triple(n), 3L * n);
+  EXPECT_EQ(cache_info(&failover::triple).hits, 10u);
+  ASSERT_EQ(logged().first, 0u) << logged().second;
+
+  const std::size_t master = master_of(*cluster_, redis::key_slot(failover::triple_fn.id()));
+  cluster_->node(master).kill();
+  // Each round calls a new argument twice: both results are computed right; once the replica
+  // has taken over, the second call is a hit again.
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  bool resumed = false;
+  int rounds = 0;
+  for (int n = 1000; !resumed && std::chrono::steady_clock::now() < deadline; ++n, ++rounds) {
+    const int before = failover::bodies.load();
+    EXPECT_EQ(failover::triple(n), 3L * n);
+    EXPECT_EQ(failover::triple(n), 3L * n);
+    resumed = failover::bodies.load() - before == 1;
+    if (!resumed) std::this_thread::sleep_for(20ms);
+  }
+  RecordProperty("rounds_until_caching_resumed", rounds);
+  EXPECT_TRUE(resumed) << "caching did not resume after the failover";
+  EXPECT_GT(rounds, 1) << "the killed master did not interrupt caching";
+  const auto [count, text] = logged();
+  EXPECT_EQ(count, 1u) << text;
+  EXPECT_NE(text.find("cached functions run uncached"), std::string::npos) << text;
+  EXPECT_NE(master_of(*cluster_, redis::key_slot(failover::triple_fn.id())), master);
+  for (int n = 0; n < 10; ++n) EXPECT_EQ(failover::triple(n), 3L * n);  // the replica's copies
+
+  set_log_handler(nullptr);
   cluster_->node(master).start();  // rejoins as a replica
   EXPECT_TRUE(cluster_->wait_until_ok());
 }
