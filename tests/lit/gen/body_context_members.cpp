@@ -86,6 +86,22 @@ class Series : public Base {
     return SELF_BASE + n;
   }
 
+  // A class declared in the body keeps its own `this`; `[*this]` keeps the lambda shape.
+  // GENCHECK: long get() const { return this->v + v; }
+  // GENCHECK: return Local().get() + n + picocache_self->base_;
+  [[picocache::cached]] long with_local_class(long n) const {
+    struct Local {
+      long v = 3;
+      long get() const { return this->v + v; }
+    };
+    return Local().get() + n + base_;
+  }
+  // GENCHECK: {{^ +}}long with_copy(long n) const { return ::picocache::memoize<long>(
+  [[picocache::cached]] long with_copy(long n) const {
+    auto add = [*this](long k) { return base_ + k; };
+    return add(n);
+  }
+
   // An #if branch the tool did not see (it may be compiled with other flags): the lambda shape.
   // GENCHECK: {{^ +}}long with_branch(int n) const { return ::picocache::memoize<long>(
   [[picocache::cached]] long with_branch(int n) const {
@@ -167,6 +183,7 @@ int main() {
   const long macro = series.via_macro(2) + series.via_macro(2);
   std::printf("via_macro %ld after %d bodies\n", macro, bodies);
 
+  std::printf("with_local_class %ld with_copy %ld\n", series.with_local_class(2), series.with_copy(2));
   std::printf("with_branch %ld\n", series.with_branch(5));
 
   const Tracked echoed = series.echo(Tracked(41));
@@ -192,6 +209,7 @@ int main() {
 // CHECK-NEXT: squares(10) = 385 after 11 bodies
 // CHECK-NEXT: squares(11) = 506 after 1 bodies
 // CHECK-NEXT: via_macro 6 after 1 bodies
+// CHECK-NEXT: with_local_class 9 with_copy 3
 // CHECK-NEXT: with_branch 6
 // CHECK-NEXT: echo 42, copies 0
 // CHECK-NEXT: stamp A7series A7series after 1 bodies
