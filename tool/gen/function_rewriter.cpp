@@ -133,7 +133,7 @@ class SameNameReferences : public clang::RecursiveASTVisitor<SameNameReferences>
 // The edits that move a member function's body into a static member function of a local class
 // (see the top of this file): explicit `this` becomes `picocache_self`, each implicit member
 // access gets `picocache_self->` (a qualified one too: `picocache_self->Base::f()`), a lambda
-// that uses the object through a `[&]` default also captures `picocache_self` by copy (as it
+// that captures `this` through a `[&]` default also captures `picocache_self` by copy (as it
 // captured `this`), and unqualified references to static members named like the member are
 // qualified (the body function's name would hide them). fits() is false when an edit cannot be
 // made (a macro, `[*this]`, a static member's body using an object, a dependent implicit access
@@ -164,29 +164,20 @@ class MemberBodyEdits : public clang::RecursiveASTVisitor<MemberBodyEdits> {
 
   bool TraverseLambdaExpr(clang::LambdaExpr* lambda) {
     if (local_classes_ > 0) return RecursiveASTVisitor::TraverseLambdaExpr(lambda);
-    bool explicit_this = false;
     for (const clang::LambdaCapture& capture : lambda->captures()) {
       if (!capture.capturesThis()) continue;
-      if (capture.getCaptureKind() == clang::LCK_StarThis) fits_ = false;  // [*this]
-      if (!capture.isExplicit()) continue;
-      explicit_this = true;
-      // [=, this] is C++20; its rewrite [=, picocache_self] would not compile.
-      if (lambda->getCaptureDefault() == clang::LCD_ByCopy) fits_ = false;
-      edit(capture.getLocation(), 4, "picocache_self");
-    }
-    lambdas_.push_back({lambda, false});
-    const bool result = RecursiveASTVisitor::TraverseLambdaExpr(lambda);
-    const bool uses_self = lambdas_.back().uses_self;
-    lambdas_.pop_back();
-    if (uses_self && !explicit_this) {
-      if (lambda->getCaptureDefault() == clang::LCD_ByRef) {
-        // `this` was captured by copy even under [&]: so is picocache_self.
+      if (capture.getCaptureKind() == clang::LCK_StarThis) {
+        fits_ = false;  // [*this]
+      } else if (capture.isExplicit()) {
+        // [=, this] is C++20; its rewrite [=, picocache_self] would not compile.
+        if (lambda->getCaptureDefault() == clang::LCD_ByCopy) fits_ = false;
+        edit(capture.getLocation(), 4, "picocache_self");
+      } else if (lambda->getCaptureDefault() == clang::LCD_ByRef) {
+        // `this` was captured by copy even under [&]: so is picocache_self. ([=] copies it.)
         edit(lambda->getCaptureDefaultLoc().getLocWithOffset(1), 0, ", picocache_self");
-      } else if (lambda->getCaptureDefault() != clang::LCD_ByCopy) {
-        fits_ = false;
       }
     }
-    return result;
+    return RecursiveASTVisitor::TraverseLambdaExpr(lambda);
   }
 
   bool VisitCXXThisExpr(clang::CXXThisExpr* expression) {
@@ -244,27 +235,14 @@ class MemberBodyEdits : public clang::RecursiveASTVisitor<MemberBodyEdits> {
     const unsigned offset = sources_.getFileOffset(at);
     // `this` in `[this]` is also the capture's initializer: one edit.
     if (!edited_.insert(offset).second) return;
-    if (text.rfind("picocache_self", 0) == 0) {
-      if (method_.isStatic()) fits_ = false;  // no object to use
-      for (Lambda& lambda : lambdas_) {
-        const clang::SourceRange body = lambda.expression->getBody()->getSourceRange();
-        if (body.getBegin().isFileID() && sources_.getFileOffset(body.getBegin()) < offset)
-          lambda.uses_self = true;
-      }
-    }
+    if (method_.isStatic() && text.rfind("picocache_self", 0) == 0) fits_ = false;  // no object
     replacements_.push_back({offset, length, std::move(text)});
   }
-
-  struct Lambda {
-    const clang::LambdaExpr* expression;
-    bool uses_self;
-  };
 
   const clang::CXXMethodDecl& method_;
   const clang::SourceManager& sources_;
   bool fits_ = true;
   int local_classes_ = 0;
-  std::vector<Lambda> lambdas_;
   std::vector<const clang::CXXThisExpr*> implicit_this_;
   llvm::DenseSet<const clang::Expr*> covered_this_;
   llvm::DenseSet<unsigned> edited_;  // offsets

@@ -128,11 +128,14 @@ class Series : public Base {
   // Lambdas that use the object, a base's members (inherited, and qualified).
   // GENCHECK: auto add = [&, picocache_self](long k) { return picocache_self->base_ + k; };
   // GENCHECK: auto times = [picocache_self](long k) { return picocache_self->base_ * k; };
-  // GENCHECK: return add(n) + times(n) + picocache_self->scaled(n) + picocache_self->Base::scaled(picocache_self->scale);
+  // An unevaluated use captures nothing: nothing is added to that lambda's captures.
+  // GENCHECK: auto size = [&] { return static_cast<long>(sizeof(picocache_self->base_)); };
+  // GENCHECK: return add(n) + times(n) + size() + picocache_self->scaled(n) + picocache_self->Base::scaled(picocache_self->scale);
   [[picocache::cached]] long with_lambdas(long n) const {
     auto add = [&](long k) { return base_ + k; };
     auto times = [this](long k) { return this->base_ * k; };
-    return add(n) + times(n) + scaled(n) + Base::scaled(scale);
+    auto size = [&] { return static_cast<long>(sizeof(base_)); };
+    return add(n) + times(n) + size() + scaled(n) + Base::scaled(scale);
   }
 
  private:
@@ -213,4 +216,4 @@ int main() {
 // CHECK-NEXT: with_branch 6
 // CHECK-NEXT: echo 42, copies 0
 // CHECK-NEXT: stamp A7series A7series after 1 bodies
-// CHECK-NEXT: with_lambdas 11
+// CHECK-NEXT: with_lambdas 19
