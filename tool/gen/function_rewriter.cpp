@@ -59,10 +59,11 @@
 //
 // (the text after the body's `}` is on the body's last line). The body's edits, from its AST:
 // `this` becomes `picocache_self` (also in a `[this]` capture), an implicit member use gets
-// `picocache_self->` (`picocache_self->Base::f()` for a qualified one), a lambda that used the
-// object through a `[&]` default gets `[&, picocache_self]` (the pointer by copy, as `this` was),
-// and an unqualified call of a static member of the member's name is qualified (the body
-// function's name hides it), so `scaled(..)` becomes `picocache_self->scaled(..)`, the wrapper:
+// `picocache_self->` (`picocache_self->Base::f()` for a qualified one), a lambda that captured
+// `this` through a `[&]` default gets `[&, picocache_self]` (the pointer by copy, as `this` was),
+// and an unqualified call of a static member of the member's name is qualified (`::C::m(..)`:
+// the body function's name hides it). So a call of the member itself, `scaled(..)`, becomes
+// `picocache_self->scaled(..)` (`::Poly::scaled(..)` for a static member): the wrapper, so
 // recursion goes through the cache. `__func__` is the member's name; `__PRETTY_FUNCTION__` names
 // the local class: GCC "static double Poly::scaled(double) const::picocache_body_2_<unit>::
 // scaled(const Poly*, double)", Clang the same without the member's `const` and with the types as
