@@ -5,7 +5,7 @@
 # Checks: the build passes (picocache-gen saw -DSENSOR_WIDE from target_compile_options and
 # Release's -DNDEBUG, or the codec's layout tripwire fails it; the plain target_link_libraries
 # signature is accepted); the results are right; the first run executes every body, with
-# __func__ naming the function, the recursion reaching the cache at every level; the second run
+# __func__ naming the function (a member function too), the recursion reaching the cache at every level; the second run
 # executes none and prints the same; the same program built with -fno-exceptions -fno-rtti
 # shares those entries and caches on its own.
 set -euo pipefail
@@ -30,12 +30,14 @@ cd "$work/run"
 grep -q "calibrated reading 9000000007 (id 7, sizeof 16)" first.out || { cat first.out; fail "wrong calibrated sample"; }
 grep -q "steps(6) = 8" first.out || { cat first.out; fail "wrong steps(6)"; }
 grep -q "steps(12) = 9" first.out || { cat first.out; fail "wrong steps(12)"; }
+grep -q "scaled(4) = 21" first.out || { cat first.out; fail "wrong Gauge::scaled(4)"; }
 grep -q "100.0 C" first.out || { cat first.out; fail "wrong to_celsius"; }
-# calibrate once; steps 6 3 10 5 16 8 4 2 1, then only 12 (steps(6) is a hit).
+# calibrate once; steps 6 3 10 5 16 8 4 2 1, then only 12 (steps(6) is a hit); Gauge::scaled once.
 grep -qx "body: calibrate(7)" first.err || { cat first.err; fail "__func__ in calibrate's body is not 'calibrate'"; }
 grep -qx "body: steps(6)" first.err || { cat first.err; fail "__func__ in steps' body is not 'steps'"; }
+grep -qx "body: scaled(4)" first.err || { cat first.err; fail "__func__ in the member Gauge::scaled's body is not 'scaled'"; }
 first_bodies=$(grep -c '^body: ' first.err || true)
-[ "$first_bodies" -eq 11 ] || { cat first.err; fail "first run executed $first_bodies bodies, expected 11"; }
+[ "$first_bodies" -eq 12 ] || { cat first.err; fail "first run executed $first_bodies bodies, expected 12"; }
 second_bodies=$(grep -c '^body: ' second.err || true)
 [ "$second_bodies" -eq 0 ] || { cat second.err; fail "second run executed $second_bodies bodies, expected 0"; }
 diff -u first.out second.out || fail "the second run printed different results"
@@ -48,7 +50,7 @@ diff -u first.out noexcept.out || fail "the -fno-exceptions build printed differ
 mkdir "$work/run-noexcept" && cd "$work/run-noexcept"
 "$work/build/sensors_noexcept" >first.out 2>first.err || { cat first.err; fail "-fno-exceptions first run failed"; }
 "$work/build/sensors_noexcept" >second.out 2>second.err || { cat second.err; fail "-fno-exceptions second run failed"; }
-[ "$(grep -c '^body: ' first.err || true)" -eq 11 ] || { cat first.err; fail "-fno-exceptions first run: expected 11 bodies"; }
+[ "$(grep -c '^body: ' first.err || true)" -eq 12 ] || { cat first.err; fail "-fno-exceptions first run: expected 12 bodies"; }
 [ "$(grep -c '^body: ' second.err || true)" -eq 0 ] || { cat second.err; fail "-fno-exceptions second run: expected no body"; }
 
 echo "e2e flags (installed, Ninja, Release): ok"

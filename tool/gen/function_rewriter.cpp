@@ -40,11 +40,45 @@
 // cache, a cached `fib` hits at every level. A qualifier in the definition (`long geo::fib(...)`
 // at global scope) is blanked, since the body function is defined inside `geo`.
 //
-// Member functions keep the earlier shape: the body becomes the body of a lambda that the member
-// passes to picocache::memoize (a lambda inside a member function captures `this`, so member
-// access and private members keep working without adding a declaration to a class that may be
-// defined in a header picocache-gen does not rewrite). There `__func__` names the lambda's
-// operator() and by-value parameters are the wrapper's (no implicit move on `return v;`).
+// A member function (const or static, in its class or out of line) gets no new declaration in
+// its class, which may sit in a header picocache-gen does not rewrite. Its definition stays the
+// wrapper; the body becomes the body of a static member function of the same name in a local
+// class of the member, which has the member's access (private members work) and whose names are
+// looked up from the member's scope (the class's types, enumerators and static members). For
+//
+//     double Poly::scaled(double k) const { return area() * k; }
+//
+// picocache-gen writes (the body's `{` at its original line and column):
+//
+//     double Poly::scaled(double k) const { struct picocache_body_2_<unit> {
+//         static double scaled(const ::Poly * picocache_self, double k)
+//     #line 7 "poly.cpp"
+//                                           { return picocache_self->area() * k; } };
+//       return ::picocache::memoize<double>(::picocache_fn_2_<unit>(), <encode *this, k>,
+//           [&]() -> double { return picocache_body_2_<unit>::scaled(this, ::std::move(k)); }); }
+//
+// (the text after the body's `}` is on the body's last line). The body's edits, from its AST:
+// `this` becomes `picocache_self` (also in a `[this]` capture), an implicit member use gets
+// `picocache_self->` (`picocache_self->Base::f()` for a qualified one), a lambda that captured
+// `this` through a `[&]` default gets `[&, picocache_self]` (the pointer by copy, as `this` was),
+// and an unqualified call of a static member of the member's name is qualified (`::C::m(..)`:
+// the body function's name hides it). So a call of the member itself, `scaled(..)`, becomes
+// `picocache_self->scaled(..)` (`::Poly::scaled(..)` for a static member): the wrapper, so
+// recursion goes through the cache. `__func__` is the member's name; `__PRETTY_FUNCTION__` names
+// the local class: GCC "static double Poly::scaled(double) const::picocache_body_2_<unit>::
+// scaled(const Poly*, double)", Clang the same without the member's `const` and with the types as
+// the generated code spells them ("const ::Poly *"). A column after an edit on the same line
+// moves by the inserted text; lines do not. A parameter the body does not read is
+// [[maybe_unused]] in the body function (the key reads it).
+//
+// A member keeps the lambda shape (its body runs in a lambda passed to memoize: `__func__` reads
+// `operator()`, by-value parameters are the wrapper's) when the body function cannot express it:
+// an operator (a local class cannot declare a static operator before C++23), a volatile member,
+// an edit point written through a macro (`this` or a member use in a macro's expansion or
+// argument: the macro's text cannot be edited), `[*this]`, `[=, this]` (C++20), an implicit
+// member use the AST keeps dependent (in a generic lambda), code in an `#if` branch the tool did
+// not see (it could not edit it, and the file may be compiled with other flags). Free functions
+// that are `extern "C"`, operators or declared with a deduced return type keep it too.
 //
 // Why an accessor with a function-local static: the CachedFunction exists before its first use
 // even when another file's static initializer calls the cached function; the `_registered`
@@ -64,6 +98,8 @@
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/Basic/SourceManager.h>
 #include <clang/Lex/Lexer.h>
+#include <llvm/ADT/DenseSet.h>
+#include <llvm/ADT/StringExtras.h>
 
 namespace picocache::gen {
 namespace {
@@ -93,6 +129,125 @@ class SameNameReferences : public clang::RecursiveASTVisitor<SameNameReferences>
  private:
   clang::DeclarationName name_;
   const clang::SourceManager& sources_;
+};
+
+// The edits that move a member function's body into a static member function of a local class
+// (see the top of this file): explicit `this` becomes `picocache_self`, each implicit member
+// access gets `picocache_self->` (a qualified one too: `picocache_self->Base::f()`), a lambda
+// that captures `this` through a `[&]` default also captures `picocache_self` by copy (as it
+// captured `this`), and unqualified references to static members named like the member are
+// qualified (the body function's name would hide them). fits() is false when an edit cannot be
+// made (a macro, `[*this]`, a static member's body using an object, a dependent implicit access
+// in a generic lambda): the member then keeps the lambda shape.
+class MemberBodyEdits : public clang::RecursiveASTVisitor<MemberBodyEdits> {
+ public:
+  MemberBodyEdits(const clang::CXXMethodDecl& method, const clang::SourceManager& sources)
+      : method_(method), sources_(sources) {}
+
+  bool fits() const {
+    if (!fits_) return false;
+    for (const clang::CXXThisExpr* expression : implicit_this_) {
+      if (!covered_this_.count(expression)) return false;  // an implicit use this shape missed
+    }
+    return true;
+  }
+  const std::vector<Replacement>& replacements() const { return replacements_; }
+
+  // A class declared in the body: its members' `this` is its own; names are still looked up
+  // from inside the body function, so references to the member's name are still qualified.
+  bool TraverseCXXRecordDecl(clang::CXXRecordDecl* record) {
+    if (record->isLambda()) return RecursiveASTVisitor::TraverseCXXRecordDecl(record);
+    ++local_classes_;
+    const bool result = RecursiveASTVisitor::TraverseCXXRecordDecl(record);
+    --local_classes_;
+    return result;
+  }
+
+  bool TraverseLambdaExpr(clang::LambdaExpr* lambda) {
+    if (local_classes_ > 0) return RecursiveASTVisitor::TraverseLambdaExpr(lambda);
+    for (const clang::LambdaCapture& capture : lambda->captures()) {
+      if (!capture.capturesThis()) continue;
+      if (capture.getCaptureKind() == clang::LCK_StarThis) {
+        fits_ = false;  // [*this]
+      } else if (capture.isExplicit()) {
+        // [=, this] is C++20; its rewrite [=, picocache_self] would not compile.
+        if (lambda->getCaptureDefault() == clang::LCD_ByCopy) fits_ = false;
+        edit(capture.getLocation(), 4, "picocache_self");
+      } else if (lambda->getCaptureDefault() == clang::LCD_ByRef) {
+        // `this` was captured by copy even under [&]: so is picocache_self. ([=] copies it.)
+        edit(lambda->getCaptureDefaultLoc().getLocWithOffset(1), 0, ", picocache_self");
+      }
+    }
+    return RecursiveASTVisitor::TraverseLambdaExpr(lambda);
+  }
+
+  bool VisitCXXThisExpr(clang::CXXThisExpr* expression) {
+    if (local_classes_ > 0) return true;
+    if (expression->isImplicit()) {
+      implicit_this_.push_back(expression);
+    } else {
+      edit(expression->getLocation(), 4, "picocache_self");
+    }
+    return true;
+  }
+
+  bool VisitMemberExpr(clang::MemberExpr* expression) {
+    if (local_classes_ > 0 || !expression->isImplicitAccess()) return true;
+    covered_this_.insert(expression->getBase()->IgnoreParenImpCasts());
+    // (An anonymous union's member is reached through an implicit member at the same place.)
+    edit(expression->getBeginLoc(), 0, "picocache_self->");
+    return true;
+  }
+
+  // Only generic lambdas have these in a non-template member; their implicit form is not handled.
+  bool VisitUnresolvedMemberExpr(clang::UnresolvedMemberExpr* expression) {
+    if (local_classes_ == 0 && expression->isImplicitAccess()) fits_ = false;
+    return true;
+  }
+  bool VisitCXXDependentScopeMemberExpr(clang::CXXDependentScopeMemberExpr* expression) {
+    if (local_classes_ == 0 && expression->isImplicitAccess()) fits_ = false;
+    return true;
+  }
+  bool VisitUnresolvedLookupExpr(clang::UnresolvedLookupExpr* expression) {
+    if (!expression->getQualifier() && expression->getName() == method_.getDeclName())
+      fits_ = false;
+    return true;
+  }
+
+  bool VisitDeclRefExpr(clang::DeclRefExpr* reference) {
+    const auto* target = llvm::dyn_cast<clang::FunctionDecl>(reference->getDecl());
+    if (!target || reference->hasQualifier() || target->getDeclName() != method_.getDeclName())
+      return true;
+    // A function of a class declared in the body is found before the body function's name.
+    const auto* record = llvm::dyn_cast<clang::CXXRecordDecl>(target->getDeclContext());
+    if (!record || record->isLocalClass()) return true;
+    edit(reference->getLocation(), static_cast<unsigned>(method_.getNameAsString().size()),
+         code_name(*target));
+    return true;
+  }
+
+ private:
+  // Replaces `length` characters at `at` with `text`, where the user wrote them.
+  void edit(clang::SourceLocation at, unsigned length, std::string text) {
+    if (!at.isFileID() || !sources_.isWrittenInMainFile(at)) {
+      fits_ = false;
+      return;
+    }
+    const unsigned offset = sources_.getFileOffset(at);
+    // `this` in `[this]` is also the capture's initializer: one edit.
+    if (!edited_.insert(offset).second) return;
+    if (method_.isStatic() && text.rfind("picocache_self", 0) == 0) fits_ = false;  // no object
+    replacements_.push_back({offset, length, std::move(text)});
+  }
+
+  const clang::CXXMethodDecl& method_;
+  const clang::SourceManager& sources_;
+  bool fits_ = true;
+  int local_classes_ = 0;
+  std::vector<const clang::CXXThisExpr*> implicit_this_;
+  llvm::DenseSet<const clang::Expr*> covered_this_;
+  llvm::DenseSet<unsigned> edited_;  // offsets
+  std::vector<Replacement> replacements_;
 };
 
 // Whether the function can take the body-function shape (see the top of this file).
@@ -218,6 +373,49 @@ std::string function_options(const tooling::CachedAnnotation& options) {
   return text + "}";
 }
 
+// The member body-function shape (see the top of this file); false, with nothing written, when
+// the member keeps the lambda shape.
+bool write_member_body_function(const CachedFunctionInfo& info, const std::string& accessor,
+                                const std::string& result, const std::string& encode,
+                                FunctionRewrite& rewrite, clang::ASTContext& context) {
+  const auto& method = llvm::cast<clang::CXXMethodDecl>(*info.definition);
+  // Operators: a local class cannot declare a static operator before C++23.
+  if (!method.getDeclName().isIdentifier() || method.getLocation().isMacroID()) return false;
+  if (method.isVolatile()) return false;  // `this` would be a pointer to volatile: rare, untested
+  if (info.body_has_skipped_code) return false;
+  MemberBodyEdits edits(method, context.getSourceManager());
+  edits.TraverseStmt(method.getBody());
+  if (!edits.fits()) return false;
+
+  const std::string name = method.getNameAsString();
+  const std::string body_class = "picocache_body_" + std::to_string(info.id) + info.unit;
+  std::vector<std::string> parameters;
+  std::vector<std::string> arguments;
+  if (!method.isStatic()) {
+    parameters.push_back(code_type(method.getThisType(), context) + " picocache_self");
+    arguments.push_back("this");
+  }
+  for (const clang::ParmVarDecl* parameter : method.parameters()) {
+    if (!parameter->getIdentifier()) continue;  // the body cannot read it
+    const std::string parameter_name = parameter->getNameAsString();
+    // A parameter only the key reads was used by the wrapper's encoder in the lambda shape.
+    parameters.push_back((parameter->isReferenced() ? "" : "[[maybe_unused]] ") +
+                         code_type(parameter->getType(), context) + " " + parameter_name);
+    // Each by-value parameter is moved into the body: the key is already encoded.
+    arguments.push_back(parameter->getType()->isLValueReferenceType()
+                            ? parameter_name
+                            : "::std::move(" + parameter_name + ")");
+  }
+  rewrite.member_body_function = true;
+  rewrite.before_body = "{ struct " + body_class + " { static " + result + " " + name + "(" +
+                        llvm::join(parameters, ", ") + ")";
+  rewrite.after_body = " }; return ::picocache::memoize<" + result + ">(::" + accessor + "(), " +
+                       encode + ", [&]() -> " + result + " { return " + body_class + "::" + name +
+                       "(" + llvm::join(arguments, ", ") + "); }); }";
+  rewrite.replacements = edits.replacements();
+  return true;
+}
+
 }  // namespace
 
 FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& writer,
@@ -244,7 +442,8 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
   }
   if (takes_body_function(function)) {
     write_body_function(info, accessor, result, encode, rewrite, context);
-  } else {
+  } else if (!llvm::isa<clang::CXXMethodDecl>(function) ||
+             !write_member_body_function(info, accessor, result, encode, rewrite, context)) {
     rewrite.body_open = " return ::picocache::memoize<" + result + ">(::" + accessor + "(), " +
                         encode + ", [&]() -> " + result + " {";
     rewrite.body_close = "});";

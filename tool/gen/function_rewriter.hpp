@@ -34,7 +34,15 @@ struct FunctionRewrite {
                            // the wrapper, back to global scope (then `after`)
   std::vector<Replacement> replacements;  // the qualifier blanked, the body's calls of itself
 
-  // Member functions: the body becomes a lambda's.
+  // Member functions that take the body-function shape: the body becomes the body of a static
+  // member function of a local class of the member, the wrapper (see function_rewriter.cpp).
+  bool member_body_function = false;
+  std::string before_body;  // right before the body's `{`, which then keeps its line and column
+  std::string after_body;   // right after the body's `}`, on the same line
+  // (member_body_function also uses `replacements`: `this` and the body's implicit member uses)
+
+  // The other member functions (operators, extern "C", what the shape cannot handle): the body
+  // becomes a lambda's.
   std::string body_open;   // inserted right after the body's `{`
   std::string body_close;  // inserted right before the body's `}`
 };
@@ -45,6 +53,9 @@ struct CachedFunctionInfo {
   unsigned id;             // picocache_fn_<id><unit>
   std::string unit;        // unique per generated file: "_" and 8 hex digits
   std::string store_name;  // "geo::area"
+  // Code in the body that the preprocessor skipped (an #if branch not taken): the rewrite cannot
+  // see it, so a member keeps the lambda shape (the branch may be compiled with other flags).
+  bool body_has_skipped_code = false;
 };
 
 FunctionRewrite rewrite_function(const CachedFunctionInfo& function, CodecWriter& writer,

@@ -346,6 +346,14 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
 
     CachedFunctionInfo info{&definition, function.annotation, id++, unit,
                             store_name(definition, sources.getFileEntryRefForID(main)->getName())};
+    const unsigned body_begin = offset(body->getLBracLoc());
+    const unsigned body_end = offset(body->getRBracLoc());
+    for (const clang::SourceRange& range : skipped_) {
+      const clang::SourceLocation begin = sources.getExpansionLoc(range.getBegin());
+      if (sources.getFileID(begin) != main) continue;
+      const unsigned at = sources.getFileOffset(begin);
+      if (at > body_begin && at < body_end) info.body_has_skipped_code = true;
+    }
     const FunctionRewrite rewrite = rewrite_function(info, writer, *context_);
     Block& first = blocks[before];
     first.scopes = scopes;
@@ -370,7 +378,13 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
         codecs.records.push_back(record);
       }
     }
-    if (!rewrite.body_function) {
+    if (rewrite.member_body_function) {
+      edits.insert_before_kept(offset(body->getLBracLoc()), rewrite.before_body);
+      edits.insert(offset(body->getRBracLoc()) + 1, rewrite.after_body);
+      for (const Replacement& replacement : rewrite.replacements) {
+        edits.replace(replacement.offset, replacement.length, replacement.text);
+      }
+    } else if (!rewrite.body_function) {
       edits.insert_inline(offset(body->getLBracLoc()) + 1, rewrite.body_open);
       edits.insert(offset(body->getRBracLoc()), rewrite.body_close);
     }

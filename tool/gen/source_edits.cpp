@@ -114,6 +114,11 @@ void SourceEdits::insert_inline(unsigned offset, const std::string& text) {
                      indentation_before(offset));
 }
 
+void SourceEdits::insert_before_kept(unsigned offset, const std::string& text) {
+  insert(offset, text + "\n" + line_directive(line_of(offset), original_name_) +
+                     indentation_before(offset));
+}
+
 std::string SourceEdits::render() const {
   std::vector<Edit> edits = edits_;
   std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) {

@@ -33,6 +33,10 @@ class SourceEdits {
   // holds user code, that code moves to a new line that keeps its original line and column.
   void insert_inline(unsigned offset, const std::string& text);
 
+  // Inserts `text` (one line, no newline) at `offset`, then a line break and a `#line`, so the
+  // user's code from `offset` keeps its original line and column.
+  void insert_before_kept(unsigned offset, const std::string& text);
+
   bool empty() const { return edits_.empty(); }
 
   // The edited text: a comment saying where it comes from, then a `#line 1` directive for the

@@ -13,6 +13,8 @@ int main() {
               sizeof(Sample));
   std::printf("steps(6) = %ld\n", steps(6));
   std::printf("steps(12) = %ld\n", steps(12));
+  const Gauge gauge(5);
+  std::printf("scaled(4) = %ld\n", gauge.scaled(4));
   std::printf("%.1f C\n", to_celsius(212.0));
   return 0;
 }

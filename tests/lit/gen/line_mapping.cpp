@@ -31,6 +31,25 @@ using Number = int;
 [[picocache::cached]] int twice(int x) { Number y = x; return 2 * y; }
 // GCC: line_mapping.cpp:[[@LINE-1]]:53: error: conversion from 'int' to non-scalar type
 // CLANG: line_mapping.cpp:[[@LINE-2]]:49: error: no viable conversion from 'int' to 'Number'
+
+// Member functions: the body runs in a static member function of a local class, at its lines. A
+// column after an implicit member use on the same line moves (GCC's 74 was 58): the rewrite
+// inserts `picocache_self->` before `side`.
+struct Box {
+  double side = 2;
+  [[picocache::cached]] double volume() const;
+  [[picocache::cached]] double face() const { Number f = side; return f * side; }
+  // GCC: line_mapping.cpp:[[@LINE-1]]:74: error: conversion from 'const double' to non-scalar type
+  // CLANG: line_mapping.cpp:[[@LINE-2]]:54: error: no viable conversion from 'const double' to 'Number'
+};
+
+double Box::volume() const {
+  double v = side * side * side;
+  Number oops = v;
+  // GCC: line_mapping.cpp:[[@LINE-1]]:17: error: conversion from 'double' to non-scalar type
+  // CLANG: line_mapping.cpp:[[@LINE-2]]:10: error: no viable conversion from 'double' to 'Number'
+  return v;
+}
 }  // namespace shapes
 
 #ifdef BREAK

@@ -17,7 +17,14 @@
 // CHECK: template struct access<tag_{{[0-9]+_[0-9a-f]+}}, decltype(&::shapes::Polygon::points_), &::shapes::Polygon::points_>;
 // CHECK: template struct access<tag_{{[0-9]+_[0-9a-f]+}}, decltype(&::shapes::Polygon::label_), &::shapes::Polygon::label_>;
 // CHECK: struct Codec<::shapes::Polygon> {
-// CHECK: double shapes::Polygon::perimeter() const { return ::picocache::memoize<double>(::picocache_fn_0_{{[0-9a-f]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(*this); }, [&]() -> double {
+// The body becomes a static member function of a local class, the object passed as
+// picocache_self; the body's `{` keeps its line and column.
+// CHECK: double shapes::Polygon::perimeter() const { struct picocache_body_0_[[UNIT:[0-9a-f]+]] { static double perimeter(const ::shapes::Polygon * picocache_self)
+// CHECK-NEXT: #line [[@LINE+5]] "{{.*}}members.cpp"
+// CHECK-NEXT: {{^}}                                          {
+// CHECK-NEXT: double total = 0;
+// CHECK-NEXT: for (std::size_t i = 0; i < picocache_self->points_.size(); ++i) {
+// CHECK: } }; return ::picocache::memoize<double>(::picocache_fn_0_[[UNIT]](), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(*this); }, [&]() -> double { return picocache_body_0_[[UNIT]]::perimeter(this); }); }
 double shapes::Polygon::perimeter() const {
   double total = 0;
   for (std::size_t i = 0; i < points_.size(); ++i) {
@@ -31,7 +38,8 @@ double shapes::Polygon::perimeter() const {
 // CHECK-NEXT: "shapes::Polygon::perimeter", "double () const", 32ULL, false};
 
 // A static member: no object in the key.
-// CHECK: int shapes::Polygon::sides_of(const std::string& name) { return ::picocache::memoize<int>(::picocache_fn_1_{{[0-9a-f]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(name); }, [&]() -> int {
+// CHECK: int shapes::Polygon::sides_of(const std::string& name) { struct picocache_body_1_[[UNIT]] { static int sides_of(const ::std::string & name)
+// CHECK: { return name == "triangle" ? 3 : 4; } }; return ::picocache::memoize<int>(::picocache_fn_1_[[UNIT]](), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(name); }, [&]() -> int { return picocache_body_1_[[UNIT]]::sides_of(name); }); }
 int shapes::Polygon::sides_of(const std::string& name) { return name == "triangle" ? 3 : 4; }
 // CHECK: address_of<int (*)(const ::std::string &)>(&::shapes::Polygon::sides_of)
 // CHECK-NEXT: "shapes::Polygon::sides_of", "int (const std::basic_string<char> &)", 128ULL, false};
@@ -45,6 +53,8 @@ int shapes::Polygon::sides_of(const std::string& name) { return name == "triangl
 // CHECK: ::picocache::address_of(picocache_member(::picocache_generated::tag_{{[0-9]+_[0-9a-f]+}}{})),
 // CHECK-NEXT: "shapes::Polygon::scaled", "double (double) const"
 double shapes::Polygon::scaled(double factor) const { return area() * factor; }
+// A call of the other overload goes through its wrapper, on the object.
+// CHECK: { return picocache_self->scaled(steps * 0.5); } };
 // CHECK: template struct access<tag_{{[0-9]+_[0-9a-f]+}}, double (::shapes::Polygon::*)(int) const, &::shapes::Polygon::scaled>;
 // CHECK: "shapes::Polygon::scaled", "double (int) const"
 double shapes::Polygon::scaled(int steps) const { return scaled(steps * 0.5); }
@@ -55,7 +65,8 @@ struct Grid {
   struct Cell {
     int row = 0;
     int column = 0;
-    // CHECK: {{^ +}}int index(int width) const { return ::picocache::memoize<int>(::picocache_fn_{{[0-9]+_[0-9a-f]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(*this); picocache_encoder.write(width); }, [&]() -> int {
+    // CHECK: {{^ +}}int index(int width) const { struct picocache_body_5_[[UNIT]] { static int index(const ::shapes::Grid::Cell * picocache_self, int width)
+    // CHECK: { return picocache_self->row * width + picocache_self->column; } }; return ::picocache::memoize<int>(::picocache_fn_5_[[UNIT]](), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(*this); picocache_encoder.write(width); }, [&]() -> int { return picocache_body_5_[[UNIT]]::index(this, ::std::move(width)); }); }
     [[picocache::cached]] int index(int width) const { return row * width + column; }
   };
   [[picocache::cached]] static Cell cell_at(int index, int width) {
