@@ -98,6 +98,15 @@ class Store {
   // Removes every entry of `fn`; other functions keep theirs.
   virtual void clear(const FunctionRef& fn) = 0;
 
+  // A number that changes whenever `fn` is cleared, by any process: how a cache in front of the
+  // store (the in-process tier, memory_tier.hpp) notices a clear made elsewhere. It reads it at
+  // most once a second per function, so it may cost a round trip. nullopt: this store cannot
+  // tell (then such a cache sees only its own process's clears).
+  virtual std::optional<std::uint64_t> clear_generation(const FunctionRef& fn) {
+    (void)fn;
+    return std::nullopt;
+  }
+
   // How many entries `fn` holds now.
   virtual std::uint64_t size(const FunctionRef& fn) = 0;
 
