@@ -37,6 +37,11 @@
 //   the check and the delete could be deleted under its next holder, who then shares it).
 // - A value larger than the server's item size (1 MB unless memcached runs with -I) is not
 //   stored: the put fails with a StoreError, which the runtime counts and logs once.
+// - A server that times out (stalled, paused, a hung network path) makes the store give up on
+//   the servers for a backoff (100 ms doubling to 5 s, as the Redis and PostgreSQL stores do):
+//   meanwhile calls fail at once instead of each waiting the timeout; then one call tries again.
+//   With several servers the whole store backs off. A refused connection fails fast by itself
+//   (libmemcached retries that server after a second).
 #include "fork_generation.hpp"
 #include "stores/entry_envelope.hpp"
 #include "stores/store_registry.hpp"
@@ -150,6 +155,15 @@ std::uint64_t random_u64() {
 }
 
 bool timed_out(memcached_return_t rc) { return rc == MEMCACHED_TIMEOUT; }
+
+constexpr std::chrono::milliseconds kBackoffInitial{100};
+constexpr std::chrono::milliseconds kBackoffMax{5000};
+
+// A server did not answer within the timeout: the store backs off (see with_client).
+class ServerTimeout : public StoreError {
+ public:
+  explicit ServerTimeout(const std::string& message) : StoreError(message, FailureKind::timeout) {}
+};
 
 // One memcached_st, used by one thread at a time.
 struct Client {
@@ -394,8 +408,11 @@ class MemcachedStore final : public Store {
 
   void check(memcached_st* memc, memcached_return_t rc, const char* name) const {
     if (memcached_success(rc)) return;
-    fail(name, memcached_last_error_message(memc),
-         timed_out(rc) ? FailureKind::timeout : FailureKind::error);
+    if (timed_out(rc)) {
+      throw ServerTimeout(
+          fmt::format("{}: {}: {}", display_, name, memcached_last_error_message(memc)));
+    }
+    fail(name, memcached_last_error_message(memc));
   }
 
   // The value of `key` and its CAS, or nullopt when it is missing.
@@ -521,8 +538,12 @@ class MemcachedStore final : public Store {
     return uses;
   }
 
+  // Runs `operation` on a client of the pool (a clone of master_), unless the store is backing off
+  // after a timeout: then it fails at once, except for one call once the backoff has passed
+  // (the probe). A timeout starts or doubles the backoff and drops every pooled client (their
+  // connections may hold a reply that came late); any other outcome ends it.
   template <class Operation>
-  auto with_client(const char*, Operation&& operation)
+  auto with_client(const char* name, Operation&& operation)
       -> decltype(operation(static_cast<memcached_st*>(nullptr))) {
     std::unique_ptr<Client> client;
     {
@@ -531,6 +552,19 @@ class MemcachedStore final : public Store {
         idle_.clear();  // the parent's: their destructors leak them
         generations_.clear();
         fork_generation_ = detail::fork_generation();
+        backoff_ = std::chrono::milliseconds{0};
+        probing_ = false;
+      }
+      if (backoff_.count() != 0) {
+        const auto now = std::chrono::steady_clock::now();
+        if (probing_ || now < next_attempt_) {
+          const auto wait = std::max<std::int64_t>(
+              0,
+              std::chrono::duration_cast<std::chrono::milliseconds>(next_attempt_ - now).count());
+          fail(name,
+               fmt::format("{} (server unavailable; next attempt in {} ms)", last_timeout_, wait));
+        }
+        probing_ = true;  // this call tries; the others keep failing at once meanwhile
       }
       if (!idle_.empty()) {
         client = std::move(idle_.back());
@@ -539,20 +573,39 @@ class MemcachedStore final : public Store {
         client = std::make_unique<Client>();
         client->memc = memcached_clone(nullptr, master_);
         client->fork_generation = fork_generation_;
-        if (client->memc == nullptr) fail("connect", "cannot clone the libmemcached handle");
+        if (client->memc == nullptr) {
+          probing_ = false;
+          fail("connect", "cannot clone the libmemcached handle");
+        }
       }
     }
     struct GiveBack {
       MemcachedStore& store;
       std::unique_ptr<Client>& client;
+      bool timed_out = false;
       ~GiveBack() {
         std::lock_guard lock(store.mutex_);
+        store.probing_ = false;
+        if (timed_out) {
+          store.idle_.clear();
+          return;  // and this client goes too
+        }
+        store.backoff_ = std::chrono::milliseconds{0};
         if (client->fork_generation == store.fork_generation_ && store.idle_.size() < kMaxIdle) {
           store.idle_.push_back(std::move(client));
         }
       }
     } give_back{*this, client};
-    return operation(client->memc);
+    try {
+      return operation(client->memc);
+    } catch (const ServerTimeout& timeout) {
+      give_back.timed_out = true;
+      std::lock_guard lock(mutex_);
+      backoff_ = backoff_.count() == 0 ? kBackoffInitial : std::min(backoff_ * 2, kBackoffMax);
+      next_attempt_ = std::chrono::steady_clock::now() + backoff_;
+      last_timeout_ = timeout.what();
+      throw;
+    }
   }
 
   const std::string display_;
@@ -562,6 +615,12 @@ class MemcachedStore final : public Store {
   std::vector<std::unique_ptr<Client>> idle_;
   std::map<std::string, Generation> generations_;
   std::map<std::string, std::string> uses_;  // function id -> concatenated key hexes
+  // Backoff after a timeout: zero while the servers answer. While it is non-zero, one call at a
+  // time (probing_) tries once next_attempt_ has passed; the others fail at once.
+  std::chrono::milliseconds backoff_{0};
+  std::chrono::steady_clock::time_point next_attempt_{};
+  bool probing_ = false;
+  std::string last_timeout_;
 };
 
 MemcachedLease::~MemcachedLease() {

@@ -1,27 +1,31 @@
 // Store faults through the whole runtime, in this process: a read-only database, a database file
 // overwritten with junk or deleted mid-run, a lock held by another process past the busy
-// timeout, a full disk, and a Redis server killed, paused (SIGSTOP) or stalled behind a proxy.
+// timeout, a full disk, and a Redis server killed, paused (SIGSTOP) or stalled behind a proxy,
+// a PostgreSQL or Memcached server paused or stalled (their own tests kill them mid-run).
 // Whatever happens, each cached function returns its computed result, one warning is logged
 // for the fault (not one per call), and no call blocks past the documented bound (kBound).
 #include "reliability_functions.hpp"
 #include "reliability_process.hpp"
+#include "stalling_proxy.hpp"
 #include "temp_dir.hpp"
 #ifdef PICOCACHE_TEST_REDIS
 #include "redis_server.hpp"
 #endif
+#ifdef PICOCACHE_TEST_POSTGRES
+#include "postgres_server.hpp"
+#endif
+#ifdef PICOCACHE_TEST_MEMCACHED
+#include "memcached_server.hpp"
+#endif
 
 #include <picocache/picocache.hpp>
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,6 +48,10 @@ using Clock = std::chrono::steady_clock;
 // The README's bound on a cached call's wait on its store (1 s, store_timeouts.hpp), with
 // 500 ms of slack for a loaded machine; each test prints the slowest call it saw.
 constexpr auto kBound = 1500ms;
+// What all the calls of an outage phase below (90 of them) may take together: a store that
+// meets a stalled or paused server gives up on it for a backoff after the first timeout, rather
+// than wait the timeout again in every call.
+constexpr auto kOutagePhaseBound = 5s;
 
 class FaultTest : public ::testing::Test {
  protected:
@@ -69,7 +77,9 @@ class FaultTest : public ::testing::Test {
   }
 
   // Calls each function for first..last-1; every result must be right and every call fast.
-  void call_all(long first, long last) {
+  // Returns how long the calls took together.
+  Clock::duration call_all(long first, long last) {
+    const auto begin = Clock::now();
     for (long n = first; n < last; ++n) {
       for (int function = 0; function < 3; ++function) {
         const auto start = Clock::now();
@@ -79,6 +89,55 @@ class FaultTest : public ::testing::Test {
         EXPECT_LT(took, kBound) << "function " << function << " for " << n << " blocked";
       }
     }
+    return Clock::now() - begin;
+  }
+
+  // The calls of an outage phase: each one fast, and all of them together (kOutagePhaseBound).
+  void call_all_during_the_outage(long first, long last) {
+    const Clock::duration took = call_all(first, last);
+    std::printf("outage phase: %lld ms\n",
+                static_cast<long long>(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+    EXPECT_LT(took, kOutagePhaseBound) << "the calls kept waiting on the server: no backoff";
+  }
+
+  // Caches through `url`, which goes through `proxy`, then stalls the proxy: the calls before
+  // hit, the calls after compute, none blocks, one warning.
+  void stall_behind(testing::StallingProxy& proxy, const std::string& url) {
+    configure(url);
+    const std::uint64_t hits_before = reliability::sixteen_fn.hits();
+    call_all(0, 10);
+    call_all(0, 10);
+    EXPECT_TRUE(warnings().empty());
+    EXPECT_GT(reliability::sixteen_fn.hits(), hits_before) << "the proxy did not forward";
+    proxy.stall();
+    call_all_during_the_outage(10, 40);
+    expect_one_warning();
+  }
+
+  // Caches through `server`, then pauses it (SIGSTOP): the calls compute, none blocks, one
+  // warning; once it resumes, caching resumes.
+  template <class Server>
+  void pause_mid_run(Server& server) {
+    configure(server.url());
+    call_all(0, 10);
+    server.pause();
+    call_all_during_the_outage(0, 40);
+    server.resume();
+    expect_caching_resumes();
+    expect_one_warning();
+  }
+
+  // After an outage: within 8 s (the longest backoff, 5 s, and a margin) a call hits again.
+  void expect_caching_resumes() {
+    const auto deadline = Clock::now() + 8s;
+    while (Clock::now() < deadline) {
+      const std::uint64_t hits = reliability::sixteen_fn.hits();
+      EXPECT_TRUE(reliability::call_and_check(1, 3));
+      if (reliability::sixteen_fn.hits() > hits) return;
+      std::this_thread::sleep_for(20ms);
+    }
+    ADD_FAILURE() << "caching did not resume after the outage";
   }
 
   void expect_one_warning() {
@@ -248,112 +307,53 @@ TEST_F(FaultTest, RedisKilled) {
 TEST_F(FaultTest, RedisPaused) {
   PICOCACHE_REQUIRE_REDIS_SERVER();
   testing::RedisServer server;
-  configure(server.url());
-  call_all(0, 10);
-  server.pause();
-  call_all(0, 40);
-  server.resume();
-  expect_one_warning();
+  pause_mid_run(server);
 }
-
-// A TCP proxy on a loopback port in front of a server; stall() stops it forwarding anything
-// (connections stay open, bytes wait), as a hung network path would.
-class StallingProxy {
- public:
-  explicit StallingProxy(int target_port) : target_port_(target_port) {
-    listener_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-        listen(listener_, 16) != 0 ||
-        getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      throw std::runtime_error("proxy: cannot listen");
-    }
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { run(); });
-  }
-  ~StallingProxy() {
-    done_ = true;
-    thread_.join();
-    for (const auto& [client, server] : pairs_) {
-      close(client);
-      close(server);
-    }
-    close(listener_);
-  }
-  StallingProxy(const StallingProxy&) = delete;
-  StallingProxy& operator=(const StallingProxy&) = delete;
-
-  int port() const { return port_; }
-  void stall() { stalled_ = true; }
-
- private:
-  void run() {
-    while (!done_) {
-      std::vector<pollfd> fds{{listener_, POLLIN, 0}};
-      if (!stalled_) {
-        for (const auto& [client, server] : pairs_) {
-          fds.push_back({client, POLLIN, 0});
-          fds.push_back({server, POLLIN, 0});
-        }
-      }
-      if (poll(fds.data(), fds.size(), 20) <= 0) continue;
-      if (fds[0].revents & POLLIN) accept_one();
-      for (std::size_t i = 1; i < fds.size(); ++i) {
-        if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
-        const auto& [client, server] = pairs_[(i - 1) / 2];
-        const int from = fds[i].fd;
-        char buffer[4096];
-        const ssize_t n = read(from, buffer, sizeof buffer);
-        if (n > 0) {
-          [[maybe_unused]] const ssize_t sent =
-              write(from == client ? server : client, buffer, static_cast<std::size_t>(n));
-        }
-      }
-    }
-  }
-  void accept_one() {
-    const int client = accept(listener_, nullptr, nullptr);
-    if (client < 0) return;
-    const int server = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(static_cast<std::uint16_t>(target_port_));
-    if (connect(server, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      close(client);
-      close(server);
-      return;
-    }
-    pairs_.emplace_back(client, server);
-  }
-
-  int target_port_;
-  int listener_ = -1;
-  int port_ = 0;
-  std::atomic<bool> done_{false};
-  std::atomic<bool> stalled_{false};
-  std::vector<std::pair<int, int>> pairs_;  // only the proxy's thread touches it
-  std::thread thread_;
-};
 
 TEST_F(FaultTest, RedisStalledByAProxy) {
   PICOCACHE_REQUIRE_REDIS_SERVER();
   testing::RedisServer server;
-  StallingProxy proxy(server.port());
-  configure("redis://127.0.0.1:" + std::to_string(proxy.port()) + "/0");
-  call_all(0, 10);
-  call_all(0, 10);
-  EXPECT_TRUE(warnings().empty());
-  EXPECT_GT(reliability::sixteen_fn.hits(), 0u) << "the proxy did not forward";
-  proxy.stall();
-  call_all(10, 40);
-  expect_one_warning();
+  testing::StallingProxy proxy(server.port());
+  stall_behind(proxy, "redis://127.0.0.1:" + std::to_string(proxy.port()) + "/0");
 }
 
 #endif  // PICOCACHE_TEST_REDIS
+
+#ifdef PICOCACHE_TEST_POSTGRES
+
+// The postmaster and every backend stopped: connections stay open, queries get no answer.
+TEST_F(FaultTest, PostgresPaused) {
+  PICOCACHE_REQUIRE_POSTGRES_SERVER();
+  testing::PostgresServer server;
+  pause_mid_run(server);
+}
+
+TEST_F(FaultTest, PostgresStalledByAProxy) {
+  PICOCACHE_REQUIRE_POSTGRES_SERVER();
+  testing::PostgresServer server;
+  testing::StallingProxy proxy(server.port());
+  stall_behind(proxy,
+               "postgresql://picocache@127.0.0.1:" + std::to_string(proxy.port()) + "/postgres");
+}
+
+#endif  // PICOCACHE_TEST_POSTGRES
+
+#ifdef PICOCACHE_TEST_MEMCACHED
+
+TEST_F(FaultTest, MemcachedPaused) {
+  PICOCACHE_REQUIRE_MEMCACHED_SERVER();
+  testing::MemcachedServer server;
+  pause_mid_run(server);
+}
+
+TEST_F(FaultTest, MemcachedStalledByAProxy) {
+  PICOCACHE_REQUIRE_MEMCACHED_SERVER();
+  testing::MemcachedServer server;
+  testing::StallingProxy proxy(server.port());
+  stall_behind(proxy, "memcached://127.0.0.1:" + std::to_string(proxy.port()));
+}
+
+#endif  // PICOCACHE_TEST_MEMCACHED
 
 }  // namespace
 }  // namespace picocache

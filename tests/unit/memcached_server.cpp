@@ -1,59 +1,24 @@
-// MemcachedServer (see memcached_server.hpp): fork/exec of memcached, readiness by `version`.
+// MemcachedServer (see memcached_server.hpp): memcached's arguments and readiness by `version`;
+// the process itself is a ServerProcess (server_process.hpp).
 #include "memcached_server.hpp"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <netinet/in.h>
-#include <pwd.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
-#include <thread>
 #include <vector>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 namespace picocache::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-int free_loopback_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed: " + std::string(std::strerror(errno)));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    const std::string error = std::strerror(errno);
-    close(fd);
-    throw std::runtime_error("cannot find a free loopback port: " + error);
-  }
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool wait_for_exit(pid_t pid, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    int status = 0;
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid || (done < 0 && errno == ECHILD)) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-}
 
 // True when a `version` command on 127.0.0.1:port gets a VERSION reply.
 bool answers(int port) {
@@ -96,49 +61,26 @@ std::optional<std::string> MemcachedServer::unavailable_reason() {
       "(Debian: apt-get install memcached) to run the Memcached store tests");
 }
 
-bool MemcachedServer::in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string_view(ci) == "true";
-}
+bool MemcachedServer::in_ci() { return testing::in_ci(); }
 
 MemcachedServer::MemcachedServer(MemcachedServerOptions options) : options_(std::move(options)) {
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    const int port = free_loopback_port();
-    if (port == 11211) continue;
-    if (launch(port)) return;
-  }
+  if (start_on_free_port(11211, [this](int port) { return launch(port); }) != 0) return;
   throw std::runtime_error("memcached did not start");
 }
 
-MemcachedServer::~MemcachedServer() {
-  if (pid_ > 0) kill();
-}
-
 void MemcachedServer::start() {
-  if (pid_ > 0) return;
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    if (launch(port_)) return;
-    std::this_thread::sleep_for(50ms);
-  }
+  if (process_.running()) return;
+  if (restart_on_same_port(20, 50ms, [this] { return launch(port_); })) return;
   throw std::runtime_error("memcached did not restart on port " + std::to_string(port_));
 }
 
-void MemcachedServer::stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  if (!wait_for_exit(pid_, 5s)) {
-    ::kill(pid_, SIGKILL);
-    wait_for_exit(pid_, 5s);
-  }
-  pid_ = -1;
-}
+void MemcachedServer::stop() { process_.stop(SIGTERM, 5s); }
 
-void MemcachedServer::kill() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  wait_for_exit(pid_, 5s);
-  pid_ = -1;
-}
+void MemcachedServer::kill() { process_.kill(); }
+
+void MemcachedServer::pause() { process_.pause(); }
+
+void MemcachedServer::resume() { process_.resume(); }
 
 std::string MemcachedServer::url() const {
   return "memcached://127.0.0.1:" + std::to_string(port_);
@@ -150,55 +92,17 @@ bool MemcachedServer::launch(int port) {
   std::vector<std::string> args = {*program, "-l", "127.0.0.1", "-p", std::to_string(port), "-U",
                                    "0",      "-m", "64",        "-I", options_.item_size,   "-c",
                                    "1024"};
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed: " + std::string(std::strerror(errno)));
-  if (pid == 0) {
-    const pid_t parent = getppid();
-    // memcached refuses to run as root; becoming nobody here rather than by its -u keeps the
-    // parent-death signal (a setuid clears it), so set it after.
-    if (geteuid() == 0) {
-      const passwd* nobody = getpwnam("nobody");
-      if (nobody == nullptr || setgroups(0, nullptr) != 0 || setgid(nobody->pw_gid) != 0 ||
-          setuid(nobody->pw_uid) != 0) {
-        _exit(126);
-      }
-    }
-#ifdef __linux__
-    // A test binary that crashes, or keeps its server in a never-destroyed static, must not
-    // leave servers behind.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-#endif
-    const int null = open("/dev/null", O_RDWR);
-    if (null >= 0) {
-      dup2(null, STDIN_FILENO);
-      dup2(null, STDOUT_FILENO);
-      dup2(null, STDERR_FILENO);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
+  // memcached refuses to run as root: then it runs as nobody. Becoming nobody in the child
+  // rather than by memcached's -u keeps the parent-death signal.
+  std::optional<Account> run_as;
+  if (geteuid() == 0) {
+    run_as = account_named("nobody");
+    if (!run_as) throw std::runtime_error("running as root without a 'nobody' account");
   }
-  pid_ = pid;
+  process_.spawn(args, {run_as, ""});
   port_ = port;
-  if (wait_until_ready()) return true;
-  kill();
-  return false;
-}
-
-bool MemcachedServer::wait_until_ready() {
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return false;
-    }
-    if (answers(port_)) return true;
-    std::this_thread::sleep_for(10ms);
-  }
+  if (process_.wait_until_ready([port] { return answers(port); }, 10s)) return true;
+  process_.kill();
   return false;
 }
 

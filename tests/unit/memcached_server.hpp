@@ -4,7 +4,7 @@
 // it skip (or fail when CI=true).
 #pragma once
 
-#include <sys/types.h>
+#include "server_process.hpp"
 
 #include <optional>
 #include <string>
@@ -23,34 +23,27 @@ class MemcachedServer {
   static bool in_ci();  // CI=true: a missing server is a failure
 
   explicit MemcachedServer(MemcachedServerOptions options = {});
-  ~MemcachedServer();
   MemcachedServer(const MemcachedServer&) = delete;
   MemcachedServer& operator=(const MemcachedServer&) = delete;
 
-  void start();  // again, on the same port (it comes back empty)
-  void stop();   // SIGTERM, then waits
-  void kill();   // SIGKILL, then waits
-  bool running() const { return pid_ > 0; }
+  void start();   // again, on the same port (it comes back empty)
+  void stop();    // SIGTERM, then waits
+  void kill();    // SIGKILL, then waits
+  void pause();   // SIGSTOP: it keeps its port and connections but answers nothing
+  void resume();  // SIGCONT
+  bool running() const { return process_.running(); }
   int port() const { return port_; }
   std::string url() const;  // memcached://127.0.0.1:<port>
 
  private:
-  bool launch(int port);
-  bool wait_until_ready();
+  bool launch(int port);  // false when it did not come up (the port was taken meanwhile)
 
   MemcachedServerOptions options_;
   int port_ = 0;
-  pid_t pid_ = -1;
+  ServerProcess process_;  // killed by its destructor
 };
 
 }  // namespace picocache::testing
 
-#define PICOCACHE_REQUIRE_MEMCACHED_SERVER()                                                   \
-  do {                                                                                         \
-    if (auto picocache_reason = ::picocache::testing::MemcachedServer::unavailable_reason()) { \
-      if (::picocache::testing::MemcachedServer::in_ci()) {                                    \
-        FAIL() << *picocache_reason << " (CI=true: the Memcached tests must run in CI)";       \
-      }                                                                                        \
-      GTEST_SKIP() << *picocache_reason;                                                       \
-    }                                                                                          \
-  } while (false)
+#define PICOCACHE_REQUIRE_MEMCACHED_SERVER() \
+  PICOCACHE_REQUIRE_TEST_SERVER(::picocache::testing::MemcachedServer, "Memcached")

@@ -5,6 +5,7 @@
 // memoize, and processes sharing the store through PICOCACHE_URL (cache_client).
 #include "client_process.hpp"
 #include "memcached_server.hpp"
+#include "outage_capture.hpp"
 #include "store_calls.hpp"
 #include "stores/store.hpp"
 #include "stores/store_registry.hpp"
@@ -24,23 +25,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-namespace mcoutage {
-
-std::atomic<int> square_calls{0};
-long square(int n);
-static picocache::CachedFunction square_fn{picocache::address_of(&square), "mcoutage::square",
-                                           "long (int)", 64, false};
-long square(int n) {
-  return picocache::memoize<long>(
-      square_fn, [&](picocache::Encoder& e) { e.write(n); },
-      [&]() -> long {
-        ++square_calls;
-        return static_cast<long>(n) * n;
-      });
-}
-
-}  // namespace mcoutage
 
 namespace picocache {
 namespace {
@@ -232,48 +216,29 @@ class MemcachedOutageTest : public ::testing::Test {
   void SetUp() override {
     PICOCACHE_REQUIRE_MEMCACHED_SERVER();
     server_ = std::make_unique<MemcachedServer>();
-    unsetenv("PICOCACHE_URL");
-    configure(server_->url());
-    set_log_handler([this](std::string_view line) {
-      std::lock_guard lock(mutex_);
-      warnings_.emplace_back(line);
-    });
-    cache_clear(&mcoutage::square);
-    mcoutage::square_calls = 0;
+    capture_.start(server_->url());
   }
-  void TearDown() override { set_log_handler({}); }
-  std::vector<std::string> warnings() {
-    std::lock_guard lock(mutex_);
-    return warnings_;
-  }
+  void TearDown() override { capture_.stop(); }
+  std::vector<std::string> warnings() { return capture_.warnings(); }
   std::unique_ptr<MemcachedServer> server_;
-  std::mutex mutex_;
-  std::vector<std::string> warnings_;
+  testing::OutageCapture capture_;
 };
 
 TEST_F(MemcachedOutageTest, AServerStoppedMidRunGivesComputedResultsOneWarningAndResumes) {
-  EXPECT_EQ(mcoutage::square(3), 9);
-  EXPECT_EQ(mcoutage::square(3), 9);
-  EXPECT_EQ(mcoutage::square_calls, 1);
+  EXPECT_EQ(outage::square(3), 9);
+  EXPECT_EQ(outage::square(3), 9);
+  EXPECT_EQ(outage::square_calls, 1);
   server_->kill();
   const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 200; ++i) EXPECT_EQ(mcoutage::square(i % 10), (i % 10) * (i % 10));
+  for (int i = 0; i < 200; ++i) EXPECT_EQ(outage::square(i % 10), (i % 10) * (i % 10));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s) << "calls must not wait on the network";
-  EXPECT_EQ(mcoutage::square_calls, 1 + 200);
+  EXPECT_EQ(outage::square_calls, 1 + 200);
   const std::vector<std::string> logged = warnings();
   ASSERT_EQ(logged.size(), 1u) << "one warning per outage";
   EXPECT_NE(logged[0].find(server_->url()), std::string::npos) << logged[0];
 
   server_->start();  // empty
-  bool resumed = false;
-  const auto deadline = std::chrono::steady_clock::now() + 6s;
-  while (!resumed && std::chrono::steady_clock::now() < deadline) {
-    const std::uint64_t hits = mcoutage::square_fn.hits();
-    EXPECT_EQ(mcoutage::square(4), 16);
-    resumed = mcoutage::square_fn.hits() > hits;
-    if (!resumed) std::this_thread::sleep_for(20ms);
-  }
-  EXPECT_TRUE(resumed) << "caching did not resume";
+  EXPECT_TRUE(testing::wait_until_caching_resumes(4, 6s)) << "caching did not resume";
   EXPECT_EQ(warnings().size(), 1u);
 }
 

@@ -1,14 +1,8 @@
 // PostgresServer (see postgres_server.hpp): initdb and postgres run as a non-root owner,
-// readiness by a libpq connection.
+// readiness by a libpq connection; the process itself is a ServerProcess (server_process.hpp).
 #include "postgres_server.hpp"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <libpq-fe.h>
-#include <netinet/in.h>
-#include <pwd.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,82 +12,19 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <stdexcept>
-#include <thread>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 namespace picocache::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-int free_loopback_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket() failed: " + std::string(std::strerror(errno)));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    const std::string error = std::strerror(errno);
-    close(fd);
-    throw std::runtime_error("cannot find a free loopback port: " + error);
-  }
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool wait_for_exit(pid_t pid, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    int status = 0;
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid || (done < 0 && errno == ECHILD)) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-}
-
 // The account the cluster belongs to when we are root: postgres, else nobody.
-const passwd* owner_account() {
-  if (geteuid() != 0) return nullptr;
-  if (const passwd* account = getpwnam("postgres")) return account;
-  return getpwnam("nobody");
-}
-
-// In a forked child: becomes the owner account (when root), sends output to `log`, execs.
-[[noreturn]] void exec_as_owner(const std::vector<std::string>& args, const std::string& log) {
-  const pid_t parent = getppid();
-  const int null = open("/dev/null", O_RDONLY);
-  const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (null >= 0) dup2(null, STDIN_FILENO);
-  if (out >= 0) {
-    dup2(out, STDOUT_FILENO);
-    dup2(out, STDERR_FILENO);
-  }
-  if (const passwd* account = owner_account()) {
-    if (setgroups(0, nullptr) != 0 || setgid(account->pw_gid) != 0 ||
-        setuid(account->pw_uid) != 0) {
-      _exit(126);
-    }
-  }
-#ifdef __linux__
-  // A test binary that crashes must not leave servers behind. Set after setuid(), which clears
-  // the parent-death signal.
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(127);
-#endif
-  std::vector<char*> argv;
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  execv(argv[0], argv.data());
-  _exit(127);
+std::optional<Account> owner_account() {
+  if (geteuid() != 0) return std::nullopt;
+  if (auto account = account_named("postgres")) return account;
+  return account_named("nobody");
 }
 
 // Servers still alive, by the process that started them. Suites keep one server in a static
@@ -133,7 +64,7 @@ std::optional<std::string> PostgresServer::unavailable_reason() {
         "/usr/lib/postgresql/15/bin); install it (Debian: apt-get install postgresql-15) to run "
         "the PostgreSQL store tests");
   }
-  if (geteuid() == 0 && owner_account() == nullptr) {
+  if (geteuid() == 0 && !owner_account()) {
     return std::string(
         "running as root without a 'postgres' or 'nobody' account to run "
         "PostgreSQL as");
@@ -141,16 +72,11 @@ std::optional<std::string> PostgresServer::unavailable_reason() {
   return std::nullopt;
 }
 
-bool PostgresServer::in_ci() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string_view(ci) == "true";
-}
+bool PostgresServer::in_ci() { return testing::in_ci(); }
 
 void PostgresServer::run_as_owner(const std::vector<std::string>& args,
                                   const std::string& log) const {
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed: " + std::string(std::strerror(errno)));
-  if (pid == 0) exec_as_owner(args, log);
+  const pid_t pid = spawn_child(args, {owner_account(), log});
   int status = 0;
   waitpid(pid, &status, 0);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -167,8 +93,8 @@ PostgresServer::PostgresServer() {
     throw std::runtime_error("mkdtemp failed: " + std::string(std::strerror(errno)));
   }
   directory_ = pattern;
-  if (const passwd* account = owner_account()) {
-    if (chown(directory_.c_str(), account->pw_uid, account->pw_gid) != 0) {
+  if (const std::optional<Account> account = owner_account()) {
+    if (chown(directory_.c_str(), account->uid, account->gid) != 0) {
       throw std::runtime_error("cannot chown " + directory_ + ": " + std::strerror(errno));
     }
   }
@@ -180,19 +106,15 @@ PostgresServer::PostgresServer() {
     std::filesystem::remove_all(directory_);
     throw;
   }
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    const int port = free_loopback_port();
-    if (port == 5432) continue;
-    if (launch(port)) {
-      std::lock_guard lock(live_mutex);
-      if (live_owner != getpid()) {
-        live_owner = getpid();
-        live_servers.clear();
-        std::atexit(remove_live_servers);
-      }
-      live_servers.push_back(this);
-      return;
+  if (start_on_free_port(5432, [this](int port) { return launch(port); }) != 0) {
+    std::lock_guard lock(live_mutex);
+    if (live_owner != getpid()) {
+      live_owner = getpid();
+      live_servers.clear();
+      std::atexit(remove_live_servers);
     }
+    live_servers.push_back(this);
+    return;
   }
   const std::string log = log_tail();
   std::filesystem::remove_all(directory_);
@@ -204,40 +126,27 @@ PostgresServer::~PostgresServer() {
     std::lock_guard lock(live_mutex);
     std::erase(live_servers, this);
   }
-  if (pid_ > 0) kill();
+  kill();
   std::error_code ignored;
   std::filesystem::remove_all(directory_, ignored);
 }
 
 void PostgresServer::start() {
-  if (pid_ > 0) return;
-  for (int attempt = 0; attempt < 40; ++attempt) {
-    if (launch(port_)) return;
-    std::this_thread::sleep_for(100ms);
-  }
+  if (process_.running()) return;
+  if (restart_on_same_port(40, 100ms, [this] { return launch(port_); })) return;
   throw std::runtime_error("postgres did not restart on port " + std::to_string(port_) +
                            "; its log:\n" + log_tail());
 }
 
-void PostgresServer::stop() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGINT);  // fast shutdown: disconnects clients, no waiting for them
-  if (!wait_for_exit(pid_, 10s)) {
-    ::kill(pid_, SIGKILL);
-    wait_for_exit(pid_, 5s);
-  }
-  pid_ = -1;
-}
+// Fast shutdown: disconnects clients, no waiting for them.
+void PostgresServer::stop() { process_.stop(SIGINT, 10s); }
 
-void PostgresServer::kill() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGQUIT);  // immediate shutdown: the backends go with it, no checkpoint
-  if (!wait_for_exit(pid_, 5s)) {
-    ::kill(pid_, SIGKILL);
-    wait_for_exit(pid_, 5s);
-  }
-  pid_ = -1;
-}
+// Immediate shutdown: the backends go with it, no checkpoint.
+void PostgresServer::kill() { process_.stop(SIGQUIT, 5s); }
+
+void PostgresServer::pause() { process_.pause(); }
+
+void PostgresServer::resume() { process_.resume(); }
 
 std::string PostgresServer::url(const std::string& query) const {
   return "postgresql://picocache@127.0.0.1:" + std::to_string(port_) + "/postgres" + query;
@@ -279,10 +188,7 @@ bool PostgresServer::launch(int port) {
                                          "max_connections=200",
                                          "-c",
                                          "shared_buffers=32MB"};
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed: " + std::string(std::strerror(errno)));
-  if (pid == 0) exec_as_owner(args, directory_ + "/postgres.log");
-  pid_ = pid;
+  process_.spawn(args, {owner_account(), directory_ + "/postgres.log"});
   port_ = port;
   if (wait_until_ready()) return true;
   kill();
@@ -290,30 +196,17 @@ bool PostgresServer::launch(int port) {
 }
 
 bool PostgresServer::wait_until_ready() {
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
   const std::string conninfo = url("?connect_timeout=2");
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return false;
-    }
-    PGconn* conn = PQconnectdb(conninfo.c_str());
-    const bool ready = PQstatus(conn) == CONNECTION_OK;
-    PQfinish(conn);
-    if (ready) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
+  return process_.wait_until_ready(
+      [&conninfo] {
+        PGconn* conn = PQconnectdb(conninfo.c_str());
+        const bool ready = PQstatus(conn) == CONNECTION_OK;
+        PQfinish(conn);
+        return ready;
+      },
+      30s, 20ms);
 }
 
-std::string PostgresServer::log_tail() const {
-  std::ifstream log(directory_ + "/postgres.log");
-  std::stringstream text;
-  text << log.rdbuf();
-  std::string all = text.str();
-  if (all.size() > 4000) all = all.substr(all.size() - 4000);
-  return all;
-}
+std::string PostgresServer::log_tail() const { return file_tail(directory_ + "/postgres.log"); }
 
 }  // namespace picocache::testing

@@ -6,7 +6,7 @@
 // Without PostgreSQL installed the tests that need it skip (or fail when CI=true).
 #pragma once
 
-#include <sys/types.h>
+#include "server_process.hpp"
 
 #include <optional>
 #include <string>
@@ -31,8 +31,11 @@ class PostgresServer {
 
   void start();  // again, on the same port, after stop() or kill()
   void stop();   // fast shutdown (SIGINT), then waits for it
-  void kill();   // SIGKILL of the postmaster, then waits until the port is free
-  bool running() const { return pid_ > 0; }
+  void kill();   // immediate shutdown (SIGQUIT, SIGKILL after 5 s), then waits for it
+  // SIGSTOP to the postmaster and every backend: connections stay open, nothing answers.
+  void pause();
+  void resume();  // SIGCONT to the same processes
+  bool running() const { return process_.running(); }
 
   int port() const { return port_; }
   const std::string& socket_directory() const { return directory_; }
@@ -49,18 +52,11 @@ class PostgresServer {
 
   std::string directory_;
   int port_ = 0;
-  pid_t pid_ = -1;
+  ServerProcess process_;
 };
 
 }  // namespace picocache::testing
 
 // Use at the top of a test (or SetUp): skips when PostgreSQL is missing, fails under CI.
-#define PICOCACHE_REQUIRE_POSTGRES_SERVER()                                                   \
-  do {                                                                                        \
-    if (auto picocache_reason = ::picocache::testing::PostgresServer::unavailable_reason()) { \
-      if (::picocache::testing::PostgresServer::in_ci()) {                                    \
-        FAIL() << *picocache_reason << " (CI=true: the PostgreSQL tests must run in CI)";     \
-      }                                                                                       \
-      GTEST_SKIP() << *picocache_reason;                                                      \
-    }                                                                                         \
-  } while (false)
+#define PICOCACHE_REQUIRE_POSTGRES_SERVER() \
+  PICOCACHE_REQUIRE_TEST_SERVER(::picocache::testing::PostgresServer, "PostgreSQL")

@@ -4,6 +4,7 @@
 // pool bound, outages through memoize (one warning, computed results, caching resumes), and
 // processes sharing the store through PICOCACHE_URL (cache_client).
 #include "client_process.hpp"
+#include "outage_capture.hpp"
 #include "postgres_server.hpp"
 #include "store_calls.hpp"
 #include "stores/postgres_connection.hpp"
@@ -27,23 +28,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-namespace pgoutage {
-
-std::atomic<int> square_calls{0};
-long square(int n);
-static picocache::CachedFunction square_fn{picocache::address_of(&square), "pgoutage::square",
-                                           "long (int)", 64, false};
-long square(int n) {
-  return picocache::memoize<long>(
-      square_fn, [&](picocache::Encoder& e) { e.write(n); },
-      [&]() -> long {
-        ++square_calls;
-        return static_cast<long>(n) * n;
-      });
-}
-
-}  // namespace pgoutage
 
 namespace picocache {
 namespace {
@@ -265,47 +249,30 @@ class PostgresOutageTest : public PostgresStoreTest {
   void SetUp() override {
     PostgresStoreTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
-    unsetenv("PICOCACHE_URL");
-    configure(server_->url());
-    set_log_handler([this](std::string_view line) {
-      std::lock_guard lock(mutex_);
-      warnings_.emplace_back(line);
-    });
-    cache_clear(&pgoutage::square);
-    pgoutage::square_calls = 0;
+    capture_.start(server_->url());
   }
   void TearDown() override {
-    set_log_handler({});
+    capture_.stop();
     if (server_ && !server_->running()) server_->start();
   }
-  std::vector<std::string> warnings() {
-    std::lock_guard lock(mutex_);
-    return warnings_;
-  }
+  std::vector<std::string> warnings() { return capture_.warnings(); }
+  // Whether caching resumes within the 5 s backoff and a margin.
   static bool wait_until_caching_resumes(int n) {
-    const auto deadline = std::chrono::steady_clock::now() + 8s;  // the 5 s backoff and a margin
-    while (std::chrono::steady_clock::now() < deadline) {
-      const std::uint64_t hits = pgoutage::square_fn.hits();
-      EXPECT_EQ(pgoutage::square(n), static_cast<long>(n) * n);
-      if (pgoutage::square_fn.hits() > hits) return true;
-      std::this_thread::sleep_for(10ms);
-    }
-    return false;
+    return testing::wait_until_caching_resumes(n, 8s);
   }
-  std::mutex mutex_;
-  std::vector<std::string> warnings_;
+  testing::OutageCapture capture_;
 };
 
 TEST_F(PostgresOutageTest, AServerStoppedMidRunGivesComputedResultsOneWarningAndResumes) {
-  EXPECT_EQ(pgoutage::square(3), 9);
-  EXPECT_EQ(pgoutage::square(3), 9);
-  EXPECT_EQ(pgoutage::square_calls, 1);
+  EXPECT_EQ(outage::square(3), 9);
+  EXPECT_EQ(outage::square(3), 9);
+  EXPECT_EQ(outage::square_calls, 1);
 
   server_->stop();
   const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 200; ++i) EXPECT_EQ(pgoutage::square(i % 10), (i % 10) * (i % 10));
+  for (int i = 0; i < 200; ++i) EXPECT_EQ(outage::square(i % 10), (i % 10) * (i % 10));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s) << "calls must not wait on the network";
-  EXPECT_EQ(pgoutage::square_calls, 1 + 200);
+  EXPECT_EQ(outage::square_calls, 1 + 200);
   const std::vector<std::string> logged = warnings();
   ASSERT_EQ(logged.size(), 1u) << "one warning per outage";
   EXPECT_NE(logged[0].find("postgresql://picocache@127.0.0.1:" + std::to_string(server_->port())),
@@ -325,9 +292,9 @@ TEST_F(PostgresOutageTest, AServerKilledUnderACallingThreadNeverGivesAWrongValue
   std::thread caller([&] {
     for (int i = 0; !done; ++i) {
       const int n = i % 16;
-      const std::uint64_t hits = pgoutage::square_fn.hits();
-      if (pgoutage::square(n) != static_cast<long>(n) * n) ++wrong;
-      if (restarted && pgoutage::square_fn.hits() > hits) ++hits_after_restart;
+      const std::uint64_t hits = outage::square_fn.hits();
+      if (outage::square(n) != static_cast<long>(n) * n) ++wrong;
+      if (restarted && outage::square_fn.hits() > hits) ++hits_after_restart;
     }
   });
   std::this_thread::sleep_for(200ms);

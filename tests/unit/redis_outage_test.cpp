@@ -3,6 +3,7 @@
 // redis-server that the tests stop, kill, pause and restart. Whatever the server does, the
 // cached function returns its computed result, one warning is logged per outage (not one per
 // call), calls stay fast, and caching resumes when the server is back.
+#include "outage_capture.hpp"
 #include "redis_server.hpp"
 #include "stores/redis_connection.hpp"
 #include "stores/store.hpp"
@@ -20,23 +21,6 @@
 #include <thread>
 #include <vector>
 
-namespace outage {
-
-std::atomic<int> square_calls{0};
-long square(int n);
-static picocache::CachedFunction square_fn{picocache::address_of(&square), "outage::square",
-                                           "long (int)", 64, false};
-long square(int n) {
-  return picocache::memoize<long>(
-      square_fn, [&](picocache::Encoder& e) { e.write(n); },
-      [&]() -> long {
-        ++square_calls;
-        return static_cast<long>(n) * n;
-      });
-}
-
-}  // namespace outage
-
 namespace picocache {
 namespace {
 
@@ -48,41 +32,22 @@ class RedisOutageTest : public ::testing::Test {
   void SetUp() override {
     PICOCACHE_REQUIRE_REDIS_SERVER();
     server_ = std::make_unique<RedisServer>();
-    unsetenv("PICOCACHE_URL");
-    configure(server_->url());
-    set_log_handler([this](std::string_view line) {
-      std::lock_guard lock(mutex_);
-      warnings_.emplace_back(line);
-    });
-    cache_clear(&outage::square);
-    outage::square_calls = 0;
+    capture_.start(server_->url());
   }
   void TearDown() override {
-    set_log_handler({});
+    capture_.stop();
     unsetenv("PICOCACHE_URL");
   }
 
-  std::vector<std::string> warnings() {
-    std::lock_guard lock(mutex_);
-    return warnings_;
-  }
+  std::vector<std::string> warnings() { return capture_.warnings(); }
 
-  // Calls square(n) until a call is answered by the store again (the body does not run), for
-  // at most the longest reconnect backoff and a margin. True when caching resumed.
+  // Whether caching resumes within the longest reconnect backoff and a margin.
   static bool wait_until_caching_resumes(int n) {
-    const auto deadline = std::chrono::steady_clock::now() + redis::kReconnectBackoffMax + 3s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      const std::uint64_t hits = outage::square_fn.hits();
-      EXPECT_EQ(outage::square(n), static_cast<long>(n) * n);
-      if (outage::square_fn.hits() > hits) return true;
-      std::this_thread::sleep_for(10ms);
-    }
-    return false;
+    return testing::wait_until_caching_resumes(n, redis::kReconnectBackoffMax + 3s);
   }
 
+  testing::OutageCapture capture_;
   std::unique_ptr<RedisServer> server_;
-  std::mutex mutex_;
-  std::vector<std::string> warnings_;
 };
 
 TEST_F(RedisOutageTest, AServerStoppedBetweenCallsGivesComputedResultsAndOneWarning) {

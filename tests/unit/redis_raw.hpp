@@ -6,6 +6,8 @@
 #include <hiredis/hiredis.h>
 
 #include <cstddef>
+#include <cstdlib>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -16,11 +18,17 @@ namespace picocache::testing {
 
 class RawRedisConnection {
  public:
-  RawRedisConnection(const std::string& host, int port) {
+  // Connects to host:port, then AUTHs with `password` (when not empty) and SELECTs `db` (when
+  // not 0); throws std::runtime_error when the connection fails.
+  RawRedisConnection(const std::string& host, int port, const std::string& password = "",
+                     int db = 0) {
     context_ = redisConnect(host.c_str(), port);
     if (context_ == nullptr || context_->err != 0) {
-      throw std::runtime_error("raw connect to Redis failed");
+      throw std::runtime_error("raw connect to Redis at " + host + ":" + std::to_string(port) +
+                               " failed");
     }
+    if (!password.empty()) command({"AUTH", password});
+    if (db != 0) command({"SELECT", std::to_string(db)});
   }
   ~RawRedisConnection() { redisFree(context_); }
   RawRedisConnection(const RawRedisConnection&) = delete;
@@ -93,7 +101,21 @@ class RawRedisConnection {
     return entries;
   }
 
-  // Every key matching `pattern`, found with SCAN.
+  // calls per command, from INFO commandstats (commands run inside scripts count too).
+  std::map<std::string, long long> command_calls() {
+    const std::string info = command({"INFO", "commandstats"}).text;
+    std::map<std::string, long long> calls;
+    std::size_t at = 0;
+    while ((at = info.find("cmdstat_", at)) != std::string::npos) {
+      const std::size_t colon = info.find(':', at);
+      const std::size_t count = info.find("calls=", colon) + 6;
+      calls[info.substr(at + 8, colon - at - 8)] = std::atoll(info.c_str() + count);
+      at = colon;
+    }
+    return calls;
+  }
+
+  // Every key matching `pattern`, found with SCAN (the store itself never lists keys).
   std::set<std::string> keys(const std::string& pattern = "*") {
     std::set<std::string> found;
     std::string cursor = "0";

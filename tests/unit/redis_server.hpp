@@ -4,7 +4,7 @@
 // (or fail when CI=true, so a CI image that lost the package does not go green silently).
 #pragma once
 
-#include <sys/types.h>
+#include "server_process.hpp"
 
 #include <optional>
 #include <string>
@@ -41,7 +41,7 @@ class RedisServer {
   void kill();    // SIGKILL, then waits for the process
   void pause();   // SIGSTOP: the server keeps its port and connections but answers nothing
   void resume();  // SIGCONT
-  bool running() const { return pid_ > 0; }
+  bool running() const { return process_.running(); }
 
   int port() const { return port_; }
   const std::string& unix_path() const { return unix_path_; }
@@ -60,18 +60,11 @@ class RedisServer {
   std::string directory_;
   std::string unix_path_;
   int port_ = 0;
-  pid_t pid_ = -1;
+  ServerProcess process_;
 };
 
 }  // namespace picocache::testing
 
 // Use at the top of a test (or SetUp): skips when redis-server is missing, fails under CI.
-#define PICOCACHE_REQUIRE_REDIS_SERVER()                                                   \
-  do {                                                                                     \
-    if (auto picocache_reason = ::picocache::testing::RedisServer::unavailable_reason()) { \
-      if (::picocache::testing::RedisServer::in_ci()) {                                    \
-        FAIL() << *picocache_reason << " (CI=true: the Redis tests must run in CI)";       \
-      }                                                                                    \
-      GTEST_SKIP() << *picocache_reason;                                                   \
-    }                                                                                      \
-  } while (false)
+#define PICOCACHE_REQUIRE_REDIS_SERVER() \
+  PICOCACHE_REQUIRE_TEST_SERVER(::picocache::testing::RedisServer, "Redis")

@@ -2,6 +2,7 @@
 // layout, one round trip per hit, AUTH and ACL users, db selection, unix sockets, many processes
 // on one function, fork, a lost script cache, and a server that goes away, stops answering or
 // comes back. (What every store must do is the shared suite in store_conformance_test.cpp.)
+#include "redis_raw.hpp"
 #include "redis_server.hpp"
 #include "store_calls.hpp"
 #include "stores/entry_envelope.hpp"
@@ -40,83 +41,11 @@ using testing::RedisServerOptions;
 
 constexpr std::uint64_t unbounded_maxsize = ~std::uint64_t{0};
 
-// A plain hiredis connection, to look at what the store wrote.
-class RawRedis {
+// A raw connection to `server` (its password, db `db`), to look at what the store wrote.
+class RawRedis : public testing::RawRedisConnection {
  public:
-  explicit RawRedis(const RedisServer& server, int db = 0) {
-    context_ = redisConnect("127.0.0.1", server.port());
-    if (context_ == nullptr || context_->err != 0) throw std::runtime_error("raw connect failed");
-    if (!server.password().empty()) command({"AUTH", server.password()});
-    if (db != 0) command({"SELECT", std::to_string(db)});
-  }
-  ~RawRedis() { redisFree(context_); }
-  RawRedis(const RawRedis&) = delete;
-  RawRedis& operator=(const RawRedis&) = delete;
-
-  struct Reply {
-    int type = REDIS_REPLY_NIL;
-    std::string text;
-    long long integer = 0;
-    std::vector<std::string> elements;
-  };
-
-  Reply command(std::initializer_list<std::string> args) {
-    std::vector<const char*> argv;
-    std::vector<std::size_t> lengths;
-    for (const std::string& arg : args) {
-      argv.push_back(arg.data());
-      lengths.push_back(arg.size());
-    }
-    auto* raw = static_cast<redisReply*>(
-        redisCommandArgv(context_, static_cast<int>(argv.size()), argv.data(), lengths.data()));
-    if (raw == nullptr) throw std::runtime_error("raw command failed");
-    Reply reply;
-    reply.type = raw->type;
-    reply.integer = raw->integer;
-    if (raw->str != nullptr) reply.text.assign(raw->str, raw->len);
-    for (std::size_t i = 0; i < raw->elements; ++i) {
-      const redisReply* element = raw->element[i];
-      reply.elements.emplace_back(element->str != nullptr ? std::string(element->str, element->len)
-                                                          : std::string());
-    }
-    freeReplyObject(raw);
-    return reply;
-  }
-
-  // Every key in the db, found with SCAN (the store itself never lists keys).
-  std::set<std::string> all_keys() {
-    std::set<std::string> keys;
-    std::string cursor = "0";
-    do {
-      auto* raw =
-          static_cast<redisReply*>(redisCommand(context_, "SCAN %s COUNT 1000", cursor.c_str()));
-      if (raw == nullptr || raw->type != REDIS_REPLY_ARRAY) throw std::runtime_error("SCAN");
-      cursor.assign(raw->element[0]->str, raw->element[0]->len);
-      const redisReply* batch = raw->element[1];
-      for (std::size_t i = 0; i < batch->elements; ++i) {
-        keys.emplace(batch->element[i]->str, batch->element[i]->len);
-      }
-      freeReplyObject(raw);
-    } while (cursor != "0");
-    return keys;
-  }
-
-  // calls per command, from INFO commandstats (commands run inside scripts count too).
-  std::map<std::string, long long> command_calls() {
-    const std::string info = command({"INFO", "commandstats"}).text;
-    std::map<std::string, long long> calls;
-    std::size_t at = 0;
-    while ((at = info.find("cmdstat_", at)) != std::string::npos) {
-      const std::size_t colon = info.find(':', at);
-      const std::size_t count = info.find("calls=", colon) + 6;
-      calls[info.substr(at + 8, colon - at - 8)] = std::atoll(info.c_str() + count);
-      at = colon;
-    }
-    return calls;
-  }
-
- private:
-  redisContext* context_ = nullptr;
+  explicit RawRedis(const RedisServer& server, int db = 0)
+      : RawRedisConnection("127.0.0.1", server.port(), server.password(), db) {}
 };
 
 // What changed between two command_calls(), without the INFO calls that took them.
@@ -279,7 +208,7 @@ TEST_F(RedisStoreTest, EveryKeyOfAFunctionSharesOneHashTag) {
       other_gen + "v:" + key_of(1).to_hex(),
       other_gen + "lru",
   };
-  EXPECT_EQ(raw.all_keys(), expected);
+  EXPECT_EQ(raw.keys(), expected);
 
   // Every key of a function maps to one cluster slot: the slot of its hash tag.
   for (const std::string& key : expected) {
@@ -395,7 +324,7 @@ TEST_F(RedisStoreTest, EvictionDeletesTheValueKeys) {
   EXPECT_EQ(store->size(fib), 8u);
   RawRedis raw(*server_);
   std::size_t value_keys = 0;
-  for (const std::string& key : raw.all_keys()) value_keys += is_value_key(key);
+  for (const std::string& key : raw.keys()) value_keys += is_value_key(key);
   EXPECT_EQ(value_keys, 8u);
   for (std::uint64_t n = 42; n < 50; ++n) EXPECT_EQ(value_at(*store, fib, key_of(n)), value_of(n));
 }
@@ -426,10 +355,10 @@ TEST_F(RedisStoreTest, ClearRemovesEveryKeyOfTheFunctionWithoutKeysCommand) {
   EXPECT_EQ(store->size(fib), 0u);
   EXPECT_FALSE(value_at(*store, fib, key_of(7)));
   const std::string other_gen = generation_prefix(raw, other_id);
-  EXPECT_EQ(raw.all_keys(), (std::set<std::string>{
-                                other_gen + "v:" + key_of(1).to_hex(), other_gen + "lru",
-                                prefix_of(other_id) + "gen", prefix_of(other_id) + "name",
-                                prefix_of(function_id) + "gen", prefix_of(function_id) + "name"}));
+  EXPECT_EQ(raw.keys(), (std::set<std::string>{
+                            other_gen + "v:" + key_of(1).to_hex(), other_gen + "lru",
+                            prefix_of(other_id) + "gen", prefix_of(other_id) + "name",
+                            prefix_of(function_id) + "gen", prefix_of(function_id) + "name"}));
   EXPECT_EQ(value_at(*store, other, key_of(1)), value_of(1));
 }
 
@@ -470,7 +399,7 @@ TEST_F(RedisStoreTest, MaxsizeZeroKeepsNothing) {
   EXPECT_EQ(store->size(fib), 0u);
   EXPECT_FALSE(value_at(*store, fib, key_of(1)));
   RawRedis raw(*server_);
-  for (const std::string& key : raw.all_keys()) {
+  for (const std::string& key : raw.keys()) {
     EXPECT_FALSE(is_value_key(key)) << key;
   }
 }
@@ -538,7 +467,7 @@ TEST_F(RedisStoreTest, AHitNeverRecreatesAnEvictedIndex) {
   for (std::uint64_t n = 0; n < 5; ++n) EXPECT_FALSE(value_at(*store, fib, key_of(n))) << n;
   EXPECT_EQ(raw.command({"EXISTS", lru}).integer, 0);
   EXPECT_EQ(store->size(fib), 0u);
-  for (const std::string& key : raw.all_keys()) EXPECT_FALSE(is_value_key(key)) << key;
+  for (const std::string& key : raw.keys()) EXPECT_FALSE(is_value_key(key)) << key;
 }
 
 TEST_F(RedisStoreTest, AnIndexEntryWhoseValueIsGoneIsRemovedAndNotCounted) {
@@ -581,7 +510,7 @@ TEST_F(RedisStoreTest, APutFromAProcessThatMissedAClearGoesIntoTheNewGeneration)
   put_value(*stale, fib, key_of(2), value_of(2), 100);
   const std::string new_generation = generation_prefix(raw, function_id);
   EXPECT_NE(new_generation, old_generation);
-  for (const std::string& key : raw.all_keys()) {
+  for (const std::string& key : raw.keys()) {
     EXPECT_NE(key.rfind(old_generation, 0), 0u) << "a key of the cleared generation: " << key;
   }
   EXPECT_EQ(raw.command({"EXISTS", new_generation + "v:" + key_of(2).to_hex()}).integer, 1);
@@ -599,7 +528,7 @@ TEST_F(RedisStoreTest, ALostGenerationKeyStartsANewGenerationAndQueuesTheOldOne)
   EXPECT_NE(generation_prefix(raw, function_id), old_generation);
   EXPECT_EQ(store->size(fib), 1u);
   // The next puts delete what is left of the lost generation (here all of it at once).
-  for (const std::string& key : raw.all_keys()) {
+  for (const std::string& key : raw.keys()) {
     EXPECT_NE(key.rfind(old_generation, 0), 0u) << key;
   }
   EXPECT_EQ(raw.command({"EXISTS", prefix_of(function_id) + "old"}).integer, 0);
@@ -617,7 +546,7 @@ TEST_F(RedisStoreTest, OldGenerationsAreDeletedByLaterPutsInBoundedSteps) {
                                      old_generation.size() - prefix_of(function_id).size() - 2)});
   const auto old_keys = [&] {
     std::size_t count = 0;
-    for (const std::string& key : raw.all_keys()) count += key.rfind(old_generation, 0) == 0;
+    for (const std::string& key : raw.keys()) count += key.rfind(old_generation, 0) == 0;
     return count;
   };
   EXPECT_EQ(old_keys(), 301u);  // 300 values and the index
@@ -644,7 +573,7 @@ TEST_F(RedisStoreTest, AfterMaxsizeShrinksAPutEvictsAtMost64AndTheSizeConverges)
   EXPECT_EQ(value_at(*store, fib, key_of(5000 + puts - 1)), value_of(5000 + puts - 1));
   RawRedis raw(*server_);
   std::size_t value_keys = 0;
-  for (const std::string& key : raw.all_keys()) value_keys += is_value_key(key);
+  for (const std::string& key : raw.keys()) value_keys += is_value_key(key);
   EXPECT_EQ(value_keys, 10u);
 }
 
@@ -788,7 +717,7 @@ TEST_F(RedisStoreTest, FourProcessesKeepMaxsizeAndNeverSeeWrongValues) {
   RawRedis raw(*server_);
   const std::string prefix = generation_prefix(raw, function_id);
   std::size_t value_keys = 0;
-  for (const std::string& key : raw.all_keys()) value_keys += key.rfind(prefix + "v:", 0) == 0;
+  for (const std::string& key : raw.keys()) value_keys += key.rfind(prefix + "v:", 0) == 0;
   EXPECT_EQ(value_keys, maxsize) << "value keys and the lru set disagree";
   for (std::uint64_t n = 0; n < distinct; ++n) {
     const auto found = value_at(*store, fib, key_of(n));
