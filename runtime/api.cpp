@@ -1,6 +1,7 @@
 // The public API of <picocache/picocache.hpp>: cache_info, cache_clear, cache_parameters (by
 // function pointer or by name) and configure.
 #include "function_registry.hpp"
+#include "memory_tier.hpp"
 #include "store_session.hpp"
 #include "stores/store_registry.hpp"
 
@@ -67,6 +68,7 @@ CacheInfo info_of(CachedFunction& fn) {
 
 void clear(CachedFunction& fn) {
   fn.reset_counters();
+  detail::tier_clear(fn);
   StoreSession::instance().run(detail::StoreAccess::write, "clearing", fn,
                                [](Store& store, const FunctionRef& ref) { store.clear(ref); });
 }

@@ -1,7 +1,9 @@
-// detail::lookup and detail::remember: where memoize<R>() meets the process's store. Every store
-// failure stops here: the call runs uncached and the session logs it once. A stored entry is
-// verified against the call's arguments (entry_check.hpp) before its value is used.
+// detail::lookup and detail::remember: where memoize<R>() meets the in-process tier and the
+// process's store. Every store failure stops here: the call runs uncached (the tier still caches
+// it) and the session logs it once. A stored entry is verified against the call's arguments
+// (entry_check.hpp) before its value is used; the tier compares the arguments themselves.
 #include "entry_check.hpp"
+#include "memory_tier.hpp"
 #include "single_flight.hpp"
 #include "store_counters.hpp"
 #include "store_session.hpp"
@@ -12,15 +14,27 @@ namespace picocache::detail {
 
 namespace {
 
-// Whether this thread's last lookup failed at the store (see last_lookup_failed()).
+// Whether this thread's last lookup failed at the store or skipped it (see
+// last_lookup_skips_lease()).
 thread_local bool t_lookup_failed = false;
 
 }  // namespace
 
-bool last_lookup_failed() { return t_lookup_failed; }
+bool last_lookup_skips_lease() { return t_lookup_failed; }
 
 std::optional<std::string> lookup(CachedFunction& fn, const Key128& key,
                                   std::string_view arguments) {
+  TierAnswer answer = tier_find(fn, key, arguments);
+  if (answer.value) {
+    t_lookup_failed = false;
+    return std::move(answer.value);
+  }
+  if (answer.dropped) {
+    // lru_cache would run the body: a miss, with no lease (whose second look would find the
+    // store's copy, kept for other processes).
+    t_lookup_failed = true;
+    return std::nullopt;
+  }
   std::optional<StoredEntry> entry;
   t_lookup_failed = !StoreSession::instance().run(
       StoreAccess::read, "reading", fn,
@@ -31,20 +45,27 @@ std::optional<std::string> lookup(CachedFunction& fn, const Key128& key,
     count(store_counter_cells().rejected_entries);
     return std::nullopt;
   }
+  tier_insert(fn, key, arguments, entry->value);
   return std::move(entry->value);
+}
+
+bool store_result(CachedFunction& fn, const Key128& key, std::string_view arguments,
+                  std::string_view value) {
+  tier_insert(fn, key, arguments, value);
+  const std::string check = entry_check(arguments);
+  return StoreSession::instance().run(StoreAccess::write, "storing a result of", fn,
+                                      [&](Store& store, const FunctionRef& ref) {
+                                        EntryWrite entry;
+                                        entry.value = value;
+                                        entry.check = check;
+                                        entry.maxsize = fn.maxsize();
+                                        store.put(ref, key, entry);
+                                      });
 }
 
 void remember(CachedFunction& fn, const Key128& key, std::string_view arguments,
               std::string value) {
-  const std::string check = entry_check(arguments);
-  StoreSession::instance().run(StoreAccess::write, "storing a result of", fn,
-                               [&](Store& store, const FunctionRef& ref) {
-                                 EntryWrite entry;
-                                 entry.value = value;
-                                 entry.check = check;
-                                 entry.maxsize = fn.maxsize();
-                                 store.put(ref, key, entry);
-                               });
+  store_result(fn, key, arguments, value);
 }
 
 }  // namespace picocache::detail

@@ -346,7 +346,7 @@ Flight::Flight(CachedFunction& fn, const Key128& key, std::string_view arguments
   t_led.push_back(led_);
   // This thread leads the key in this process: now across processes, unless the store just
   // failed (then the body runs at once, and this process's other callers wait for it).
-  if (last_lookup_failed()) return;
+  if (last_lookup_skips_lease()) return;
   std::unique_ptr<KeyLease> lease;
   const Key128 leased = lease_key(fn, key);
   if (std::optional<std::string> value = lease_or_wait(fn, key, arguments, leased, lease)) {
@@ -378,15 +378,7 @@ void Flight::finish(std::string value) {
     remember(fn_, key_, arguments_, std::move(value));
     return;
   }
-  const std::string check = entry_check(arguments_);
-  const bool stored = StoreSession::instance().run(StoreAccess::write, "storing a result of", fn_,
-                                                   [&](Store& store, const FunctionRef& ref) {
-                                                     EntryWrite entry;
-                                                     entry.value = value;
-                                                     entry.check = check;
-                                                     entry.maxsize = fn_.maxsize();
-                                                     store.put(ref, key_, entry);
-                                                   });
+  const bool stored = store_result(fn_, key_, arguments_, value);
   // This process's waiters get the value whether or not the store kept it.
   const std::shared_ptr<FlightState> flight = settle(led_, Outcome::computed, std::move(value));
   led_ = nullptr;

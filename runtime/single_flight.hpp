@@ -20,7 +20,10 @@
 // warning, through StoreSession's failure policy).
 #pragma once
 
+#include <picocache/memoize.hpp>
+
 #include <chrono>
+#include <string_view>
 
 namespace picocache::detail {
 
@@ -34,9 +37,14 @@ inline constexpr std::chrono::milliseconds kFirstPoll{5};
 inline constexpr std::chrono::milliseconds kLongestPoll{100};
 
 // True when this thread's last detail::lookup() failed at the store (unavailable, error or
-// timeout). A miss that follows such a lookup takes no lease: during an outage, a cached call
-// pays for its lookup and its store as before, not for a lease as well. Defined in
-// memoize_glue.cpp.
-bool last_lookup_failed();
+// timeout), or did not ask it (the in-process tier had dropped the key, see memory_tier.hpp). A
+// miss that follows such a lookup takes no lease: during an outage, a cached call pays for its
+// lookup and its store as before, not for a lease as well. Defined in memoize_glue.cpp.
+bool last_lookup_skips_lease();
+
+// What detail::remember does, telling whether the store kept the value: keeps it in the
+// in-process tier, then stores it with the check of `arguments`. Defined in memoize_glue.cpp.
+bool store_result(CachedFunction& fn, const Key128& key, std::string_view arguments,
+                  std::string_view value);
 
 }  // namespace picocache::detail

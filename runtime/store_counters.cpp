@@ -22,14 +22,15 @@ void write_counters_at_exit() {
   const StoreCounters counters = store_counters();
   std::fprintf(file,
                "errors %llu\ntimeouts %llu\ndropped_writes %llu\ninternal_errors %llu\n"
-               "rejected_entries %llu\nunstorable_results %llu\nwaited %llu\n",
+               "rejected_entries %llu\nunstorable_results %llu\nwaited %llu\nmemory_hits %llu\n",
                static_cast<unsigned long long>(counters.errors),
                static_cast<unsigned long long>(counters.timeouts),
                static_cast<unsigned long long>(counters.dropped_writes),
                static_cast<unsigned long long>(counters.internal_errors),
                static_cast<unsigned long long>(counters.rejected_entries),
                static_cast<unsigned long long>(counters.unstorable_results),
-               static_cast<unsigned long long>(counters.waited));
+               static_cast<unsigned long long>(counters.waited),
+               static_cast<unsigned long long>(counters.memory_hits));
   std::fclose(file);
 }
 
@@ -58,6 +59,7 @@ StoreCounters store_counters() {
   counters.rejected_entries = cells.rejected_entries.load(std::memory_order_relaxed);
   counters.unstorable_results = unstorable_results();
   counters.waited = cells.waited.load(std::memory_order_relaxed);
+  counters.memory_hits = cells.memory_hits.load(std::memory_order_relaxed);
   return counters;
 }
 

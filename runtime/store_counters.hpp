@@ -13,6 +13,7 @@ struct StoreCounterCells {
   std::atomic<std::uint64_t> internal_errors{0};
   std::atomic<std::uint64_t> rejected_entries{0};
   std::atomic<std::uint64_t> waited{0};
+  std::atomic<std::uint64_t> memory_hits{0};
 };
 
 // The process's counters; never destroyed. Increment with relaxed order: they are statistics.

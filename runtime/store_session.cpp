@@ -1,6 +1,7 @@
 #include "store_session.hpp"
 
 #include "log.hpp"
+#include "memory_tier.hpp"
 #include "store_counters.hpp"
 #include "stores/store_registry.hpp"
 #include "stores/store_url.hpp"
@@ -135,7 +136,10 @@ void StoreSession::configure(std::string_view url) {
     }
     current_.store(nullptr, std::memory_order_release);
   }
+  // The tier's entries came from the old store: the new one may hold other values.
+  tier_clear_all();
   // A new URL deserves a fresh attempt and a fresh warning.
+
   next_attempt_ = {};
   backoff_ = std::chrono::seconds(1);
   failing_.store(0, std::memory_order_relaxed);

@@ -39,7 +39,7 @@ class Error : public std::runtime_error {
 // functools' CacheInfo. The counts are this process's; currsize is the store's, shared by every
 // process using it (0 when the store cannot be reached).
 struct CacheInfo {
-  std::uint64_t hits = 0;    // this process's calls answered from the store, since start or clear
+  std::uint64_t hits = 0;    // this process's calls answered from the cache, since start or clear
   std::uint64_t misses = 0;  // this process's calls that ran the body
   std::optional<std::uint64_t> maxsize;  // nullopt: maxsize=none
   std::uint64_t currsize = 0;            // entries the store holds for the function now
@@ -70,6 +70,9 @@ struct StoreCounters {
   std::uint64_t unstorable_results = 0;
   // Misses that waited for another caller's computation instead (single-flight).
   std::uint64_t waited = 0;
+  // Calls answered by the in-process tier, without reaching the store (also counted as hits in
+  // cache_info; PICOCACHE_MEMORY sets its size).
+  std::uint64_t memory_hits = 0;
 };
 
 // A snapshot of this process's counters. Thread-safe; costs a few atomic loads.

@@ -1,5 +1,6 @@
 // memoize<R>() and the public API through hand-written wrappers of the exact shape picocache-gen
 // emits, against a SQLite store in a fresh directory per test.
+#include "memory_tier.hpp"
 #include "store_calls.hpp"
 #include "stores/store.hpp"
 #include "stores/store_registry.hpp"
@@ -201,7 +202,12 @@ class MemoizeTest : public ::testing::Test {
   void TearDown() override {
     set_log_handler({});
     unsetenv("PICOCACHE_URL");
+    detail::set_tier_budget(detail::kDefaultMemoryBudget);
   }
+
+  // The in-process tier off, for tests that watch every call reach the store (what the store
+  // holds, how it fails): the tier would answer repeated calls itself (memory_tier_test).
+  static void store_only() { detail::set_tier_budget(0); }
 
   // The arguments and key memoize computes for square(n): to reach into the store as another
   // writer would.
@@ -343,6 +349,7 @@ TEST_F(MemoizeTest, TypedDecidesWhetherTheArgumentTypeIsPartOfTheKey) {
 }
 
 TEST_F(MemoizeTest, ForeignOrTruncatedValuesAreMissesAndGetReplaced) {
+  store_only();
   tests::square(4);
   std::unique_ptr<Store> store = open_store(url_);
   const std::string good = *value_at(*store, square_ref(), square_key(4));
@@ -363,6 +370,7 @@ TEST_F(MemoizeTest, ForeignOrTruncatedValuesAreMissesAndGetReplaced) {
 // collision, planted here under square(4)'s key with the check of other arguments) must be a
 // miss, never its result.
 TEST_F(MemoizeTest, AnEntryOfOtherArgumentsUnderTheSameKeyIsAMiss) {
+  store_only();
   std::unique_ptr<Store> store = open_store(url_);
   const std::uint64_t rejected = store_counters().rejected_entries;
   const std::string forged = *detail::encode_value(999);
@@ -378,6 +386,7 @@ TEST_F(MemoizeTest, AnEntryOfOtherArgumentsUnderTheSameKeyIsAMiss) {
 }
 
 TEST_F(MemoizeTest, AFileThatIsNoDatabaseGivesOneWarningAndComputedResults) {
+  store_only();
   const std::string path = dir_.file("notes.txt");
   const std::string text(5000, 'n');
   std::ofstream(path) << text;
@@ -393,6 +402,7 @@ TEST_F(MemoizeTest, AFileThatIsNoDatabaseGivesOneWarningAndComputedResults) {
 }
 
 TEST_F(MemoizeTest, ABadPicocacheUrlGivesOneWarningAndComputedResults) {
+  store_only();
   setenv("PICOCACHE_URL", "mysql://nowhere", 1);
   configure(url_);  // re-read the environment
   EXPECT_EQ(tests::square(6), 36);

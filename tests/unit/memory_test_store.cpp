@@ -26,6 +26,7 @@ struct Data {
   std::map<std::string, std::string> names;  // id -> name
   std::map<std::string, std::map<std::pair<std::uint64_t, std::uint64_t>, Entry>> entries;
   std::set<std::pair<std::string, std::pair<std::uint64_t, std::uint64_t>>> leases;
+  std::map<std::string, std::uint64_t> generations;  // id -> how many clears
   std::uint64_t clock = 0;
 };
 
@@ -77,6 +78,12 @@ class MemoryTestStore final : public Store {
   void clear(const FunctionRef& fn) override {
     std::lock_guard lock(data_.mutex);
     data_.entries.erase(std::string(fn.id));
+    ++data_.generations[std::string(fn.id)];
+  }
+
+  std::optional<std::uint64_t> clear_generation(const FunctionRef& fn) override {
+    std::lock_guard lock(data_.mutex);
+    return data_.generations[std::string(fn.id)];
   }
 
   std::uint64_t size(const FunctionRef& fn) override {

@@ -4,6 +4,8 @@
 // at a server and collects the warnings PicoCache logs meanwhile.
 #pragma once
 
+#include "memory_tier.hpp"
+
 #include <picocache/picocache.hpp>
 
 #include <gtest/gtest.h>
@@ -48,6 +50,9 @@ class OutageCapture {
   // body count.
   void start(const std::string& url) {
     unsetenv("PICOCACHE_URL");
+    // The in-process tier off: these tests watch every call reach the store (memory_tier_test
+    // has the tier's own outage test: it goes on caching).
+    picocache::detail::set_tier_budget(0);
     configure(url);
     set_log_handler([this](std::string_view line) {
       std::lock_guard lock(mutex_);
@@ -58,7 +63,10 @@ class OutageCapture {
   }
 
   // Stops collecting (logging goes back to stderr).
-  void stop() { set_log_handler({}); }
+  void stop() {
+    set_log_handler({});
+    picocache::detail::set_tier_budget(picocache::detail::kDefaultMemoryBudget);
+  }
 
   // The lines logged since start().
   std::vector<std::string> warnings() {

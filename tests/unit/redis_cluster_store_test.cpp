@@ -4,6 +4,7 @@
 // killed master's replica takes over with caching resuming (through the Store, and through
 // memoize: computed results, one warning).
 #include "client_process.hpp"
+#include "memory_tier.hpp"
 #include "redis_cluster_servers.hpp"
 #include "redis_raw.hpp"
 #include "store_calls.hpp"
@@ -261,6 +262,7 @@ TEST_F(RedisClusterStoreTest, AKilledMastersReplicaTakesOverAndCachingResumes) {
 }
 
 TEST_F(RedisClusterStoreTest, AKilledMasterGivesComputedResultsOneWarningAndCachingResumes) {
+  detail::set_tier_budget(0);  // every call reaches the cluster, to see it fail and resume
   std::mutex mutex;
   std::vector<std::string> warnings;
   set_log_handler([&](std::string_view line) {
@@ -303,6 +305,7 @@ TEST_F(RedisClusterStoreTest, AKilledMasterGivesComputedResultsOneWarningAndCach
   for (int n = 0; n < 10; ++n) EXPECT_EQ(failover::triple(n), 3L * n);  // the replica's copies
 
   set_log_handler(nullptr);
+  detail::set_tier_budget(detail::kDefaultMemoryBudget);
   cluster_->node(master).start();  // rejoins as a replica
   EXPECT_TRUE(cluster_->wait_until_ok());
 }

@@ -3,6 +3,7 @@
 // counted by kind and logged once per outage; a bug inside a store is an internal error, never
 // an outage, and aborts under PICOCACHE_STRICT=1; a log handler may call back into PicoCache.
 #include "memory_test_store.hpp"
+#include "memory_tier.hpp"
 #include "stores/store.hpp"
 #include "stores/store_registry.hpp"
 #include "stores/store_timeouts.hpp"
@@ -117,6 +118,7 @@ class StoreSessionTest : public ::testing::Test {
   void TearDown() override {
     set_log_handler({});
     read_fault = write_fault = Fault::none;
+    detail::set_tier_budget(detail::kDefaultMemoryBudget);
   }
 
   std::vector<std::string> warnings_;
@@ -151,6 +153,7 @@ TEST_F(StoreSessionTest, AStoreThatReadsButCannotWriteWarnsOnce) {
 }
 
 TEST_F(StoreSessionTest, ABugInAStoreIsAnInternalErrorNotAnOutage) {
+  detail::set_tier_budget(0);  // every call reaches the store (restored in TearDown)
   const char* strict = std::getenv("PICOCACHE_STRICT");
   const std::string saved = strict ? strict : "";
   unsetenv("PICOCACHE_STRICT");

@@ -1,0 +1,302 @@
+// The in-process tier; see memory_tier.hpp. One mutex guards it: a hit holds it for a hash
+// lookup, a list splice and a copy, well under a microsecond.
+#include "memory_tier.hpp"
+
+#include "log.hpp"
+#include "store_counters.hpp"
+#include "store_session.hpp"
+
+#include <picocache/memoize.hpp>
+
+#include <fmt/format.h>
+#include <pthread.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <deque>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace picocache::detail {
+
+namespace {
+
+// Bytes an entry costs beyond its value and arguments: the map node, the list node, the strings.
+constexpr std::uint64_t kEntryOverhead = 128;
+// How many keys dropped for maxsize a function remembers at most (see TierAnswer::dropped).
+constexpr std::size_t kMostDroppedKeys = 1024;
+// How often a function's clear generation is read from the store at most.
+constexpr auto kGenerationCheckInterval = std::chrono::seconds(1);
+
+struct Entry {
+  std::string arguments;
+  std::string value;
+  std::list<Key128>::iterator recency;  // in its function's list
+  std::uint64_t bytes() const { return arguments.size() + value.size() + kEntryOverhead; }
+};
+
+struct Key128Hash {
+  std::size_t operator()(const Key128& key) const noexcept {
+    return static_cast<std::size_t>(key.lo ^ (key.hi * 0x9e3779b97f4a7c15ULL));
+  }
+};
+
+// One function's entries, most recently used first.
+struct FunctionEntries {
+  std::unordered_map<Key128, Entry, Key128Hash> entries;
+  std::list<Key128> recency;
+  std::uint64_t bytes = 0;
+  // Keys dropped to keep within maxsize, oldest first (see TierAnswer::dropped).
+  std::unordered_set<Key128, Key128Hash> dropped;
+  std::deque<Key128> dropped_order;
+  std::optional<std::uint64_t> generation;             // the store's, when last read
+  std::chrono::steady_clock::time_point next_check{};  // when to read it again
+};
+
+class Tier {
+ public:
+  Tier() : budget_(budget_from_environment()) {}
+
+  std::uint64_t budget() const { return budget_; }
+
+  TierAnswer find(CachedFunction& fn, const Key128& key, std::string_view arguments) {
+    if (budget_ == 0) return {};
+    check_generation(fn);
+    std::lock_guard lock(mutex_);
+    auto function = functions_.find(&fn);
+    if (function == functions_.end()) return {};
+    FunctionEntries& entries = function->second;
+    auto found = entries.entries.find(key);
+    if (found == entries.entries.end() || found->second.arguments != arguments)
+      return {std::nullopt, entries.dropped.count(key) != 0};
+    entries.recency.splice(entries.recency.begin(), entries.recency, found->second.recency);
+    return {found->second.value, false};
+  }
+
+  void insert(CachedFunction& fn, const Key128& key, std::string_view arguments,
+              std::string_view value) {
+    const std::uint64_t bytes = arguments.size() + value.size() + kEntryOverhead;
+    std::lock_guard lock(mutex_);
+    if (bytes > budget_) return;
+    FunctionEntries& entries = functions_[&fn];
+    auto found = entries.entries.find(key);
+    if (found != entries.entries.end()) {
+      remove(entries, found);
+    }
+    entries.recency.push_front(key);
+    Entry entry{std::string(arguments), std::string(value), entries.recency.begin()};
+    entries.entries.emplace(key, std::move(entry));
+    entries.bytes += bytes;
+    total_bytes_ += bytes;
+    entries.dropped.erase(key);
+    while (entries.entries.size() > fn.maxsize()) {
+      const Key128 oldest = entries.recency.back();
+      remove_oldest(entries);
+      remember_dropped(entries, oldest, fn.maxsize());
+    }
+    shrink_to_budget(entries);
+  }
+
+  void clear(const CachedFunction& fn) {
+    std::lock_guard lock(mutex_);
+    auto function = functions_.find(&fn);
+    if (function == functions_.end()) return;
+    total_bytes_ -= function->second.bytes;
+    forget(function->second);
+  }
+
+  void clear_all() {
+    std::lock_guard lock(mutex_);
+    for (auto& [fn, entries] : functions_) {
+      forget(entries);
+      entries.generation.reset();
+      entries.next_check = {};
+    }
+    total_bytes_ = 0;
+  }
+
+  TierUsage usage() {
+    std::lock_guard lock(mutex_);
+    TierUsage usage;
+    for (const auto& [fn, entries] : functions_) usage.entries += entries.entries.size();
+    usage.bytes = total_bytes_;
+    return usage;
+  }
+
+  TierUsage usage(const CachedFunction& fn) {
+    std::lock_guard lock(mutex_);
+    auto function = functions_.find(&fn);
+    if (function == functions_.end()) return {};
+    return {function->second.entries.size(), function->second.bytes};
+  }
+
+  void set_budget(std::uint64_t bytes) {
+    std::lock_guard lock(mutex_);
+    budget_ = bytes;
+    for (auto& [fn, entries] : functions_) {
+      while (total_bytes_ > budget_ && !entries.recency.empty()) remove_oldest(entries);
+    }
+  }
+
+  // fork(): the child gets the tier as it was, its mutex unlocked.
+  void lock_for_fork() { mutex_.lock(); }
+  void unlock_after_fork() { mutex_.unlock(); }
+
+ private:
+  static std::uint64_t budget_from_environment() {
+    const char* text = std::getenv("PICOCACHE_MEMORY");
+    if (text == nullptr || *text == '\0') return kDefaultMemoryBudget;
+    if (std::optional<std::uint64_t> budget = parse_memory_budget(text)) return *budget;
+    log(
+        fmt::format("picocache: PICOCACHE_MEMORY='{}' is not a size (e.g. 256MiB, 64M, 0 to turn "
+                    "the in-process tier off); using the default, 64 MiB",
+                    text));
+    return kDefaultMemoryBudget;
+  }
+
+  // Reads fn's clear generation when a second has passed since the last read, outside the lock
+  // (it may cost a round trip); a change drops fn's entries.
+  void check_generation(CachedFunction& fn) {
+    const auto now = std::chrono::steady_clock::now();
+    std::optional<std::uint64_t> known;
+    {
+      std::lock_guard lock(mutex_);
+      FunctionEntries& entries = functions_[&fn];
+      if (now < entries.next_check) return;
+      entries.next_check = now + kGenerationCheckInterval;
+      known = entries.generation;
+    }
+    std::optional<std::uint64_t> current;
+    const bool read = StoreSession::instance().run(
+        StoreAccess::read, "reading the clear generation of", fn,
+        [&](Store& store, const FunctionRef& ref) { current = store.clear_generation(ref); });
+    if (!read || !current) return;  // no news: keep what is here
+    std::lock_guard lock(mutex_);
+    FunctionEntries& entries = functions_[&fn];
+    if (known && *known != *current) {
+      total_bytes_ -= entries.bytes;
+      forget(entries);
+    }
+    entries.generation = current;
+  }
+
+  // Empties one function's entries (the caller fixes total_bytes_).
+  static void forget(FunctionEntries& entries) {
+    entries.entries.clear();
+    entries.recency.clear();
+    entries.bytes = 0;
+    entries.dropped.clear();
+    entries.dropped_order.clear();
+  }
+
+  static void remember_dropped(FunctionEntries& entries, const Key128& key, std::uint64_t maxsize) {
+    const auto most =
+        static_cast<std::size_t>(std::min<std::uint64_t>(kMostDroppedKeys, maxsize * 4));
+    if (!entries.dropped.insert(key).second) return;
+    entries.dropped_order.push_back(key);
+    while (entries.dropped_order.size() > most) {
+      entries.dropped.erase(entries.dropped_order.front());
+      entries.dropped_order.pop_front();
+    }
+  }
+
+  void remove(FunctionEntries& entries,
+              std::unordered_map<Key128, Entry, Key128Hash>::iterator found) {
+    const std::uint64_t bytes = found->second.bytes();
+    entries.recency.erase(found->second.recency);
+    entries.entries.erase(found);
+    entries.bytes -= bytes;
+    total_bytes_ -= bytes;
+  }
+
+  void remove_oldest(FunctionEntries& entries) {
+    remove(entries, entries.entries.find(entries.recency.back()));
+  }
+
+  // Over the budget: the inserting function's oldest entries go first (never its newest), then
+  // the oldest of whichever function holds the most bytes.
+  void shrink_to_budget(FunctionEntries& inserting) {
+    while (total_bytes_ > budget_ && inserting.recency.size() > 1) remove_oldest(inserting);
+    while (total_bytes_ > budget_) {
+      FunctionEntries* largest = nullptr;
+      for (auto& [fn, entries] : functions_) {
+        if (&entries != &inserting && !entries.recency.empty() &&
+            (largest == nullptr || entries.bytes > largest->bytes)) {
+          largest = &entries;
+        }
+      }
+      if (largest == nullptr) break;
+      remove_oldest(*largest);
+    }
+  }
+
+  std::mutex mutex_;
+  std::uint64_t budget_;
+  std::uint64_t total_bytes_ = 0;
+  std::unordered_map<const CachedFunction*, FunctionEntries> functions_;
+};
+
+Tier& tier() {
+  static Tier* instance = [] {
+    auto* created = new Tier;  // never destroyed: cached calls may run during static destruction
+    pthread_atfork([] { tier().lock_for_fork(); }, [] { tier().unlock_after_fork(); },
+                   [] { tier().unlock_after_fork(); });
+    return created;
+  }();
+  return *instance;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> parse_memory_budget(std::string_view text) {
+  std::size_t digits = 0;
+  std::uint64_t number = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
+    if (number > (~std::uint64_t{0} - 9) / 10) return std::nullopt;
+    number = number * 10 + static_cast<std::uint64_t>(text[digits] - '0');
+    ++digits;
+  }
+  if (digits == 0) return std::nullopt;
+  std::string unit;
+  for (char c : text.substr(digits))
+    unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  int shift = -1;
+  if (unit.empty() || unit == "b") shift = 0;
+  if (unit == "k" || unit == "kb" || unit == "kib") shift = 10;
+  if (unit == "m" || unit == "mb" || unit == "mib") shift = 20;
+  if (unit == "g" || unit == "gb" || unit == "gib") shift = 30;
+  if (shift < 0 || (shift > 0 && number > (~std::uint64_t{0} >> shift))) return std::nullopt;
+  return number << shift;
+}
+
+TierAnswer tier_find(CachedFunction& fn, const Key128& key, std::string_view arguments) {
+  try {
+    TierAnswer answer = tier().find(fn, key, arguments);
+    if (answer.value) count(store_counter_cells().memory_hits);
+    return answer;
+  } catch (const std::exception&) {
+    return {};  // out of memory: the store answers instead
+  }
+}
+
+void tier_insert(CachedFunction& fn, const Key128& key, std::string_view arguments,
+                 std::string_view value) {
+  try {
+    tier().insert(fn, key, arguments, value);
+  } catch (const std::exception&) {
+    // ignored: out of memory; the store still has the value
+  }
+}
+
+void tier_clear(CachedFunction& fn) { tier().clear(fn); }
+void tier_clear_all() { tier().clear_all(); }
+TierUsage tier_usage() { return tier().usage(); }
+TierUsage tier_usage(const CachedFunction& fn) { return tier().usage(fn); }
+void set_tier_budget(std::uint64_t bytes) { tier().set_budget(bytes); }
+
+}  // namespace picocache::detail
