@@ -54,6 +54,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <mutex>
@@ -239,10 +240,26 @@ struct Touch {
   std::int64_t tick;
 };
 
-// What this process knows of a function: its fid and the maxsize it was last seen with.
+// Which entry a remembered use is of; hashed by its key's first bytes (a hash already).
+struct TouchKey {
+  std::int64_t fid;
+  KeyBytes key;
+  bool operator==(const TouchKey&) const = default;
+};
+struct TouchKeyHash {
+  std::size_t operator()(const TouchKey& touch) const {
+    std::uint64_t bytes = 0;
+    std::memcpy(&bytes, touch.key.data(), sizeof bytes);
+    return static_cast<std::size_t>(bytes ^ static_cast<std::uint64_t>(touch.fid));
+  }
+};
+
+// What this process knows of a function: its fid, the maxsize it was last seen with, and the ttl
+// (in ms, -1: none) this process wrote into its row with that maxsize (-2: not written by it).
 struct KnownFunction {
   std::int64_t fid = 0;
   std::uint64_t maxsize = unbounded;
+  std::int64_t row_ttl_ms = -2;
 };
 
 class SqliteStore final : public Store {
@@ -316,7 +333,21 @@ class SqliteStore final : public Store {
     Lease lease(*this);
     Session& session = *lease;
     sqlite::WriteTransaction transaction(session.connection);
-    const std::int64_t fid = function_row(session, fn, entry);
+    // The functions row is written only when this process has not written it with this maxsize
+    // and ttl yet (or it has gone: the file was replaced), so a put at a full cache leaves that
+    // page alone.
+    const std::int64_t ttl_ms = entry.ttl ? entry.ttl->count() : -1;
+    std::int64_t fid = 0;
+    std::optional<std::uint64_t> old_size;
+    if (const KnownFunction known = cached_function(fn);
+        known.row_ttl_ms == ttl_ms && known.maxsize == entry.maxsize && known.fid != 0) {
+      fid = known.fid;
+      old_size = read_size(session, fid);
+    }
+    if (!old_size) {
+      fid = function_row(session, fn, entry);
+      old_size = read_size(session, fid).value_or(0);
+    }
     const std::int64_t tick = next_tick(session, fid);
     const std::int64_t written_at = now_ms();
     // Insert, or replace an existing entry: both statements take the same six values.
@@ -334,7 +365,7 @@ class SqliteStore final : public Store {
     if (!inserted) write_entry(session.replace_entry);
     // The size changes by inserted - evicted: at a full cache that is 0, and the functions row is
     // not written at all (one page less per miss).
-    const std::uint64_t size = read_size(session, fid) + (inserted ? 1 : 0);
+    const std::uint64_t size = *old_size + (inserted ? 1 : 0);
     std::int64_t evicted = 0;
     if (entry.maxsize != unbounded && size > entry.maxsize) {
       evicted = evict(session, fid, static_cast<std::int64_t>(size - entry.maxsize));
@@ -342,7 +373,7 @@ class SqliteStore final : public Store {
     const std::int64_t delta = (inserted ? 1 : 0) - evicted;
     if (delta != 0) session.add_size.bind_int(1, fid).bind_int(2, delta).run();
     transaction.commit();
-    remember_function(fn, {fid, entry.maxsize}, tick);
+    remember_function(fn, {fid, entry.maxsize, ttl_ms}, tick);
   }
 
   void clear(const FunctionRef& fn) override {
@@ -374,7 +405,7 @@ class SqliteStore final : public Store {
   std::uint64_t size(const FunctionRef& fn) override {
     Lease lease(*this);
     const std::int64_t fid = known_function(*lease, fn).fid;
-    return fid == 0 ? 0 : read_size(*lease, fid);
+    return fid == 0 ? 0 : read_size(*lease, fid).value_or(0);
   }
 
   std::vector<FunctionSummary> functions() override {
@@ -523,6 +554,13 @@ class SqliteStore final : public Store {
     return known;
   }
 
+  // What this process remembers of `fn` (fid 0: nothing).
+  KnownFunction cached_function(const FunctionRef& fn) {
+    std::lock_guard lock(fids_mutex_);
+    const auto it = fids_.find(fn.id);
+    return it == fids_.end() ? KnownFunction{} : it->second;
+  }
+
   // Remembers what this process knows of `fn` (the latest put's maxsize wins), and moves its
   // clock up to `tick`.
   void remember_function(const FunctionRef& fn, const KnownFunction& known, std::int64_t tick) {
@@ -587,19 +625,17 @@ class SqliteStore final : public Store {
     return clock;
   }
 
-  static std::uint64_t read_size(Session& session, std::int64_t fid) {
+  // The function's size row; nullopt when the row is missing.
+  static std::optional<std::uint64_t> read_size(Session& session, std::int64_t fid) {
     sqlite::Statement& select = session.select_size;
     select.bind_int(1, fid);
-    const std::uint64_t size = select.step() ? static_cast<std::uint64_t>(select.column_int(0)) : 0;
+    std::optional<std::uint64_t> size;
+    if (select.step()) size = static_cast<std::uint64_t>(select.column_int(0));
     select.reset();
     return size;
   }
 
-  static std::string touch_key(std::int64_t fid, const KeyBytes& key) {
-    std::string bytes(reinterpret_cast<const char*>(&fid), sizeof fid);
-    bytes.append(reinterpret_cast<const char*>(key.data()), key.size());
-    return bytes;
-  }
+  static TouchKey touch_key(std::int64_t fid, const KeyBytes& key) { return TouchKey{fid, key}; }
 
   // Remembers a hit of an entry whose tick is `entry_tick`; true when so many uses are pending
   // that they should be written.
@@ -700,8 +736,8 @@ class SqliteStore final : public Store {
   std::size_t open_sessions_ = 0;
 
   std::mutex touches_mutex_;
-  std::unordered_map<std::string, Touch> touches_;         // fid + key bytes -> the latest use
-  std::unordered_map<std::int64_t, std::int64_t> clocks_;  // fid -> this process's latest tick
+  std::unordered_map<TouchKey, Touch, TouchKeyHash> touches_;  // fid + key bytes -> the latest use
+  std::unordered_map<std::int64_t, std::int64_t> clocks_;      // fid -> this process's latest tick
 
   std::mutex fids_mutex_;
   // function id -> fid, found by string_view without a copy on every hit
