@@ -15,24 +15,23 @@
 // an old and a new binary never wipe each other's file.
 //
 // Recency is a logical clock per function, not a time, so no clock step can make a row outrank
-// every later one. A put's entry gets the next multiple of kTickStride above the function's
-// largest `last_used` (an index read). A hit writes nothing: a hit of an unbounded function
-// records nothing at all (nothing can be evicted), and a hit of a bounded one is remembered in
-// memory with the tick it would have had, one more than this process's previous use, below the
-// next put's tick. That tick is written only when needed: when an eviction of this process finds
-// the entry among its victims (second chance: the entry is written with its tick and the victims
-// chosen again, so an entry is written at most once per time it reaches the end of the order),
-// when kMaxPendingTouches entries have uses pending, or at flush() / exit. So within one process
-// the LRU order is exact (maxsize = 2 behaves as functools.lru_cache(maxsize=2)) and a hit
+// every later one. Each process keeps the function's clock: a put's entry gets one more than the
+// larger of the function's largest `last_used` (an index read) and this process's clock. A hit
+// writes nothing: a hit of an unbounded function records nothing at all (nothing can be
+// evicted), and a hit of a bounded one is remembered in memory with the tick it would have had
+// (one more than the clock). That tick is written only when needed: when an eviction of this
+// process finds the entry among its victims (second chance: the entry is written with its tick and
+// the victims chosen again, so an entry is written at most once per time it reaches the end of the
+// order), when kMaxPendingTouches entries have uses pending, or at flush() / exit. So within one
+// process the LRU order is exact (maxsize = 2 behaves as functools.lru_cache(maxsize=2)) and a hit
 // writes nothing until evictions reach its entry. Across processes it is approximate: another
 // process's hits count once that process has written them (at its evictions, flush() or exit),
 // and a process that only reads places its hits just above the ticks it has read.
 //
 // Waiting. The busy timeout is 250 ms (store_timeouts.hpp): a write that cannot get the file in
-// that time is dropped
-// (a StoreError of kind timeout, which the runtime counts as a dropped write) rather than make
-// the cached call wait behind a long writer. A hit whose touch flush fails still returns its
-// value.
+// that time is dropped (a StoreError of kind timeout, which the runtime counts as a dropped
+// write) rather than make the cached call wait behind a long writer. A hit whose write of the
+// remembered uses fails still returns its value.
 //
 // Connections: a small pool, one connection per concurrently calling thread. Before fork() the
 // idle connections are closed (never while another thread is inside one), so a child opens its
@@ -68,9 +67,6 @@ namespace {
 
 // Remembered uses are written when this many entries have one (a memory bound: ~100 bytes each).
 constexpr std::size_t kMaxPendingTouches = 1 << 17;
-// Ticks between two puts' ticks: room for the hits a process remembers in between. A process
-// that makes more hits than this between its puts writes its pending uses first.
-constexpr std::int64_t kTickStride = 1 << 20;
 constexpr std::int64_t kLayoutVersion = 3;
 
 constexpr const char* kSchema = R"sql(
