@@ -1,16 +1,25 @@
-// The SQLite store's cost over SQLite itself, measured in one run on one database file:
-//   BM_Hit_Memoize             a cached call that hits (encode, hash, get, decode)
-//   BM_Hit_RawSelect           a prepared point SELECT of the same row, value copied out
-//   BM_MissStore_Memoize       a cached call that misses and stores, evicting at maxsize 1000
-//   BM_MissStore_RawInsert     a prepared INSERT of a same-sized row into the same table, in its
-//                              own transaction (memoize also evicts one row and reads the size)
-//   BM_PassThrough_MaxsizeZero a cached call of a maxsize=0 function (the body is trivial)
-//   BM_EntryCheck/N            the argument check every hit verifies, for N argument bytes: a copy
-//                              under 32 bytes, BLAKE2b-256 from 32 on (entry_check.hpp)
-// Targets: hit <= 1.5x raw SELECT, miss+store <= 1.5x raw INSERT, pass-through < 50 ns.
-// Run a Release build:
+// The SQLite store's cost over SQLite itself (issue #15), in one run, on one thread, on one
+// database file, for a function of an `int` returning a 64-byte std::string, with working sets of
+// 100, 10,000 and 100,000 keys (the benchmark's argument) used in a shuffled order:
+//   BM_SqliteHit_Unbounded/W     a hit through memoize (lookup, argument check, decode) of a
+//                                maxsize=none function holding the W keys
+//   BM_SqliteHit_HalfFull/W      the same for a function of maxsize W/2 after all W keys were
+//                                stored: the hits are timed over the W/2 resident keys
+//   BM_RawSelect/W               a prepared point SELECT of the same value bytes from a plain
+//                                two-column table of W rows, copied out
+//   BM_SqliteMiss_Unbounded/W    a miss that stores (a key never seen) into a maxsize=none
+//                                function already holding W keys
+//   BM_SqliteMiss_Evicting/W     the same into a full function of maxsize W/2: each evicts one
+//   BM_RawInsert/W               a prepared INSERT of the same bytes under a random key into a
+//                                plain two-column table of W rows, one transaction each
+//   BM_PassThrough_MaxsizeZero   a cached call of a maxsize=0 function (the body is trivial)
+//   BM_EntryCheck/N              the argument check every hit verifies, for N argument bytes
+// Targets: each hit row <= 1.5x BM_RawSelect at the same W, each miss row <= 1.5x BM_RawInsert
+// (means: WAL checkpoints fall inside the timed loops of both). The cached functions have the
+// default options (single-flight on). No in-process tier is in front of the store here; its rows
+// and the other stores' live in their own files (redis_bench.cpp, ...).
+// Run (a Release or RelWithDebInfo build):
 //   build/bench/picocache-bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
-#include "bench_payload.hpp"
 #include "entry_check.hpp"
 
 #include <picocache/picocache.hpp>
@@ -19,16 +28,18 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace {
 
-using bench::kValueSize;
-using bench::payload;
-using bench::payload_fn;
+constexpr std::size_t kResultSize = 64;  // the cached function's std::string, in bytes
 
 std::string database_path() {
   static const std::string path = [] {
@@ -39,14 +50,115 @@ std::string database_path() {
   return path;
 }
 
-long passthrough(long n);
-picocache::CachedFunction passthrough_fn{picocache::address_of(&passthrough), "bench::passthrough",
-                                         "long (long)", 0, false};
-long passthrough(long n) {
-  return picocache::memoize<long>(
-      passthrough_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() { return n + 1; });
+std::string make_result(int n) {
+  std::string text = std::to_string(n);
+  text.resize(kResultSize, 'x');
+  return text;
 }
 
+// As many bytes as memoize stores for one value (header, length byte, the string), for the raw
+// tables to hold rows of the same size.
+std::string stored_bytes(int n) {
+  return std::string(picocache::detail::value_header_size, 'h') + static_cast<char>(kResultSize) +
+         make_result(n);
+}
+
+// The keys first..first+count-1 in a fixed shuffled order.
+std::vector<int> shuffled(int first, int count) {
+  std::vector<int> keys(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) keys[static_cast<std::size_t>(i)] = first + i;
+  std::shuffle(keys.begin(), keys.end(), std::mt19937(42));
+  return keys;
+}
+
+// One cached function per (row, working set), so that no row disturbs another's entries; its
+// maxsize is none or half the working set.
+enum class Row { hit_unbounded, hit_half_full, miss_unbounded, miss_evicting };
+
+template <Row kRow, int kWorkingSet>
+std::string value_of(int n);
+
+template <Row kRow, int kWorkingSet>
+picocache::CachedFunction& function_of() {
+  static const std::string name = "bench::value_of<" + std::to_string(static_cast<int>(kRow)) +
+                                  "," + std::to_string(kWorkingSet) + ">";
+  constexpr bool kBounded = kRow == Row::hit_half_full || kRow == Row::miss_evicting;
+  static picocache::CachedFunction fn{picocache::address_of(&value_of<kRow, kWorkingSet>),
+                                      name.c_str(), "std::string (int)",
+                                      kBounded ? kWorkingSet / 2 : picocache::unbounded, false};
+  return fn;
+}
+
+template <Row kRow, int kWorkingSet>
+std::string value_of(int n) {
+  return picocache::memoize<std::string>(
+      function_of<kRow, kWorkingSet>(), [&](picocache::Encoder& e) { e.write(n); },
+      [&]() { return make_result(n); });
+}
+
+struct Cached {
+  std::string (*call)(int);
+  picocache::CachedFunction* fn;
+};
+
+template <Row kRow>
+Cached cached(std::int64_t working_set) {
+  switch (working_set) {
+    case 100:
+      return {&value_of<kRow, 100>, &function_of<kRow, 100>()};
+    case 10'000:
+      return {&value_of<kRow, 10'000>, &function_of<kRow, 10'000>()};
+    case 100'000:
+      return {&value_of<kRow, 100'000>, &function_of<kRow, 100'000>()};
+    default:
+      throw std::invalid_argument("no cached function for this working set");
+  }
+}
+
+// Stores keys 0..W-1 once per function (a later run of the benchmark finds them stored).
+void fill_once(const Cached& cached, int working_set) {
+  static std::map<const picocache::CachedFunction*, bool> filled;
+  if (filled[cached.fn]) return;
+  filled[cached.fn] = true;
+  for (int n = 0; n < working_set; ++n) benchmark::DoNotOptimize(cached.call(n));
+}
+
+template <Row kRow>
+void hits(benchmark::State& state) {
+  const int working_set = static_cast<int>(state.range(0));
+  const Cached c = cached<kRow>(working_set);
+  fill_once(c, working_set);
+  // A maxsize of W/2 keeps the last W/2 stored: W/2..W-1.
+  const std::vector<int> keys = kRow == Row::hit_unbounded
+                                    ? shuffled(0, working_set)
+                                    : shuffled(working_set / 2, working_set / 2);
+  const std::uint64_t misses_before = c.fn->misses();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(c.call(keys[i]));
+    if (++i == keys.size()) i = 0;
+  }
+  if (c.fn->misses() != misses_before) state.SkipWithError("a timed call missed");
+}
+
+template <Row kRow>
+void misses(benchmark::State& state) {
+  const int working_set = static_cast<int>(state.range(0));
+  const Cached c = cached<kRow>(working_set);
+  fill_once(c, working_set);
+  static std::map<const picocache::CachedFunction*, int> next_key;
+  int& next = next_key.try_emplace(c.fn, working_set).first->second;
+  const std::uint64_t hits_before = c.fn->hits();
+  for (auto _ : state) benchmark::DoNotOptimize(c.call(next++));
+  if (c.fn->hits() != hits_before) state.SkipWithError("a timed call hit");
+}
+
+void BM_SqliteHit_Unbounded(benchmark::State& state) { hits<Row::hit_unbounded>(state); }
+void BM_SqliteHit_HalfFull(benchmark::State& state) { hits<Row::hit_half_full>(state); }
+void BM_SqliteMiss_Unbounded(benchmark::State& state) { misses<Row::miss_unbounded>(state); }
+void BM_SqliteMiss_Evicting(benchmark::State& state) { misses<Row::miss_evicting>(state); }
+
+// A raw connection to the same file, as a program using SQLite directly would have.
 struct Database {
   sqlite3* db = nullptr;
   Database() {
@@ -54,14 +166,14 @@ struct Database {
     exec("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
   }
   ~Database() { sqlite3_close(db); }
-  void exec(const char* sql) {
-    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+  void exec(const std::string& sql) {
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
       throw std::runtime_error(sqlite3_errmsg(db));
     }
   }
-  sqlite3_stmt* prepare(const char* sql) {
+  sqlite3_stmt* prepare(const std::string& sql) {
     sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
+    if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) !=
         SQLITE_OK) {
       throw std::runtime_error(sqlite3_errmsg(db));
     }
@@ -69,35 +181,37 @@ struct Database {
   }
 };
 
-void BM_Hit_Memoize(benchmark::State& state) {
-  payload(1);  // stored once; every call below hits
-  for (auto _ : state) benchmark::DoNotOptimize(payload(1));
-  if (picocache::cache_info(&payload).hits == 0)
-    state.SkipWithError("no hits: is the store broken?");
+// A plain two-column table of W rows of the stored values' size, made once per W and role.
+std::string raw_table(Database& database, const char* role, int working_set) {
+  const std::string table = std::string("raw_") + role + "_" + std::to_string(working_set);
+  database.exec("CREATE TABLE IF NOT EXISTS " + table + " (k INTEGER PRIMARY KEY, v BLOB)");
+  sqlite3_stmt* count = database.prepare("SELECT count(*) FROM " + table);
+  const bool empty = sqlite3_step(count) == SQLITE_ROW && sqlite3_column_int64(count, 0) == 0;
+  sqlite3_finalize(count);
+  if (!empty) return table;
+  database.exec("BEGIN");
+  sqlite3_stmt* insert = database.prepare("INSERT INTO " + table + " VALUES (?1, ?2)");
+  for (int n = 0; n < working_set; ++n) {
+    const std::string value = stored_bytes(n);
+    sqlite3_bind_int64(insert, 1, n);
+    sqlite3_bind_blob(insert, 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+    if (sqlite3_step(insert) != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(database.db));
+    sqlite3_reset(insert);
+  }
+  sqlite3_finalize(insert);
+  database.exec("COMMIT");
+  return table;
 }
 
-void BM_Hit_RawSelect(benchmark::State& state) {
-  payload(1);
+void BM_RawSelect(benchmark::State& state) {
+  const int working_set = static_cast<int>(state.range(0));
   Database database;
-  sqlite3_stmt* select =
-      database.prepare("SELECT value FROM picocache_entries WHERE function_id = ?1 AND key = ?2");
-  const std::string id = payload_fn.id();
-  std::string key_bytes = "key-of-sixteen-b";
-  // The same row memoize reads: take its key from the table.
-  {
-    sqlite3_stmt* any =
-        database.prepare("SELECT key FROM picocache_entries WHERE function_id = ?1");
-    sqlite3_bind_text(any, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-    if (sqlite3_step(any) == SQLITE_ROW) {
-      key_bytes.assign(static_cast<const char*>(sqlite3_column_blob(any, 0)),
-                       static_cast<std::size_t>(sqlite3_column_bytes(any, 0)));
-    }
-    sqlite3_finalize(any);
-  }
+  const std::string table = raw_table(database, "select", working_set);
+  sqlite3_stmt* select = database.prepare("SELECT v FROM " + table + " WHERE k = ?1");
+  const std::vector<int> keys = shuffled(0, working_set);
+  std::size_t i = 0;
   for (auto _ : state) {
-    sqlite3_bind_text(select, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-    sqlite3_bind_blob(select, 2, key_bytes.data(), static_cast<int>(key_bytes.size()),
-                      SQLITE_STATIC);
+    sqlite3_bind_int64(select, 1, keys[i]);
     if (sqlite3_step(select) != SQLITE_ROW) {
       state.SkipWithError("row not found");
       break;
@@ -106,31 +220,24 @@ void BM_Hit_RawSelect(benchmark::State& state) {
                       static_cast<std::size_t>(sqlite3_column_bytes(select, 0)));
     benchmark::DoNotOptimize(value);
     sqlite3_reset(select);
+    if (++i == keys.size()) i = 0;
   }
   sqlite3_finalize(select);
 }
 
-void BM_MissStore_Memoize(benchmark::State& state) {
-  static long next = 1000000;
-  for (auto _ : state) benchmark::DoNotOptimize(payload(next++));
-}
-
-void BM_MissStore_RawInsert(benchmark::State& state) {
-  payload(1);  // the store has created its tables
+void BM_RawInsert(benchmark::State& state) {
+  const int working_set = static_cast<int>(state.range(0));
   Database database;
-  // The same table (and so the same recency index) memoize writes, under another function id.
-  sqlite3_stmt* insert = database.prepare(
-      "INSERT INTO picocache_entries (function_id, key, value, last_used) VALUES (?1, ?2, ?3, ?4)");
-  const std::string id(32, 'a');
-  const std::string value(kValueSize, 'v');
-  static long next = 0;
+  const std::string table = raw_table(database, "insert", working_set);
+  sqlite3_stmt* insert = database.prepare("INSERT INTO " + table + " VALUES (?1, ?2)");
+  const std::string value = stored_bytes(0);
+  // Random keys above the W rows, as memoize's hashed keys land anywhere in its b-tree; static,
+  // so that no key repeats across this benchmark's runs.
+  static std::mt19937_64 random(7);
   for (auto _ : state) {
-    const long n = next++;
-    const picocache::Key128 key = picocache::hash_key(std::to_string(n));
-    sqlite3_bind_text(insert, 1, id.data(), static_cast<int>(id.size()), SQLITE_STATIC);
-    sqlite3_bind_blob(insert, 2, &key, sizeof key, SQLITE_STATIC);
-    sqlite3_bind_blob(insert, 3, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
-    sqlite3_bind_int64(insert, 4, n);
+    const auto key = static_cast<std::int64_t>(random() >> 1) + working_set;
+    sqlite3_bind_int64(insert, 1, key);
+    sqlite3_bind_blob(insert, 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
     if (sqlite3_step(insert) != SQLITE_DONE) {
       state.SkipWithError(sqlite3_errmsg(database.db));
       break;
@@ -140,24 +247,38 @@ void BM_MissStore_RawInsert(benchmark::State& state) {
   sqlite3_finalize(insert);
 }
 
+long passthrough(long n);
+picocache::CachedFunction passthrough_fn{picocache::address_of(&passthrough), "bench::passthrough",
+                                         "long (long)", 0, false};
+long passthrough(long n) {
+  return picocache::memoize<long>(
+      passthrough_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() { return n + 1; });
+}
+
 void BM_PassThrough_MaxsizeZero(benchmark::State& state) {
   long n = 0;
   for (auto _ : state) benchmark::DoNotOptimize(passthrough(n++));
 }
 
-// The cost verified hits add: the check of a call's arguments, computed on every lookup.
+// The cost verified hits add: the check of a call's arguments, computed on every lookup (a copy
+// under 32 bytes, BLAKE2b-256 from 32 on; entry_check.hpp).
 void BM_EntryCheck(benchmark::State& state) {
   const std::string arguments(static_cast<std::size_t>(state.range(0)), 'a');
   for (auto _ : state) benchmark::DoNotOptimize(picocache::detail::entry_check(arguments));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
 }
-BENCHMARK(BM_EntryCheck)->Arg(8)->Arg(100)->Arg(1000)->Arg(10000);
 
-BENCHMARK(BM_Hit_Memoize);
-BENCHMARK(BM_Hit_RawSelect);
-BENCHMARK(BM_MissStore_Memoize);
-BENCHMARK(BM_MissStore_RawInsert);
+void working_sets(benchmark::internal::Benchmark* benchmark) {
+  benchmark->Arg(100)->Arg(10'000)->Arg(100'000);
+}
+BENCHMARK(BM_SqliteHit_Unbounded)->Apply(working_sets);
+BENCHMARK(BM_SqliteHit_HalfFull)->Apply(working_sets);
+BENCHMARK(BM_RawSelect)->Apply(working_sets);
+BENCHMARK(BM_SqliteMiss_Unbounded)->Apply(working_sets);
+BENCHMARK(BM_SqliteMiss_Evicting)->Apply(working_sets);
+BENCHMARK(BM_RawInsert)->Apply(working_sets);
 BENCHMARK(BM_PassThrough_MaxsizeZero);
+BENCHMARK(BM_EntryCheck)->Arg(8)->Arg(100)->Arg(1000)->Arg(10000);
 
 }  // namespace
 

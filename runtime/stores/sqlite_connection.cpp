@@ -82,6 +82,15 @@ Statement& Statement::bind_int(int index, std::int64_t value) {
   return *this;
 }
 
+Statement& Statement::bind_null(int index) {
+  if (sqlite3_bind_null(statement_, index) != SQLITE_OK) connection_.fail("binding a parameter");
+  return *this;
+}
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+}
+
 bool Statement::step() {
   const int result = sqlite3_step(statement_);
   if (result == SQLITE_ROW) return true;

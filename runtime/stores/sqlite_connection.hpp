@@ -27,6 +27,7 @@ class Statement {
   Statement& bind_text(int index, std::string_view text);
   Statement& bind_blob(int index, const void* data, std::size_t size);
   Statement& bind_int(int index, std::int64_t value);
+  Statement& bind_null(int index);
 
   // Steps once: true when a row is available, false when done. Throws StoreError on failure.
   bool step();
@@ -35,6 +36,7 @@ class Statement {
   void reset();
 
   std::int64_t column_int(int column) const;
+  bool is_null(int column) const;
   std::string column_text(int column) const;
   std::string column_blob(int column) const;
 

@@ -1,29 +1,37 @@
 // The SQLite store: one database file shared by every process that names it.
 //
-// Layout 2 (PRAGMA user_version = 2):
-//   picocache_functions(fid, id, name, size): one row per function ever stored, never deleted
-//     (so a process may keep a function's small integer `fid` for its lifetime); `size` is kept
-//     exact in the same transaction as every insert, eviction and clear, so currsize is a point
-//     read.
+// Layout 3 (PRAGMA user_version = 3):
+//   picocache_functions(fid, id, name, size, maxsize, ttl_ms, generation): one row per function
+//     ever stored, never deleted (so a process may keep a function's small integer `fid` for its
+//     lifetime); `size` is kept exact in the same transaction as every insert, eviction and
+//     clear, so currsize is a point read. `maxsize` (NULL: none) and `ttl_ms` (NULL: none) are
+//     the last writer's: every put writes its own, so where two builds disagree the most recent
+//     writer's values apply (a process reads them when it first meets the function). `generation`
+//     grows by one at every clear (clear_generation()).
 //   picocache_entries(fid, key, last_used, written_at, check_bytes, value): one row per entry,
 //     with its argument check (entry_check.hpp) and the time it was written (for ttl).
 // Layouts are versioned: a database of an older layout is rebuilt, with one warning (it is a
 // cache); one of a newer layout is never touched: this process runs uncached (one warning), so
 // an old and a new binary never wipe each other's file.
 //
-// Recency is a logical clock per function, not a time: an entry used now gets one more than the
-// function's largest `last_used` (an index read), so no clock step can make a row outrank every
-// later one. A hit only reads; its use is remembered in memory and written, with every other
-// pending touch, inside the next write transaction of this process (the next miss), or when 1024
-// touches are pending or the oldest is a second old, or at flush() / exit. So within one process
-// the LRU order is exact; across processes a hit in another process counts once that process
-// has written it.
+// Recency is a logical clock per function, not a time, so no clock step can make a row outrank
+// every later one. Each process keeps the function's clock: a put's entry gets one more than the
+// larger of the function's largest `last_used` (an index read) and this process's clock. A hit
+// writes nothing: a hit of an unbounded function records nothing at all (nothing can be
+// evicted), and a hit of a bounded one is remembered in memory with the tick it would have had
+// (one more than the clock). That tick is written only when needed: when an eviction of this
+// process finds the entry among its victims (second chance: the entry is written with its tick and
+// the victims chosen again, so an entry is written at most once per time it reaches the end of the
+// order), when kMaxPendingTouches entries have uses pending, or at flush() / exit. So within one
+// process the LRU order is exact (maxsize = 2 behaves as functools.lru_cache(maxsize=2)) and a hit
+// writes nothing until evictions reach its entry. Across processes it is approximate: another
+// process's hits count once that process has written them (at its evictions, flush() or exit),
+// and a process that only reads places its hits just above the ticks it has read.
 //
 // Waiting. The busy timeout is 250 ms (store_timeouts.hpp): a write that cannot get the file in
-// that time is dropped
-// (a StoreError of kind timeout, which the runtime counts as a dropped write) rather than make
-// the cached call wait behind a long writer. A hit whose touch flush fails still returns its
-// value.
+// that time is dropped (a StoreError of kind timeout, which the runtime counts as a dropped
+// write) rather than make the cached call wait behind a long writer. A hit whose write of the
+// remembered uses fails still returns its value.
 //
 // Connections: a small pool, one connection per concurrently calling thread. Before fork() the
 // idle connections are closed (never while another thread is inside one), so a child opens its
@@ -45,7 +53,9 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -55,16 +65,19 @@
 namespace picocache {
 namespace {
 
-constexpr std::size_t kMaxPendingTouches = 1024;
-constexpr auto kMaxTouchAge = std::chrono::seconds(1);
-constexpr std::int64_t kLayoutVersion = 2;
+// Remembered uses are written when this many entries have one (a memory bound: ~100 bytes each).
+constexpr std::size_t kMaxPendingTouches = 1 << 17;
+constexpr std::int64_t kLayoutVersion = 3;
 
 constexpr const char* kSchema = R"sql(
   CREATE TABLE picocache_functions (
     fid  INTEGER PRIMARY KEY,
     id   TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
-    size INTEGER NOT NULL DEFAULT 0
+    size INTEGER NOT NULL DEFAULT 0,
+    maxsize INTEGER,
+    ttl_ms INTEGER,
+    generation INTEGER NOT NULL DEFAULT 0
   );
   CREATE TABLE picocache_entries (
     fid         INTEGER NOT NULL,
@@ -76,7 +89,7 @@ constexpr const char* kSchema = R"sql(
     PRIMARY KEY (fid, key)
   ) WITHOUT ROWID;
   CREATE INDEX picocache_entries_by_recency ON picocache_entries (fid, last_used);
-  PRAGMA user_version = 2;
+  PRAGMA user_version = 3;
 )sql";
 
 std::int64_t now_ms() {
@@ -168,18 +181,25 @@ struct OpenDatabase {
 struct Session : OpenDatabase {
   using OpenDatabase::OpenDatabase;
 
-  sqlite::Statement select_fid{connection, "SELECT fid FROM picocache_functions WHERE id = ?1"};
+  // A function's fid, its maxsize and its largest tick (where this process's clock starts).
+  sqlite::Statement select_fid{
+      connection,
+      "SELECT fid, maxsize, (SELECT coalesce(max(last_used), 0) FROM picocache_entries e "
+      "WHERE e.fid = f.fid) FROM picocache_functions f WHERE id = ?1"};
   sqlite::Statement upsert_function{
       connection,
-      "INSERT INTO picocache_functions (id, name) VALUES (?1, ?2) "
-      "ON CONFLICT (id) DO UPDATE SET name = excluded.name RETURNING fid"};
-  sqlite::Statement select_entry{
-      connection,
-      "SELECT value, check_bytes, written_at FROM picocache_entries WHERE fid = ?1 AND key = ?2"};
-  sqlite::Statement next_tick{
-      connection, "SELECT coalesce(max(last_used), 0) + 1 FROM picocache_entries WHERE fid = ?1"};
-  sqlite::Statement touch{
-      connection, "UPDATE picocache_entries SET last_used = ?3 WHERE fid = ?1 AND key = ?2"};
+      "INSERT INTO picocache_functions (id, name, maxsize, ttl_ms) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (id) DO UPDATE SET name = excluded.name, maxsize = excluded.maxsize, "
+      "ttl_ms = excluded.ttl_ms RETURNING fid"};
+  sqlite::Statement select_entry{connection,
+                                 "SELECT value, check_bytes, written_at, last_used "
+                                 "FROM picocache_entries WHERE fid = ?1 AND key = ?2"};
+  sqlite::Statement max_tick{
+      connection, "SELECT coalesce(max(last_used), 0) FROM picocache_entries WHERE fid = ?1"};
+  // A remembered use never moves an entry back (another process may have written a later one).
+  sqlite::Statement touch{connection,
+                          "UPDATE picocache_entries SET last_used = max(last_used, ?3) "
+                          "WHERE fid = ?1 AND key = ?2"};
   sqlite::Statement insert_entry{
       connection,
       "INSERT INTO picocache_entries (fid, key, last_used, written_at, check_bytes, value) "
@@ -191,22 +211,51 @@ struct Session : OpenDatabase {
   sqlite::Statement select_size{connection, "SELECT size FROM picocache_functions WHERE fid = ?1"};
   sqlite::Statement add_size{connection,
                              "UPDATE picocache_functions SET size = size + ?2 WHERE fid = ?1"};
-  sqlite::Statement evict{connection,
-                          "DELETE FROM picocache_entries WHERE fid = ?1 AND key IN ("
-                          "SELECT key FROM picocache_entries WHERE fid = ?1 "
-                          "ORDER BY last_used, key LIMIT ?2)"};
+  sqlite::Statement victims{connection,
+                            "SELECT key, last_used FROM picocache_entries WHERE fid = ?1 "
+                            "ORDER BY last_used, key LIMIT ?2"};
+  sqlite::Statement delete_entry{connection,
+                                 "DELETE FROM picocache_entries WHERE fid = ?1 AND key = ?2"};
   sqlite::Statement delete_entries{connection, "DELETE FROM picocache_entries WHERE fid = ?1"};
-  sqlite::Statement zero_size{connection, "UPDATE picocache_functions SET size = 0 WHERE fid = ?1"};
+  sqlite::Statement cleared{
+      connection,
+      "UPDATE picocache_functions SET size = 0, generation = generation + 1 WHERE fid = ?1"};
+  sqlite::Statement select_generation{connection,
+                                      "SELECT generation FROM picocache_functions WHERE fid = ?1"};
   sqlite::Statement list_functions{
       connection,
       "SELECT id, name, size FROM picocache_functions WHERE size > 0 ORDER BY name, id"};
 };
 
-// A pending touch: which entry, and when (a process-wide sequence number) it was used.
+using KeyBytes = std::array<unsigned char, 16>;
+
+// A remembered use: which entry, and the tick it would have had.
 struct Touch {
   std::int64_t fid;
-  std::array<unsigned char, 16> key;
-  std::uint64_t sequence;
+  KeyBytes key;
+  std::int64_t tick;
+};
+
+// Which entry a remembered use is of; hashed by its key's first bytes (a hash already).
+struct TouchKey {
+  std::int64_t fid;
+  KeyBytes key;
+  bool operator==(const TouchKey&) const = default;
+};
+struct TouchKeyHash {
+  std::size_t operator()(const TouchKey& touch) const {
+    std::uint64_t bytes = 0;
+    std::memcpy(&bytes, touch.key.data(), sizeof bytes);
+    return static_cast<std::size_t>(bytes ^ static_cast<std::uint64_t>(touch.fid));
+  }
+};
+
+// What this process knows of a function: its fid, the maxsize it was last seen with, and the ttl
+// (in ms, -1: none) this process wrote into its row with that maxsize (-2: not written by it).
+struct KnownFunction {
+  std::int64_t fid = 0;
+  std::uint64_t maxsize = unbounded;
+  std::int64_t row_ttl_ms = -2;
 };
 
 class SqliteStore final : public Store {
@@ -246,14 +295,16 @@ class SqliteStore final : public Store {
   std::optional<StoredEntry> get(const FunctionRef& fn, const Key128& key) override {
     const auto bytes = key_bytes(key);
     std::optional<StoredEntry> entry;
-    std::int64_t fid = 0;
+    KnownFunction known;
+    std::int64_t tick = 0;
     {
       Lease lease(*this);
-      fid = known_fid(*lease, fn);
-      if (fid == 0) return std::nullopt;
-      entry = read_entry(*lease, fid, bytes);
+      known = known_function(*lease, fn);
+      if (known.fid == 0) return std::nullopt;
+      entry = read_entry(*lease, known.fid, bytes, &tick);
     }
-    if (entry && remember_touch(fid, bytes)) {
+    // Nothing can be evicted from an unbounded function: its hits record nothing.
+    if (entry && known.maxsize != unbounded && remember_touch(known.fid, bytes, tick)) {
       try {
         flush();
       } catch (const StoreError&) {
@@ -268,9 +319,9 @@ class SqliteStore final : public Store {
 
   std::optional<StoredEntry> peek(const FunctionRef& fn, const Key128& key) override {
     Lease lease(*this);
-    const std::int64_t fid = known_fid(*lease, fn);
+    const std::int64_t fid = known_function(*lease, fn).fid;
     if (fid == 0) return std::nullopt;
-    return read_entry(*lease, fid, key_bytes(key));
+    return read_entry(*lease, fid, key_bytes(key), nullptr);
   }
 
   void put(const FunctionRef& fn, const Key128& key, const EntryWrite& entry) override {
@@ -278,8 +329,21 @@ class SqliteStore final : public Store {
     Lease lease(*this);
     Session& session = *lease;
     sqlite::WriteTransaction transaction(session.connection);
-    write_touches(session);
-    const std::int64_t fid = function_row(session, fn);
+    // The functions row is written only when this process has not written it with this maxsize
+    // and ttl yet (or it has gone: the file was replaced), so a put at a full cache leaves that
+    // page alone.
+    const std::int64_t ttl_ms = entry.ttl ? entry.ttl->count() : -1;
+    std::int64_t fid = 0;
+    std::optional<std::uint64_t> old_size;
+    if (const KnownFunction known = cached_function(fn);
+        known.row_ttl_ms == ttl_ms && known.maxsize == entry.maxsize && known.fid != 0) {
+      fid = known.fid;
+      old_size = read_size(session, fid);
+    }
+    if (!old_size) {
+      fid = function_row(session, fn, entry);
+      old_size = read_size(session, fid).value_or(0);
+    }
     const std::int64_t tick = next_tick(session, fid);
     const std::int64_t written_at = now_ms();
     // Insert, or replace an existing entry: both statements take the same six values.
@@ -297,23 +361,20 @@ class SqliteStore final : public Store {
     if (!inserted) write_entry(session.replace_entry);
     // The size changes by inserted - evicted: at a full cache that is 0, and the functions row is
     // not written at all (one page less per miss).
-    const std::uint64_t size = read_size(session, fid) + (inserted ? 1 : 0);
+    const std::uint64_t size = *old_size + (inserted ? 1 : 0);
     std::int64_t evicted = 0;
     if (entry.maxsize != unbounded && size > entry.maxsize) {
-      session.evict.bind_int(1, fid)
-          .bind_int(2, static_cast<std::int64_t>(size - entry.maxsize))
-          .run();
-      evicted = session.connection.changes();
+      evicted = evict(session, fid, static_cast<std::int64_t>(size - entry.maxsize));
     }
     const std::int64_t delta = (inserted ? 1 : 0) - evicted;
     if (delta != 0) session.add_size.bind_int(1, fid).bind_int(2, delta).run();
     transaction.commit();
-    remember_fid(fn, fid);
+    remember_function(fn, {fid, entry.maxsize, ttl_ms}, tick);
   }
 
   void clear(const FunctionRef& fn) override {
     Lease lease(*this);
-    const std::int64_t fid = known_fid(*lease, fn);
+    const std::int64_t fid = known_function(*lease, fn).fid;
     if (fid == 0) return;
     {
       std::lock_guard lock(touches_mutex_);
@@ -321,14 +382,26 @@ class SqliteStore final : public Store {
     }
     sqlite::WriteTransaction transaction(lease->connection);
     lease->delete_entries.bind_int(1, fid).run();
-    lease->zero_size.bind_int(1, fid).run();
+    lease->cleared.bind_int(1, fid).run();
     transaction.commit();
+  }
+
+  // A point read of the functions row; 0 for a function never stored (its first clear makes 1).
+  std::optional<std::uint64_t> clear_generation(const FunctionRef& fn) override {
+    Lease lease(*this);
+    const std::int64_t fid = known_function(*lease, fn).fid;
+    if (fid == 0) return 0;
+    sqlite::Statement& select = lease->select_generation;
+    select.bind_int(1, fid);
+    const std::int64_t generation = select.step() ? select.column_int(0) : 0;
+    select.reset();
+    return static_cast<std::uint64_t>(generation);
   }
 
   std::uint64_t size(const FunctionRef& fn) override {
     Lease lease(*this);
-    const std::int64_t fid = known_fid(*lease, fn);
-    return fid == 0 ? 0 : read_size(*lease, fid);
+    const std::int64_t fid = known_function(*lease, fn).fid;
+    return fid == 0 ? 0 : read_size(*lease, fid).value_or(0);
   }
 
   std::vector<FunctionSummary> functions() override {
@@ -455,38 +528,73 @@ class SqliteStore final : public Store {
     if (pool_lock_.owns_lock()) pool_lock_.unlock();
   }
 
-  // The function's fid, from this process's memory or the functions table; 0 when the database
-  // has never stored the function (then it has no entries).
-  std::int64_t known_fid(Session& session, const FunctionRef& fn) {
+  // The function's fid and maxsize, from this process's memory or the functions table; fid 0
+  // when the database has never stored the function (then it has no entries).
+  KnownFunction known_function(Session& session, const FunctionRef& fn) {
     {
       std::lock_guard lock(fids_mutex_);
       if (const auto it = fids_.find(fn.id); it != fids_.end()) return it->second;
     }
     sqlite::Statement& select = session.select_fid;
     select.bind_text(1, fn.id);
-    const std::int64_t fid = select.step() ? select.column_int(0) : 0;
+    KnownFunction known;
+    std::int64_t largest_tick = 0;
+    if (select.step()) {
+      known.fid = select.column_int(0);
+      known.maxsize =
+          select.is_null(1) ? unbounded : static_cast<std::uint64_t>(select.column_int(1));
+      largest_tick = select.column_int(2);
+    }
     select.reset();
-    if (fid != 0) remember_fid(fn, fid);
-    return fid;
+    if (known.fid != 0) remember_function(fn, known, largest_tick);
+    return known;
   }
 
-  void remember_fid(const FunctionRef& fn, std::int64_t fid) {
+  // What this process remembers of `fn` (fid 0: nothing).
+  KnownFunction cached_function(const FunctionRef& fn) {
     std::lock_guard lock(fids_mutex_);
-    fids_.try_emplace(std::string(fn.id), fid);
+    const auto it = fids_.find(fn.id);
+    return it == fids_.end() ? KnownFunction{} : it->second;
   }
 
-  // The function's row, created when missing, inside the caller's write transaction.
-  static std::int64_t function_row(Session& session, const FunctionRef& fn) {
+  // Remembers what this process knows of `fn` (the latest put's maxsize wins), and moves its
+  // clock up to `tick`.
+  void remember_function(const FunctionRef& fn, const KnownFunction& known, std::int64_t tick) {
+    {
+      std::lock_guard lock(fids_mutex_);
+      fids_.insert_or_assign(std::string(fn.id), known);
+    }
+    std::lock_guard lock(touches_mutex_);
+    std::int64_t& clock = clocks_[known.fid];
+    clock = std::max(clock, tick);
+  }
+
+  // The function's row, created when missing, inside the caller's write transaction; it takes
+  // this put's maxsize and ttl (the most recent writer's apply).
+  static std::int64_t function_row(Session& session, const FunctionRef& fn,
+                                   const EntryWrite& entry) {
     sqlite::Statement& upsert = session.upsert_function;
     upsert.bind_text(1, fn.id).bind_text(2, fn.name);
+    if (entry.maxsize == unbounded) {
+      upsert.bind_null(3);
+    } else {
+      upsert.bind_int(3, static_cast<std::int64_t>(std::min<std::uint64_t>(
+                             entry.maxsize, std::numeric_limits<std::int64_t>::max())));
+    }
+    if (entry.ttl) {
+      upsert.bind_int(4, entry.ttl->count());
+    } else {
+      upsert.bind_null(4);
+    }
     if (!upsert.step()) session.connection.fail("registering a function");
     const std::int64_t fid = upsert.column_int(0);
     upsert.reset();
     return fid;
   }
 
+  // The entry, and in `tick` (when not null) its last_used.
   static std::optional<StoredEntry> read_entry(Session& session, std::int64_t fid,
-                                               const std::array<unsigned char, 16>& bytes) {
+                                               const KeyBytes& bytes, std::int64_t* tick) {
     sqlite::Statement& select = session.select_entry;
     select.bind_int(1, fid).bind_blob(2, bytes.data(), bytes.size());
     std::optional<StoredEntry> entry;
@@ -495,40 +603,90 @@ class SqliteStore final : public Store {
       entry->value = select.column_blob(0);
       entry->check = select.column_blob(1);
       entry->written_at = select.column_int(2);
+      if (tick != nullptr) *tick = select.column_int(3);
     }
     select.reset();
     return entry;
   }
 
-  static std::int64_t next_tick(Session& session, std::int64_t fid) {
-    sqlite::Statement& select = session.next_tick;
+  // A put's tick: above every tick in the file and every use this process remembers.
+  std::int64_t next_tick(Session& session, std::int64_t fid) {
+    sqlite::Statement& select = session.max_tick;
     select.bind_int(1, fid);
-    const std::int64_t tick = select.step() ? select.column_int(0) : 1;
+    const std::int64_t largest = select.step() ? select.column_int(0) : 0;
     select.reset();
-    return tick;
+    std::lock_guard lock(touches_mutex_);
+    std::int64_t& clock = clocks_[fid];
+    clock = std::max(clock, largest) + 1;
+    return clock;
   }
 
-  static std::uint64_t read_size(Session& session, std::int64_t fid) {
+  // The function's size row; nullopt when the row is missing.
+  static std::optional<std::uint64_t> read_size(Session& session, std::int64_t fid) {
     sqlite::Statement& select = session.select_size;
     select.bind_int(1, fid);
-    const std::uint64_t size = select.step() ? static_cast<std::uint64_t>(select.column_int(0)) : 0;
+    std::optional<std::uint64_t> size;
+    if (select.step()) size = static_cast<std::uint64_t>(select.column_int(0));
     select.reset();
     return size;
   }
 
-  // Records a hit's use; true when enough touches are pending that they should be written.
-  bool remember_touch(std::int64_t fid, const std::array<unsigned char, 16>& key) {
-    std::string touch_key(reinterpret_cast<const char*>(&fid), sizeof fid);
-    touch_key.append(reinterpret_cast<const char*>(key.data()), key.size());
+  static TouchKey touch_key(std::int64_t fid, const KeyBytes& key) { return TouchKey{fid, key}; }
+
+  // Remembers a hit of an entry whose tick is `entry_tick`; true when so many uses are pending
+  // that they should be written.
+  bool remember_touch(std::int64_t fid, const KeyBytes& key, std::int64_t entry_tick) {
     std::lock_guard lock(touches_mutex_);
-    if (touches_.empty()) oldest_touch_ = std::chrono::steady_clock::now();
-    touches_[std::move(touch_key)] = Touch{fid, key, ++touch_sequence_};
-    return touches_.size() >= kMaxPendingTouches ||
-           std::chrono::steady_clock::now() - oldest_touch_ >= kMaxTouchAge;
+    std::int64_t& clock = clocks_[fid];
+    clock = std::max(clock, entry_tick) + 1;
+    touches_.insert_or_assign(touch_key(fid, key), Touch{fid, key, clock});
+    return touches_.size() >= kMaxPendingTouches;
   }
 
-  // Writes the pending touches inside the caller's write transaction, in the order they
-  // happened, each function's above its current largest tick.
+  // Evicts the `count` least recently used entries of `fid`, inside the caller's write
+  // transaction, and returns how many it deleted. A candidate this process has used since its
+  // tick was written gets that use written instead (its second chance), and the candidates are
+  // chosen again: each remembered use is written at most once, when it would have mattered.
+  std::int64_t evict(Session& session, std::int64_t fid, std::int64_t count) {
+    std::vector<KeyBytes> chosen;
+    std::vector<Touch> rescued;
+    for (;;) {
+      chosen.clear();
+      rescued.clear();
+      sqlite::Statement& select = session.victims;
+      select.bind_int(1, fid).bind_int(2, count);
+      while (select.step()) {
+        const std::string key = select.column_blob(0);
+        KeyBytes bytes{};
+        std::copy_n(key.begin(), std::min(key.size(), bytes.size()), bytes.begin());
+        const std::int64_t tick = select.column_int(1);
+        chosen.push_back(bytes);
+        std::lock_guard lock(touches_mutex_);
+        const auto it = touches_.find(touch_key(fid, bytes));
+        if (it == touches_.end()) continue;
+        if (it->second.tick > tick) rescued.push_back(it->second);
+        touches_.erase(it);
+      }
+      select.reset();  // before writing: a statement must not step over rows being changed
+      if (rescued.empty()) break;
+      for (const Touch& touch : rescued) write_touch(session, touch);
+    }
+    std::int64_t deleted = 0;
+    for (const KeyBytes& bytes : chosen) {
+      session.delete_entry.bind_int(1, fid).bind_blob(2, bytes.data(), bytes.size()).run();
+      deleted += session.connection.changes();
+    }
+    return deleted;
+  }
+
+  static void write_touch(Session& session, const Touch& touch) {
+    session.touch.bind_int(1, touch.fid)
+        .bind_blob(2, touch.key.data(), touch.key.size())
+        .bind_int(3, touch.tick)
+        .run();
+  }
+
+  // Writes every remembered use inside the caller's write transaction.
   void write_touches(Session& session) {
     std::vector<Touch> touches;
     {
@@ -537,21 +695,7 @@ class SqliteStore final : public Store {
       for (auto& [ignored, touch] : touches_) touches.push_back(touch);
       touches_.clear();
     }
-    std::sort(touches.begin(), touches.end(), [](const Touch& a, const Touch& b) {
-      return std::tie(a.fid, a.sequence) < std::tie(b.fid, b.sequence);
-    });
-    std::int64_t fid = 0;
-    std::int64_t tick = 0;
-    for (const Touch& touch : touches) {
-      if (touch.fid != fid) {
-        fid = touch.fid;
-        tick = next_tick(session, fid);
-      }
-      session.touch.bind_int(1, touch.fid)
-          .bind_blob(2, touch.key.data(), touch.key.size())
-          .bind_int(3, tick++)
-          .run();
-    }
+    for (const Touch& touch : touches) write_touch(session, touch);
   }
 
   // sqlite::memory: is private to this process: its leases only exclude this process's threads.
@@ -588,9 +732,8 @@ class SqliteStore final : public Store {
   std::size_t open_sessions_ = 0;
 
   std::mutex touches_mutex_;
-  std::unordered_map<std::string, Touch> touches_;  // fid + key bytes -> the latest use
-  std::uint64_t touch_sequence_ = 0;
-  std::chrono::steady_clock::time_point oldest_touch_;
+  std::unordered_map<TouchKey, Touch, TouchKeyHash> touches_;  // fid + key bytes -> the latest use
+  std::unordered_map<std::int64_t, std::int64_t> clocks_;      // fid -> this process's latest tick
 
   std::mutex fids_mutex_;
   // function id -> fid, found by string_view without a copy on every hit
@@ -598,7 +741,7 @@ class SqliteStore final : public Store {
     using is_transparent = void;
     std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
   };
-  std::unordered_map<std::string, std::int64_t, IdHash, std::equal_to<>> fids_;
+  std::unordered_map<std::string, KnownFunction, IdHash, std::equal_to<>> fids_;
 
   std::mutex leases_mutex_;
   std::vector<Key128> memory_leases_;

@@ -1,10 +1,10 @@
 // What the crash and load tests check in a store after the fact, read straight from it: the
 // SQLite file's integrity and each function's size row against its real entry count, and the
 // Redis store's recency index against its values. The queries know the store's layout (SQLite:
-// picocache_functions(fid, id, name, size) and picocache_entries(fid, key, ...) (layout 2); Redis:
-// picocache:{ID}:gen holding GEN, picocache:{ID}:gGEN:lru, picocache:{ID}:gGEN:v:KEY and
-// picocache:{ID}:name (layout 3, redis_store.cpp)); they are kept here,
-// in one place, so a change of layout changes only this file.
+// picocache_functions(fid, id, name, size, ...) and picocache_entries(fid, key, ...) (layout 3,
+// sqlite_store.cpp); Redis: picocache:{ID}:gen holding GEN, picocache:{ID}:gGEN:lru,
+// picocache:{ID}:gGEN:v:KEY and picocache:{ID}:name (layout 3, redis_store.cpp)); they are kept
+// here, in one place, so a change of layout changes only this file.
 #pragma once
 
 #include <sqlite3.h>
