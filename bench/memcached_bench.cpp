@@ -8,6 +8,7 @@
 //       --benchmark_report_aggregates_only=true   (one command line)
 #include "memcached_server.hpp"
 #include "store_hit_bench.hpp"
+#include "store_only.hpp"
 
 #include <picocache/picocache.hpp>
 

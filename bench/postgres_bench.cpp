@@ -10,6 +10,7 @@
 //       --benchmark_report_aggregates_only=true   (one command line)
 #include "postgres_server.hpp"
 #include "store_hit_bench.hpp"
+#include "store_only.hpp"
 
 #include <picocache/picocache.hpp>
 

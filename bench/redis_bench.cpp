@@ -15,6 +15,7 @@
 #include "bench_payload.hpp"
 #include "redis_server.hpp"
 #include "store_calls.hpp"
+#include "store_only.hpp"
 #include "stores/store.hpp"
 #include "stores/store_registry.hpp"
 

@@ -12,6 +12,7 @@
 //   build/bench/picocache-bench-single-flight --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true
 #include "bench_payload.hpp"
+#include "store_only.hpp"
 #ifdef PICOCACHE_BENCH_REDIS
 #include "redis_server.hpp"
 

@@ -21,6 +21,7 @@
 // Run (a Release or RelWithDebInfo build):
 //   build/bench/picocache-bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include "entry_check.hpp"
+#include "store_only.hpp"
 
 #include <picocache/picocache.hpp>
 

@@ -14,7 +14,8 @@
 // process, a budget of bytes (values plus arguments plus a fixed overhead per entry):
 // PICOCACHE_MEMORY, e.g. `256MiB`, `64M`, `1048576` (bytes), `0` (the tier is off); 64 MiB by
 // default. Over the budget, entries leave from the inserting function's least recently used end,
-// then from the function holding the most bytes.
+// then from the function holding the most bytes (for a function of maxsize none in CLOCK order:
+// an entry used since it last reached the end gets a second chance, so its hits reorder nothing).
 //
 // Other processes: a clear made elsewhere reaches this tier within a second. Each function's
 // Store::clear_generation() is read at most once a second (on that function's next call) and a

@@ -243,6 +243,19 @@ class MemcachedStore final : public Store {
     return read(fn, key, "peek");
   }
 
+  // The generation in the keys (as this process knows it: at most a second old), as a number:
+  // a clear replaces it, and an evicted one comes back as another random value.
+  std::optional<std::uint64_t> clear_generation(const FunctionRef& fn) override {
+    std::optional<std::uint64_t> generation;
+    with_client("clear generation", [&](memcached_st* memc) {
+      const std::string prefix = generation_prefix(memc, fn);  // picocache:<id>:<generation>:
+      const std::size_t end = prefix.size() - 1;
+      const std::size_t begin = prefix.rfind(':', end - 1) + 1;
+      generation = hash64(std::string_view(prefix).substr(begin, end - begin));
+    });
+    return generation;
+  }
+
   void put(const FunctionRef& fn, const Key128& key, const EntryWrite& entry) override {
     if (entry.maxsize == 0) return;  // keeps nothing
     const std::string hex = key.to_hex();

@@ -408,6 +408,24 @@ class RedisStore final : public Store {
     });
   }
 
+  // `P gen`, read fresh (one GET): the generation only grows, so any change is a clear. A
+  // function never stored has none yet: 0.
+  std::optional<std::uint64_t> clear_generation(const FunctionRef& fn) override {
+    const std::string prefix = key_prefix(fn.id);
+    return routed(prefix, "clear generation", [&](ConnectionPool& pool, Connection& connection) {
+      const ReplyPtr reply = connection.call({"GET", prefix + "gen"});
+      if (reply->type == REDIS_REPLY_NIL) return std::optional<std::uint64_t>(0);
+      std::uint64_t generation = 0;
+      const std::string_view text =
+          reply->type == REDIS_REPLY_STRING ? reply_text(*reply) : std::string_view();
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), generation);
+      if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+        pool.fail("clear generation", "the generation key holds no number");
+      }
+      return std::optional<std::uint64_t>(generation);
+    });
+  }
+
   void clear(const FunctionRef& fn) override {
     const std::string prefix = key_prefix(fn.id);
     const std::string gen_key = prefix + "gen";

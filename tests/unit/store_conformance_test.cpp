@@ -279,6 +279,25 @@ TEST_P(StoreConformance, ASecondStoreOnTheSameUrlSeesTheEntries) {
   EXPECT_EQ(other->size(fn), 1u);
 }
 
+// The in-process tier reads it to notice another process's clear (memory_tier.hpp).
+TEST_P(StoreConformance, AClearElsewhereChangesTheClearGeneration) {
+  SKIP_UNLESS_STORE_CAN(shared, "share entries with another store on the same URL");
+  const FunctionRef fn = function("f");
+  put_value(*store_, fn, key(1), "v", 10);
+  const std::optional<std::uint64_t> before = store_->clear_generation(fn);
+  if (!before) GTEST_SKIP() << "this store cannot tell its clears (clear_generation is nullopt)";
+  EXPECT_EQ(store_->clear_generation(fn), before) << "no clear, yet it changed";
+  open_store(url_)->clear(fn);
+  // A store may cache the generation for up to a second (Memcached does).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  std::optional<std::uint64_t> after = store_->clear_generation(fn);
+  while (after == before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    after = store_->clear_generation(fn);
+  }
+  EXPECT_NE(after, before);
+}
+
 TEST_P(StoreConformance, ThreadsShareTheStoreWithoutWrongValues) {
   const FunctionRef fn = function("f");
   constexpr std::uint64_t kMaxsize = 16;
