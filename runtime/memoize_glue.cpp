@@ -63,8 +63,9 @@ bool store_result(CachedFunction& fn, const Key128& key, std::string_view argume
                                       });
 }
 
+// By value: the signature memoize.hpp declares, which compiled user code calls.
 void remember(CachedFunction& fn, const Key128& key, std::string_view arguments,
-              std::string value) {
+              std::string value) {  // NOLINT(performance-unnecessary-value-param)
   store_result(fn, key, arguments, value);
 }
 

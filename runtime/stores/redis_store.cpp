@@ -414,6 +414,7 @@ class RedisStore final : public Store {
     const std::string prefix = key_prefix(fn.id);
     return routed(prefix, "clear generation", [&](ConnectionPool& pool, Connection& connection) {
       const ReplyPtr reply = connection.call({"GET", prefix + "gen"});
+      if (reply->type == REDIS_REPLY_ERROR) error_reply(pool, "clear generation", *reply);
       if (reply->type == REDIS_REPLY_NIL) return std::optional<std::uint64_t>(0);
       std::uint64_t generation = 0;
       const std::string_view text =
