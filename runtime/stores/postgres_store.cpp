@@ -3,8 +3,9 @@
 // runs and why the sizes stay exact.
 //
 // Tables, in the connection's schema (the first of its search_path) or picocache_schema=:
-//   picocache_functions(id PK, name, size, clock)   one row per function: its entry count and a
-//                                                   logical clock for the LRU order
+//   picocache_functions(id PK, name, size, clock, generation)   one row per function: its entry
+//                                                   count, a logical clock for the LRU order and
+//                                                   how many clears it had (clear_generation)
 //   picocache_entries(fid, key, value, check_bytes, written_at, used, expires_at), PK (fid, key),
 //                                                   indexed by (fid, used) for eviction
 // created on the first connection under a transaction-scoped advisory lock (so two processes
@@ -106,6 +107,8 @@ Sql sql_for(const std::string& schema) {
       "BEGIN; SELECT pg_advisory_xact_lock({lock}); {schema}"
       "CREATE TABLE IF NOT EXISTS {f} (id text PRIMARY KEY, name text NOT NULL, "
       "size bigint NOT NULL DEFAULT 0, clock bigint NOT NULL DEFAULT 0); "
+      // Added after the first release: tables made before it gain it here.
+      "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS generation bigint NOT NULL DEFAULT 0; "
       "CREATE TABLE IF NOT EXISTS {e} (fid text NOT NULL, key bytea NOT NULL, "
       "value bytea NOT NULL, check_bytes bytea NOT NULL, written_at bigint NOT NULL, "
       "used bigint NOT NULL, expires_at bigint, PRIMARY KEY (fid, key)); "
@@ -158,7 +161,9 @@ Sql sql_for(const std::string& schema) {
                    "ORDER BY used LIMIT $2::bigint) AS v WHERE e.fid = $1 AND e.key = v.key",
                    e),
        2},
-      {"pc_clear_size", fmt::format("UPDATE {} SET size = 0 WHERE id = $1", f), 1},
+      {"pc_clear_size",
+       fmt::format("UPDATE {} SET size = 0, generation = generation + 1 WHERE id = $1", f), 1},
+      {"pc_generation", fmt::format("SELECT generation FROM {} WHERE id = $1", f), 1},
       {"pc_clear", fmt::format("DELETE FROM {} WHERE fid = $1", e), 1},
       {"pc_size", fmt::format("SELECT size FROM {} WHERE id = $1", f), 1},
       {"pc_functions",
@@ -277,6 +282,17 @@ class PostgresStore final : public Store {
         c.check(c.run("pc_clear", {id}, {}, false), "clear");
       });
       return true;
+    });
+  }
+
+  // The function row's generation, bumped by every clear (0 before the row exists).
+  std::optional<std::uint64_t> clear_generation(const FunctionRef& fn) override {
+    const std::string id(fn.id);
+    return pool_.with_connection("clear generation", [&](Connection& c) {
+      ResultPtr result = c.run("pc_generation", {id}, {}, false);
+      c.check(result, "clear generation");
+      if (PQntuples(result.get()) == 0) return std::optional<std::uint64_t>(0);
+      return std::optional<std::uint64_t>(std::stoull(PQgetvalue(result.get(), 0, 0)));
     });
   }
 
