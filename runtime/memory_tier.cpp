@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
@@ -64,10 +65,11 @@ class Tier {
  public:
   Tier() : budget_(budget_from_environment()) {}
 
-  std::uint64_t budget() const { return budget_; }
+  // Read without the lock by find(), which only asks whether the tier is off.
+  std::uint64_t budget() const { return budget_.load(std::memory_order_relaxed); }
 
   TierAnswer find(CachedFunction& fn, const Key128& key, std::string_view arguments) {
-    if (budget_ == 0) return {};
+    if (budget() == 0) return {};
     check_generation(fn);
     std::lock_guard lock(mutex_);
     auto function = functions_.find(&fn);
@@ -90,12 +92,10 @@ class Tier {
               std::string_view value) {
     const std::uint64_t bytes = arguments.size() + value.size() + kEntryOverhead;
     std::lock_guard lock(mutex_);
-    if (bytes > budget_) return;
     FunctionEntries& entries = functions_[&fn];
     auto found = entries.entries.find(key);
-    if (found != entries.entries.end()) {
-      remove(entries, found);
-    }
+    if (found != entries.entries.end()) remove(entries, found);  // never leave an older value
+    if (bytes > budget()) return;
     entries.recency.push_front(key);
     Entry entry{std::string(arguments), std::string(value), entries.recency.begin()};
     entries.entries.emplace(key, std::move(entry));
@@ -145,9 +145,9 @@ class Tier {
 
   void set_budget(std::uint64_t bytes) {
     std::lock_guard lock(mutex_);
-    budget_ = bytes;
+    budget_.store(bytes, std::memory_order_relaxed);
     for (auto& [fn, entries] : functions_) {
-      while (total_bytes_ > budget_ && !entries.recency.empty()) evict_one(entries);
+      while (total_bytes_ > budget() && !entries.recency.empty()) evict_one(entries);
     }
   }
 
@@ -240,8 +240,8 @@ class Tier {
   // Over the budget: the inserting function's oldest entries go first (never its newest), then
   // the oldest of whichever function holds the most bytes.
   void shrink_to_budget(FunctionEntries& inserting) {
-    while (total_bytes_ > budget_ && inserting.recency.size() > 1) evict_one(inserting);
-    while (total_bytes_ > budget_) {
+    while (total_bytes_ > budget() && inserting.recency.size() > 1) evict_one(inserting);
+    while (total_bytes_ > budget()) {
       FunctionEntries* largest = nullptr;
       for (auto& [fn, entries] : functions_) {
         if (&entries != &inserting && !entries.recency.empty() &&
@@ -255,7 +255,7 @@ class Tier {
   }
 
   std::mutex mutex_;
-  std::uint64_t budget_;
+  std::atomic<std::uint64_t> budget_;
   std::uint64_t total_bytes_ = 0;
   std::unordered_map<const CachedFunction*, FunctionEntries> functions_;
 };
