@@ -247,12 +247,8 @@ class MemcachedStore final : public Store {
   // a clear replaces it, and an evicted one comes back as another random value.
   std::optional<std::uint64_t> clear_generation(const FunctionRef& fn) override {
     std::optional<std::uint64_t> generation;
-    with_client("clear generation", [&](memcached_st* memc) {
-      const std::string prefix = generation_prefix(memc, fn);  // picocache:<id>:<generation>:
-      const std::size_t end = prefix.size() - 1;
-      const std::size_t begin = prefix.rfind(':', end - 1) + 1;
-      generation = hash64(std::string_view(prefix).substr(begin, end - begin));
-    });
+    with_client("clear generation",
+                [&](memcached_st* memc) { generation = hash64(generation_of(memc, fn)); });
     return generation;
   }
 
@@ -453,13 +449,18 @@ class MemcachedStore final : public Store {
 
   // "picocache:<id>:<gen>:" with the function's generation, re-read at most once a second.
   std::string generation_prefix(memcached_st* memc, const FunctionRef& fn) {
+    return fmt::format("picocache:{}:{}:", fn.id, generation_of(memc, fn));
+  }
+
+  // The function's generation as this process knows it (re-read at most once a second).
+  std::string generation_of(memcached_st* memc, const FunctionRef& fn) {
     const std::string id(fn.id);
     const auto now = std::chrono::steady_clock::now();
     {
       std::lock_guard lock(mutex_);
       const auto found = generations_.find(id);
       if (found != generations_.end() && now - found->second.read_at < 1s) {
-        return fmt::format("picocache:{}:{}:", id, found->second.value);
+        return found->second.value;
       }
     }
     const std::string generation_key = fmt::format("picocache:{}:g", id);
@@ -490,7 +491,7 @@ class MemcachedStore final : public Store {
     while (!value.empty() && (value.back() == ' ' || value.back() == '\r')) value.pop_back();
     std::lock_guard lock(mutex_);
     generations_[id] = {value, now};
-    return fmt::format("picocache:{}:{}:", id, value);
+    return value;
   }
 
   std::optional<StoredEntry> read(const FunctionRef& fn, const Key128& key, const char* name) {
