@@ -35,18 +35,26 @@ std::optional<std::string> lookup(CachedFunction& fn, const Key128& key,
     t_lookup_failed = true;
     return std::nullopt;
   }
+  std::optional<std::string> value;
+  t_lookup_failed = !read_stored(fn, key, arguments, value);
+  if (value) tier_insert(fn, key, arguments, *value);
+  return value;
+}
+
+bool read_stored(CachedFunction& fn, const Key128& key, std::string_view arguments,
+                 std::optional<std::string>& value) {
   std::optional<StoredEntry> entry;
-  t_lookup_failed = !StoreSession::instance().run(
+  const bool ok = StoreSession::instance().run(
       StoreAccess::read, "reading", fn,
       [&](Store& store, const FunctionRef& ref) { entry = store.get(ref, key); });
-  if (!entry) return std::nullopt;
+  if (!ok || !entry) return ok;
   if (entry->check != entry_check(arguments)) {
     // Another call's entry under the same key: a hash collision, accidental or forged.
     count(store_counter_cells().rejected_entries);
-    return std::nullopt;
+    return true;
   }
-  tier_insert(fn, key, arguments, entry->value);
-  return std::move(entry->value);
+  value = std::move(entry->value);
+  return true;
 }
 
 bool store_result(CachedFunction& fn, const Key128& key, std::string_view arguments,

@@ -2,7 +2,6 @@
 // lease renewer thread (single_flight.hpp describes the protocol).
 #include "single_flight.hpp"
 
-#include "entry_check.hpp"
 #include "store_counters.hpp"
 #include "store_session.hpp"
 
@@ -226,23 +225,6 @@ bool would_deadlock(const FlightTable& table, const FlightState& flight) {
     next = waits->second;
   }
   return true;  // a cycle that does not include this thread: waiting would not end either
-}
-
-// Reads the stored value for `key` into `value` (nullopt when absent or stored for other
-// arguments). False when the store failed (reported by the session).
-bool read_stored(CachedFunction& fn, const Key128& key, std::string_view arguments,
-                 std::optional<std::string>& value) {
-  std::optional<StoredEntry> entry;
-  const bool ok = StoreSession::instance().run(
-      StoreAccess::read, "reading", fn,
-      [&](Store& store, const FunctionRef& ref) { entry = store.get(ref, key); });
-  if (!ok) return false;
-  if (entry && entry->check == entry_check(arguments)) {
-    value = std::move(entry->value);
-  } else if (entry) {
-    count(store_counter_cells().rejected_entries);
-  }
-  return true;
 }
 
 // The key the lease of fn(key) is taken on: the call's key mixed with the function's id. The
