@@ -70,11 +70,25 @@ class Tier {
 
   TierAnswer find(CachedFunction& fn, const Key128& key, std::string_view arguments) {
     if (budget() == 0) return {};
-    check_generation(fn);
-    std::lock_guard lock(mutex_);
-    auto function = functions_.find(&fn);
-    if (function == functions_.end()) return {};
-    FunctionEntries& entries = function->second;
+    std::unique_lock lock(mutex_);
+    FunctionEntries& entries = functions_[&fn];  // a reference: rehashing keeps it valid
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= entries.next_check) {
+      // A second has passed: read the store's clear generation, outside the lock (it may cost a
+      // round trip); a change drops fn's entries.
+      entries.next_check = now + kGenerationCheckInterval;
+      const std::optional<std::uint64_t> known = entries.generation;
+      lock.unlock();
+      const std::optional<std::uint64_t> current = read_generation(fn);
+      lock.lock();
+      if (current) {
+        if (known && *known != *current) {
+          total_bytes_ -= entries.bytes;
+          forget(entries);
+        }
+        entries.generation = current;
+      }
+    }
     auto found = entries.entries.find(key);
     if (found == entries.entries.end() || found->second.arguments != arguments)
       return {std::nullopt, entries.dropped.count(key) != 0};
@@ -167,30 +181,13 @@ class Tier {
     return kDefaultMemoryBudget;
   }
 
-  // Reads fn's clear generation when a second has passed since the last read, outside the lock
-  // (it may cost a round trip); a change drops fn's entries.
-  void check_generation(CachedFunction& fn) {
-    const auto now = std::chrono::steady_clock::now();
-    std::optional<std::uint64_t> known;
-    {
-      std::lock_guard lock(mutex_);
-      FunctionEntries& entries = functions_[&fn];
-      if (now < entries.next_check) return;
-      entries.next_check = now + kGenerationCheckInterval;
-      known = entries.generation;
-    }
+  // fn's clear generation from the store, or nullopt when it cannot tell or failed (no news).
+  static std::optional<std::uint64_t> read_generation(CachedFunction& fn) {
     std::optional<std::uint64_t> current;
     const bool read = StoreSession::instance().run(
         StoreAccess::read, "reading the clear generation of", fn,
         [&](Store& store, const FunctionRef& ref) { current = store.clear_generation(ref); });
-    if (!read || !current) return;  // no news: keep what is here
-    std::lock_guard lock(mutex_);
-    FunctionEntries& entries = functions_[&fn];
-    if (known && *known != *current) {
-      total_bytes_ -= entries.bytes;
-      forget(entries);
-    }
-    entries.generation = current;
+    return read ? current : std::nullopt;
   }
 
   // Empties one function's entries (the caller fixes total_bytes_).
