@@ -35,7 +35,7 @@ CachedFunction::CachedFunction(FunctionAddress address, const char* qualified_na
   identity += schema_hex;
   identity += '\0';
   // A new key or value encoding gives every function a new id: old entries are never read.
-  identity += std::to_string(detail::key_format_version);
+  identity += std::to_string(detail::kKeyFormatVersion);
   identity += std::to_string(detail::value_format_version);
   identity += '\0';
   id_ = hash_key(identity).to_hex();

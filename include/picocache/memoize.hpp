@@ -149,7 +149,7 @@ class CachedFunction {
 namespace detail {
 
 // The version of the key encoding (Encoder's key modes): part of every function's id().
-inline constexpr std::uint8_t key_format_version = 1;
+inline constexpr std::uint8_t kKeyFormatVersion = 1;
 // The version byte that starts every stored value; a value with another version is a miss.
 inline constexpr std::uint8_t value_format_version = 1;
 // Version byte + 8-byte little-endian schema fingerprint of the result type.
