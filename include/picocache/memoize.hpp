@@ -62,7 +62,7 @@ FunctionAddress address_of(F fn) {
 // `lock_timeout` says otherwise.
 inline constexpr std::chrono::milliseconds kDefaultLockTimeout = std::chrono::minutes(10);
 
-// Per-function options beyond the generated constructor's first five arguments (the annotation's
+// Per-function options beyond the generated constructor's first seven arguments (the annotation's
 // `single_flight` and `lock_timeout` keys). Defaults apply when generated code passes none.
 struct FunctionOptions {
   // Concurrent misses of one key (threads, processes, machines) run the body once; the others

@@ -360,8 +360,8 @@ void write_body_function(const CachedFunctionInfo& info, const std::string& acce
   }
 }
 
-// The CachedFunction constructor's sixth argument, or "" when the annotation keeps the defaults
-// (so code generated before the single-flight keys existed reads the same).
+// The CachedFunction constructor's last (eighth) argument, or "" when the annotation keeps the
+// defaults (so code generated before the single-flight keys existed reads the same).
 std::string function_options(const tooling::CachedAnnotation& options) {
   if (!options.has_function_options()) return "";
   std::string text = ",\n      ::picocache::FunctionOptions{";

@@ -1,6 +1,6 @@
 // The single-flight keys: `single_flight = true|false` and `lock_timeout = <duration>` (an
 // integer is seconds; a string has a unit: ms, s, min, h, d). A function that gives either gets
-// FunctionOptions as the CachedFunction's sixth argument, both fields written out; one that
+// FunctionOptions as the CachedFunction's last (eighth) argument, both fields written out; one that
 // gives neither gets none (the runtime's defaults: single-flight on, a 10-minute bound).
 //
 // RUN: %picocache-gen %s -o %t.cpp -- -std=c++17
