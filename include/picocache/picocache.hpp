@@ -23,6 +23,7 @@
 #include <functional>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -51,6 +52,7 @@ struct CacheParameters {
   bool typed = false;
   bool single_flight = true;  // concurrent misses of one key run the body once
   std::chrono::milliseconds lock_timeout = kDefaultLockTimeout;  // the longest such a miss waits
+  std::string version;  // the annotation's `version` ("2"), "" when the code fingerprint is used
 };
 
 // What happened between this process and its store since the process started (never reset,

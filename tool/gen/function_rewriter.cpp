@@ -360,8 +360,8 @@ void write_body_function(const CachedFunctionInfo& info, const std::string& acce
   }
 }
 
-// The CachedFunction constructor's sixth argument, or "" when the annotation keeps the defaults
-// (so code generated before the single-flight keys existed reads the same).
+// The CachedFunction constructor's last (eighth) argument, or "" when the annotation keeps the
+// defaults (so code generated before the single-flight keys existed reads the same).
 std::string function_options(const tooling::CachedAnnotation& options) {
   if (!options.has_function_options()) return "";
   std::string text = ",\n      ::picocache::FunctionOptions{";
@@ -461,6 +461,17 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
     address =
         "::picocache::address_of(" + writer.member_function_pointer(function, rewrite.after) + ")";
   }
+  // The key's types, decayed as key_schema decays them: the class of a non-static member first.
+  std::vector<std::string> key_types;
+  if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&function);
+      method && !method->isStatic()) {
+    key_types.push_back(code_record(*method->getParent(), context));
+  }
+  for (const clang::ParmVarDecl* parameter : function.parameters()) {
+    if (!parameter->getIdentifier()) continue;  // not part of the key
+    key_types.push_back(
+        code_type(parameter->getType().getNonReferenceType().getUnqualifiedType(), context));
+  }
   const tooling::CachedAnnotation& options = *info.options;
   const std::string maxsize =
       options.unbounded ? "::picocache::unbounded" : std::to_string(options.maxsize) + "ULL";
@@ -469,9 +480,10 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
       "  // Never destroyed: static destructors and threads still running at exit may call it.\n" +
       "  static ::picocache::CachedFunction& function = *new ::picocache::CachedFunction{\n      " +
       address + ",\n      " + cpp_string_literal(info.store_name) + ", " +
-      cpp_string_literal(signature_text(function, context)) + ", " + maxsize + ", " +
-      (options.typed ? "true" : "false") + function_options(options) +
-      "};\n  return function;\n}\n" +
+      cpp_string_literal(signature_text(function, context)) + ", " +
+      cpp_string_literal(info.code_version) + ", ::picocache::key_schema<" +
+      llvm::join(key_types, ", ") + ">(), " + maxsize + ", " + (options.typed ? "true" : "false") +
+      function_options(options) + "};\n  return function;\n}\n" +
       "// Constructed at start-up, so cache_info() knows the function before its first call.\n" +
       "[[maybe_unused]] ::picocache::CachedFunction& " + accessor + "_registered = " + accessor +
       "();\n}  // namespace\n";

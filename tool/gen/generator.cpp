@@ -10,6 +10,7 @@
 #include "generator.hpp"
 
 #include "annotation_targets.hpp"
+#include "code_fingerprint.hpp"
 #include "codec_planner.hpp"
 #include "codec_writer.hpp"
 #include "eligibility.hpp"
@@ -325,6 +326,7 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
       "_" +
       llvm::utohexstr(llvm::xxh3_64bits(request_.original_name), /*LowerCase=*/true).substr(0, 8);
   CodecWriter writer(context, planner, unit);
+  const ProjectFiles project(request_.project_roots);
   unsigned id = 0;
   for (const Planned& function : planned) {
     const clang::FunctionDecl& definition = *function.definition;
@@ -344,8 +346,18 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     }
     const Scopes scopes = scopes_around(outer->getLexicalDeclContext());
 
-    CachedFunctionInfo info{&definition, function.annotation, id++, unit,
-                            store_name(definition, sources.getFileEntryRefForID(main)->getName())};
+    const std::string code_version =
+        function.annotation->version
+            ? "v:" + *function.annotation->version
+            : "fp:" + code_fingerprint(definition, *context_, compiler_.getPreprocessor(), project);
+    CachedFunctionInfo info{
+        &definition,
+        function.annotation,
+        id++,
+        unit,
+        store_name(definition,
+                   project.relative_path(sources.getFileEntryRefForID(main)->getName())),
+        code_version};
     const unsigned body_begin = offset(body->getLBracLoc());
     const unsigned body_end = offset(body->getRBracLoc());
     for (const clang::SourceRange& range : skipped_) {

@@ -14,6 +14,9 @@ namespace picocache::gen {
 struct GenerateRequest {
   std::string original_name;  // the name `#line` gives the source (absolute)
   std::string output_name;    // the name `#line` gives generated blocks (the output file)
+  // The project's directories, its source directory first (--project-root): which headers the
+  // code fingerprint follows, and the root the path of a file-local function is relative to.
+  std::vector<std::string> project_roots;
 };
 
 struct GenerateResult {
