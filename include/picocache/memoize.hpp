@@ -5,16 +5,16 @@
 // tests/lit/gen/free_function.cpp (free functions: the wrapper calls memoize<R> with an encoder
 // lambda and a lambda calling the body function) and tests/lit/gen/members.cpp (members).
 //
-// A function with `single_flight` or `lock_timeout` in its annotation gets a sixth argument, both
-// fields always given (C++17 aggregate order; -Wmissing-field-initializers); without it the
+// A function with `single_flight`, `lock_timeout` or `ttl` in its annotation gets a sixth argument,
+// every field always given (C++17 aggregate order; -Wmissing-field-initializers); without it the
 // defaults apply:
 //
 //   static ::picocache::CachedFunction picocache_fn_1{
 //       ::picocache::address_of(static_cast<int (*)(int)>(&slow)), "slow", "int (int)", 128, false,
-//       ::picocache::FunctionOptions{true, ::std::chrono::milliseconds(30000)}};  // lock_timeout =
-//       30
-//   ... ::picocache::FunctionOptions{false, ::picocache::kDefaultLockTimeout}};    // single_flight
-//   = false
+//       ::picocache::FunctionOptions{true, ::std::chrono::milliseconds(30000),
+//                                    ::picocache::kNoTtl}};  // lock_timeout = 30
+//   ... ::picocache::FunctionOptions{true, ::picocache::kDefaultLockTimeout,
+//                                    ::std::chrono::milliseconds(90000)}};  // ttl = "90s"
 //
 // The template stays thin: the store, its failures and the warnings live in the runtime library
 // (picocache::detail::lookup and remember), so user code compiles little and never sees a store.
@@ -60,14 +60,19 @@ FunctionAddress address_of(F fn) {
 // `lock_timeout` says otherwise.
 inline constexpr std::chrono::milliseconds kDefaultLockTimeout = std::chrono::minutes(10);
 
+// ttl=none: an entry never expires by age (only eviction or a clear removes it).
+inline constexpr std::chrono::milliseconds kNoTtl{0};
+
 // Per-function options beyond the generated constructor's first five arguments (the annotation's
-// `single_flight` and `lock_timeout` keys). Defaults apply when generated code passes none.
+// `single_flight`, `lock_timeout` and `ttl` keys). Defaults apply when generated code passes none.
 struct FunctionOptions {
   // Concurrent misses of one key (threads, processes, machines) run the body once; the others
   // wait for its result. False: every miss runs the body.
   bool single_flight = true;
   // The longest a miss waits for another caller's computation before running the body itself.
   std::chrono::milliseconds lock_timeout = kDefaultLockTimeout;
+  // An entry older than this, counted from when it was written, is a miss (kNoTtl: never).
+  std::chrono::milliseconds ttl = kNoTtl;
 };
 
 // One cached function: its identity in the store and this process's hit/miss counts. Generated
@@ -93,6 +98,8 @@ class CachedFunction {
   bool typed() const { return typed_; }
   bool single_flight() const { return options_.single_flight; }
   std::chrono::milliseconds lock_timeout() const { return options_.lock_timeout; }
+  // How long an entry stays fresh after it was written; kNoTtl: for ever.
+  std::chrono::milliseconds ttl() const { return options_.ttl; }
 
   std::uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
   std::uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
