@@ -74,7 +74,13 @@ void clear(CachedFunction& fn) {
 }
 
 CacheParameters parameters_of(const CachedFunction& fn) {
-  return {maxsize_of(fn), fn.typed(), fn.single_flight(), fn.lock_timeout()};
+  CacheParameters parameters;
+  parameters.maxsize = maxsize_of(fn);
+  parameters.typed = fn.typed();
+  parameters.single_flight = fn.single_flight();
+  parameters.lock_timeout = fn.lock_timeout();
+  if (fn.ttl() != kNoTtl) parameters.ttl = fn.ttl();
+  return parameters;
 }
 
 }  // namespace

@@ -51,6 +51,7 @@ struct CacheParameters {
   bool typed = false;
   bool single_flight = true;  // concurrent misses of one key run the body once
   std::chrono::milliseconds lock_timeout = kDefaultLockTimeout;  // the longest such a miss waits
+  std::optional<std::chrono::milliseconds> ttl;  // nullopt: ttl=none (entries never expire)
 };
 
 // What happened between this process and its store since the process started (never reset,

@@ -119,7 +119,7 @@ static picocache::CachedFunction scale_double_fn{
     "double (double)",
     8,
     true,
-    picocache::FunctionOptions{false, std::chrono::milliseconds(250)}};
+    picocache::FunctionOptions{false, std::chrono::milliseconds(250), picocache::kNoTtl}};
 int scale(int n) {
   return picocache::memoize<int>(
       scale_int_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() -> int { return 2 * n; });
