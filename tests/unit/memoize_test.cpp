@@ -119,7 +119,7 @@ static picocache::CachedFunction scale_double_fn{
     "double (double)",
     8,
     true,
-    picocache::FunctionOptions{false, std::chrono::milliseconds(250), picocache::kNoTtl}};
+    picocache::FunctionOptions{false, std::chrono::milliseconds(250), std::chrono::seconds(90)}};
 int scale(int n) {
   return picocache::memoize<int>(
       scale_int_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() -> int { return 2 * n; });
@@ -307,11 +307,13 @@ TEST_F(MemoizeTest, ParametersByPointerAndByName) {
   EXPECT_FALSE(square.typed);
   EXPECT_TRUE(square.single_flight);
   EXPECT_EQ(square.lock_timeout, kDefaultLockTimeout);
+  EXPECT_EQ(square.ttl, std::nullopt) << "ttl=none";
   EXPECT_EQ(cache_parameters("tests::fib").maxsize, std::nullopt);
   const CacheParameters scale = cache_parameters("tests::scale double (double)");
   EXPECT_TRUE(scale.typed);
   EXPECT_FALSE(scale.single_flight);
   EXPECT_EQ(scale.lock_timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(scale.ttl, std::chrono::milliseconds(90'000));
 }
 
 TEST_F(MemoizeTest, OverloadsNeverShareEntries) {
