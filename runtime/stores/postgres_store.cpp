@@ -30,11 +30,12 @@
 // them every few hundred hits instead cost the hit path 2-4x a raw SELECT: every write of
 // `used` is a new row version and two index entries.)
 //
-// ttl: expires_at (milliseconds since the epoch, indexed by (fid, expires_at)); an expired entry
-// is a miss (and the runtime also checks written_at against the ttl it has now, so a shortened
-// ttl applies to stored entries). A put of the function first deletes up to kExpiredPerPut of
-// its expired entries (an index range: no scan when none expired), ahead of any LRU victim, so
-// after a put the size counts live entries unless more than that many expired since the last.
+// ttl: expires_at (milliseconds since the epoch; the entries with one are indexed by (fid,
+// expires_at)); an expired entry is a miss (and the runtime also checks written_at against the
+// ttl it has now, so a shortened ttl applies to stored entries). A put of the function first
+// deletes up to kExpiredPerPut of its expired entries (an index range: no scan when none expired),
+// ahead of any LRU victim, so after a put the size counts live entries unless more than that many
+// expired since the last.
 //
 // Leases: pg_try_advisory_lock on a connection of the lease's own (outside the pool), held by
 // the KeyLease until it is destroyed or the holder dies (the server drops a dead session's
@@ -119,7 +120,9 @@ Sql sql_for(const std::string& schema) {
       "value bytea NOT NULL, check_bytes bytea NOT NULL, written_at bigint NOT NULL, "
       "used bigint NOT NULL, expires_at bigint, PRIMARY KEY (fid, key)); "
       "CREATE INDEX IF NOT EXISTS picocache_entries_lru ON {e} (fid, used); "
-      "CREATE INDEX IF NOT EXISTS picocache_entries_expiry ON {e} (fid, expires_at); COMMIT",
+      // Partial: only entries with a ttl, so functions without one do not maintain it.
+      "CREATE INDEX IF NOT EXISTS picocache_entries_expiry ON {e} (fid, expires_at) "
+      "WHERE expires_at IS NOT NULL; COMMIT",
       fmt::arg("lock", kSchemaLockKey), fmt::arg("f", f), fmt::arg("e", e),
       fmt::arg("schema", schema.empty() ? std::string()
                                         : fmt::format("CREATE SCHEMA IF NOT EXISTS {}; ",
