@@ -62,14 +62,19 @@ FunctionAddress address_of(F fn) {
 // `lock_timeout` says otherwise.
 inline constexpr std::chrono::milliseconds kDefaultLockTimeout = std::chrono::minutes(10);
 
+// ttl=none: an entry never expires by age (only eviction or a clear removes it).
+inline constexpr std::chrono::milliseconds kNoTtl{0};
+
 // Per-function options beyond the generated constructor's first seven arguments (the annotation's
-// `single_flight` and `lock_timeout` keys). Defaults apply when generated code passes none.
+// `single_flight`, `lock_timeout` and `ttl` keys). Defaults apply when generated code passes none.
 struct FunctionOptions {
   // Concurrent misses of one key (threads, processes, machines) run the body once; the others
   // wait for its result. False: every miss runs the body.
   bool single_flight = true;
   // The longest a miss waits for another caller's computation before running the body itself.
   std::chrono::milliseconds lock_timeout = kDefaultLockTimeout;
+  // An entry older than this, counted from when it was written, is a miss (kNoTtl: never).
+  std::chrono::milliseconds ttl = kNoTtl;
 };
 
 // hash64 of the schemas of the key's types (std::decay_t of each; for a non-static member the
@@ -120,6 +125,8 @@ class CachedFunction {
   bool typed() const { return typed_; }
   bool single_flight() const { return options_.single_flight; }
   std::chrono::milliseconds lock_timeout() const { return options_.lock_timeout; }
+  // How long an entry stays fresh after it was written; kNoTtl: for ever.
+  std::chrono::milliseconds ttl() const { return options_.ttl; }
 
   std::uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
   std::uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }

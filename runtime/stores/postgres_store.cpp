@@ -30,8 +30,12 @@
 // them every few hundred hits instead cost the hit path 2-4x a raw SELECT: every write of
 // `used` is a new row version and two index entries.)
 //
-// ttl: expires_at (milliseconds since the epoch); an expired entry is a miss, and counts in
-// size until it is evicted or the function cleared.
+// ttl: expires_at (milliseconds since the epoch; the entries with one are indexed by (fid,
+// expires_at)); an expired entry is a miss (and the runtime also checks written_at against the
+// ttl it has now, so a shortened ttl applies to stored entries). A put of the function first
+// deletes up to kExpiredPerPut of its expired entries (an index range: no scan when none expired),
+// ahead of any LRU victim, so after a put the size counts live entries unless more than that many
+// expired since the last.
 //
 // Leases: pg_try_advisory_lock on a connection of the lease's own (outside the pool), held by
 // the KeyLease until it is destroyed or the holder dies (the server drops a dead session's
@@ -58,6 +62,9 @@ namespace {
 
 using postgres::Connection;
 using postgres::ResultPtr;
+
+// Expired entries one put deletes at most (bounded work per put; the next puts take the rest).
+constexpr std::string_view kExpiredPerPut = "64";
 using postgres::Statement;
 
 // Hits remembered per function until a put or flush() writes them; older ones are dropped.
@@ -112,7 +119,10 @@ Sql sql_for(const std::string& schema) {
       "CREATE TABLE IF NOT EXISTS {e} (fid text NOT NULL, key bytea NOT NULL, "
       "value bytea NOT NULL, check_bytes bytea NOT NULL, written_at bigint NOT NULL, "
       "used bigint NOT NULL, expires_at bigint, PRIMARY KEY (fid, key)); "
-      "CREATE INDEX IF NOT EXISTS picocache_entries_lru ON {e} (fid, used); COMMIT",
+      "CREATE INDEX IF NOT EXISTS picocache_entries_lru ON {e} (fid, used); "
+      // Partial: only entries with a ttl, so functions without one do not maintain it.
+      "CREATE INDEX IF NOT EXISTS picocache_entries_expiry ON {e} (fid, expires_at) "
+      "WHERE expires_at IS NOT NULL; COMMIT",
       fmt::arg("lock", kSchemaLockKey), fmt::arg("f", f), fmt::arg("e", e),
       fmt::arg("schema", schema.empty() ? std::string()
                                         : fmt::format("CREATE SCHEMA IF NOT EXISTS {}; ",
@@ -161,6 +171,13 @@ Sql sql_for(const std::string& schema) {
                    "ORDER BY used LIMIT $2::bigint) AS v WHERE e.fid = $1 AND e.key = v.key",
                    e),
        2},
+      // $1 fid, $2 now (ms), $3 how many: deletes expired entries, the earliest first.
+      {"pc_expire",
+       fmt::format("DELETE FROM {0} AS e USING (SELECT key FROM {0} WHERE fid = $1 AND "
+                   "expires_at <= $2::bigint ORDER BY expires_at LIMIT $3::bigint) AS x "
+                   "WHERE e.fid = $1 AND e.key = x.key",
+                   e),
+       3},
       {"pc_clear_size",
        fmt::format("UPDATE {} SET size = 0, generation = generation + 1 WHERE id = $1", f), 1},
       {"pc_generation", fmt::format("SELECT generation FROM {} WHERE id = $1", f), 1},
@@ -253,11 +270,18 @@ class PostgresStore final : public Store {
                                    {false, false, true, true}, false);
         c.check(upserted, "put: writing the entry");
         const bool inserted = std::strcmp(PQgetvalue(upserted.get(), 0, 0), "t") == 0;
-        if (!inserted) return;
-        ResultPtr sized = c.run("pc_resize", {id, "1"}, {}, false);
+        std::int64_t delta = inserted ? 1 : 0;
+        if (entry.ttl) {
+          ResultPtr expired = c.run("pc_expire", {id, written_at, kExpiredPerPut}, {}, false);
+          c.check(expired, "put: deleting expired entries");
+          delta -= std::stoll(PQcmdTuples(expired.get()));
+        }
+        if (delta == 0) return;
+        ResultPtr sized = c.run("pc_resize", {id, std::to_string(delta)}, {}, false);
         c.check(sized, "put: counting the entry");
         const std::int64_t size = std::stoll(PQgetvalue(sized.get(), 0, 0));
-        if (entry.maxsize == unbounded || size <= static_cast<std::int64_t>(entry.maxsize)) {
+        if (!inserted || entry.maxsize == unbounded ||
+            size <= static_cast<std::int64_t>(entry.maxsize)) {
           return;
         }
         const std::string excess = std::to_string(size - static_cast<std::int64_t>(entry.maxsize));

@@ -24,6 +24,8 @@
 //   P g<G>:v:<32 hex>     one entry, packed by entry_envelope.hpp (the hex is Key128::to_hex())
 //   P g<G>:lru            sorted set of the entries' hex, scored by the time of their last use
 //                         in microseconds: the index that size() and clear use, and the LRU order
+//   P g<G>:exp            sorted set of the hex of entries put with a ttl, scored by when they
+//                         expire (the server's clock in ms): how puts find expired entries
 //   P lease:<32 hex>      a single-flight lease: a random token, with an expiry
 //
 // Any maxmemory policy. Redis may evict or expire any key on its own, so an entry counts only
@@ -46,9 +48,17 @@
 // from its script's reply.
 //
 // Bounded work. A put evicts at most kEvictBudget entries beyond maxsize (after maxsize shrank,
-// the size converges to it over the next puts), checks kGhostSample entries for ghosts and
-// deletes at most kEvictBudget entries of an old generation. clear() and size() work in batches
-// of kBatch, one short script each. No script touches more than a few hundred keys.
+// the size converges to it over the next puts), checks kGhostSample entries for ghosts, removes
+// at most kEvictBudget expired entries and deletes at most kEvictBudget entries of an old
+// generation.
+//
+// ttl. A value put with a ttl gets it as its PX, and its hex goes into `exp` with its expiry. Each
+// put of the function first removes (value, index and `exp` entry) up to kEvictBudget entries
+// whose expiry has passed, ahead of any LRU victim, so the index holds only live entries after a
+// put unless more than that many expired since the last one. The runtime also checks the
+// entry's write time against the ttl it has now (entry_age.hpp), so a shortened ttl applies to
+// entries already stored; a lengthened one cannot revive what Redis expired. clear() and size()
+// work in batches of kBatch, one short script each. No script touches more than a few hundred keys.
 //
 // Recency is the time of the last use in microseconds, as the entry's score. A hit records
 // itself with a plain ZADD pipelined behind its GET (a script would cost the server several
@@ -104,8 +114,8 @@ constexpr std::chrono::milliseconds kSlotRefreshInterval{200};
 constexpr std::chrono::milliseconds kGenerationFreshFor{1000};
 
 // The Lua that deletes up to `budget` entries of the old generation `old` (its values and index
-// entries) and forgets the generation once its index is empty. Shared by the put and collect
-// scripts; `prefix` is P.
+// entries) and forgets the generation (and its `exp` set) once its index is empty. Shared by the
+// put and collect scripts; `prefix` is P.
 #define PICOCACHE_COLLECT_LUA                                                          \
   "local function collect(prefix, old, budget)\n"                                      \
   "  local lru = prefix .. 'g' .. old .. ':lru'\n"                                     \
@@ -116,17 +126,20 @@ constexpr std::chrono::milliseconds kGenerationFreshFor{1000};
   "    redis.call('UNLINK', unpack(keys))\n"                                           \
   "    redis.call('ZREM', lru, unpack(batch))\n"                                       \
   "  end\n"                                                                            \
-  "  if #batch < budget then redis.call('SREM', prefix .. 'old', old) end\n"           \
+  "  if #batch < budget then\n"                                                        \
+  "    redis.call('SREM', prefix .. 'old', old)\n"                                     \
+  "    redis.call('UNLINK', prefix .. 'g' .. old .. ':exp')\n"                         \
+  "  end\n"                                                                            \
   "  return #batch\n"                                                                  \
   "end\n"
 
 // KEYS: gen. ARGV: P, the generation the client knows ('' if none), entry hex, packed entry,
 // maxsize (-1: unbounded), ttl in ms (0: none), name. Stores the entry in the current generation
 // (starting one if `gen` is missing) with its recency (the server's clock) and the name, removes
-// the ghosts of a sample, evicts the least recently used entries beyond maxsize (at most
-// kEvictBudget), and deletes up to kEvictBudget entries of an old generation. Scores in the
-// server's future are first brought back to just before now (at most 64 per put). Returns
-// {generation, number evicted}.
+// expired entries (at most kEvictBudget) and the ghosts of a sample, evicts the least recently used
+// entries beyond maxsize (at most kEvictBudget), and deletes up to kEvictBudget entries of an old
+// generation. Scores in the server's future are first brought back to just before now (at most 64
+// per put). Returns {generation, number evicted}.
 constexpr std::string_view kPutScript = PICOCACHE_COLLECT_LUA R"lua(
 local prefix = ARGV[1]
 local t = redis.call('TIME')
@@ -143,13 +156,29 @@ local ahead = redis.call('ZRANGEBYSCORE', lru, '(' .. string.format('%.0f', now)
                          'LIMIT', 0, 64)
 for i = 1, #ahead do redis.call('ZADD', lru, now - 1, ahead[i]) end
 local ttl = tonumber(ARGV[6])
+local exp = prefix .. 'g' .. gen .. ':exp'
+local now_ms = math.floor(now / 1000)
 if ttl > 0 then
   redis.call('SET', vprefix .. ARGV[3], ARGV[4], 'PX', ttl)
+  redis.call('ZADD', exp, now_ms + ttl, ARGV[3])
 else
   redis.call('SET', vprefix .. ARGV[3], ARGV[4])
 end
 redis.call('ZADD', lru, now, ARGV[3])
 redis.call('SET', prefix .. 'name', ARGV[7])
+local expiring = redis.call('EXISTS', exp) == 1
+if expiring then
+  if ttl == 0 then redis.call('ZREM', exp, ARGV[3]) end
+  local gone = redis.call('ZRANGEBYSCORE', exp, '-inf', string.format('%.0f', now_ms),
+                          'LIMIT', 0, 64)
+  if #gone > 0 then
+    local keys = {}
+    for i = 1, #gone do keys[i] = vprefix .. gone[i] end
+    redis.call('UNLINK', unpack(keys))
+    redis.call('ZREM', lru, unpack(gone))
+    redis.call('ZREM', exp, unpack(gone))
+  end
+end
 local sample = redis.call('ZRANDMEMBER', lru, 8)
 for i = 1, #sample do
   if redis.call('EXISTS', vprefix .. sample[i]) == 0 then redis.call('ZREM', lru, sample[i]) end
@@ -165,6 +194,7 @@ if maxsize >= 0 then
     for i = 1, #victims do keys[i] = vprefix .. victims[i] end
     redis.call('UNLINK', unpack(keys))
     redis.call('ZREMRANGEBYRANK', lru, 0, evicted - 1)
+    if expiring then redis.call('ZREM', exp, unpack(victims)) end
   end
 end
 local old = redis.call('SRANDMEMBER', prefix .. 'old')

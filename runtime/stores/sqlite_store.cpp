@@ -9,7 +9,10 @@
 //     writer's values apply (a process reads them when it first meets the function). `generation`
 //     grows by one at every clear (clear_generation()).
 //   picocache_entries(fid, key, last_used, written_at, check_bytes, value): one row per entry,
-//     with its argument check (entry_check.hpp) and the time it was written (for ttl).
+//     with its argument check (entry_check.hpp) and the time it was written (for ttl), indexed
+//     by (fid, last_used) for eviction and, once a function with a ttl was stored in the file, by
+//     (fid, written_at) for expiry (kAgeIndex: created by the first such put, so files without a
+//     ttl never pay for its upkeep, about a fifth of a miss's CPU time).
 // Layouts are versioned: a database of an older layout is rebuilt, with one warning (it is a
 // cache); one of a newer layout is never touched: this process runs uncached (one warning), so
 // an old and a new binary never wipe each other's file.
@@ -27,6 +30,13 @@
 // writes nothing until evictions reach its entry. Across processes it is approximate: another
 // process's hits count once that process has written them (at its evictions, flush() or exit),
 // and a process that only reads places its hits just above the ticks it has read.
+//
+// ttl. The runtime treats an entry older than its function's ttl as a miss (entry_age.hpp), so
+// a get never writes for it: the miss's put replaces the row. A put with a ttl first deletes up
+// to kExpiredPerPut of the function's rows written at or before now - ttl (an index range, empty
+// when none expired: no scan), ahead of any LRU victim; so after a put the size counts live entries
+// unless more than that many expired since the last put, and expired rows of a function that is
+// no longer stored stay (and count) until it is cleared.
 //
 // Waiting. The busy timeout is 250 ms (store_timeouts.hpp): a write that cannot get the file in
 // that time is dropped (a StoreError of kind timeout, which the runtime counts as a dropped
@@ -51,6 +61,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -68,6 +79,12 @@ namespace {
 // Remembered uses are written when this many entries have one (a memory bound: ~100 bytes each).
 constexpr std::size_t kMaxPendingTouches = 1 << 17;
 constexpr std::int64_t kLayoutVersion = 3;
+// The index expiry reads, made by the first put with a ttl (IF NOT EXISTS: once per file, in that
+// put's transaction; other connections re-prepare their statements when they see it).
+constexpr const char* kAgeIndex =
+    "CREATE INDEX IF NOT EXISTS picocache_entries_by_age ON picocache_entries (fid, written_at)";
+// Expired rows a put deletes at most (bounded work per put; the next puts take the rest).
+constexpr std::int64_t kExpiredPerPut = 64;
 
 constexpr const char* kSchema = R"sql(
   CREATE TABLE picocache_functions (
@@ -214,6 +231,10 @@ struct Session : OpenDatabase {
   sqlite::Statement victims{connection,
                             "SELECT key, last_used FROM picocache_entries WHERE fid = ?1 "
                             "ORDER BY last_used, key LIMIT ?2"};
+  // Rows written at or before ?2 (expired), oldest first.
+  sqlite::Statement expired{connection,
+                            "SELECT key FROM picocache_entries WHERE fid = ?1 AND written_at <= ?2 "
+                            "ORDER BY written_at LIMIT ?3"};
   sqlite::Statement delete_entry{connection,
                                  "DELETE FROM picocache_entries WHERE fid = ?1 AND key = ?2"};
   sqlite::Statement delete_entries{connection, "DELETE FROM picocache_entries WHERE fid = ?1"};
@@ -361,14 +382,19 @@ class SqliteStore final : public Store {
     if (!inserted) write_entry(session.replace_entry);
     // The size changes by inserted - evicted: at a full cache that is 0, and the functions row is
     // not written at all (one page less per miss).
-    const std::uint64_t size = *old_size + (inserted ? 1 : 0);
     std::int64_t evicted = 0;
+    if (entry.ttl) {
+      if (!age_index_ready_.load(std::memory_order_relaxed)) session.connection.execute(kAgeIndex);
+      evicted = drop_expired(session, fid, written_at - entry.ttl->count());
+    }
+    const std::uint64_t size = *old_size + (inserted ? 1 : 0) - static_cast<std::uint64_t>(evicted);
     if (entry.maxsize != unbounded && size > entry.maxsize) {
-      evicted = evict(session, fid, static_cast<std::int64_t>(size - entry.maxsize));
+      evicted += evict(session, fid, static_cast<std::int64_t>(size - entry.maxsize));
     }
     const std::int64_t delta = (inserted ? 1 : 0) - evicted;
     if (delta != 0) session.add_size.bind_int(1, fid).bind_int(2, delta).run();
     transaction.commit();
+    if (entry.ttl) age_index_ready_.store(true, std::memory_order_relaxed);
     remember_function(fn, {fid, entry.maxsize, ttl_ms}, tick);
   }
 
@@ -679,6 +705,29 @@ class SqliteStore final : public Store {
     return deleted;
   }
 
+  // Deletes up to kExpiredPerPut rows of `fid` written at or before `cutoff`, inside the caller's
+  // write transaction, and returns how many it deleted. Their remembered uses go with them.
+  std::int64_t drop_expired(Session& session, std::int64_t fid, std::int64_t cutoff) {
+    std::vector<KeyBytes> chosen;
+    sqlite::Statement& select = session.expired;
+    select.bind_int(1, fid).bind_int(2, cutoff).bind_int(3, kExpiredPerPut);
+    while (select.step()) {
+      const std::string key = select.column_blob(0);
+      KeyBytes bytes{};
+      std::copy_n(key.begin(), std::min(key.size(), bytes.size()), bytes.begin());
+      chosen.push_back(bytes);
+    }
+    select.reset();  // before deleting: a statement must not step over rows being changed
+    std::int64_t deleted = 0;
+    for (const KeyBytes& bytes : chosen) {
+      session.delete_entry.bind_int(1, fid).bind_blob(2, bytes.data(), bytes.size()).run();
+      deleted += session.connection.changes();
+      std::lock_guard lock(touches_mutex_);
+      touches_.erase(touch_key(fid, bytes));
+    }
+    return deleted;
+  }
+
   static void write_touch(Session& session, const Touch& touch) {
     session.touch.bind_int(1, touch.fid)
         .bind_blob(2, touch.key.data(), touch.key.size())
@@ -745,6 +794,10 @@ class SqliteStore final : public Store {
 
   std::mutex leases_mutex_;
   std::vector<Key128> memory_leases_;
+
+  // kAgeIndex exists (this process made sure of it; a rebuilt file loses it, and a put then
+  // finds expired rows without it, by a scan of the function's rows, until the process restarts).
+  std::atomic<bool> age_index_ready_{false};
 
   // Held from prepare_fork() to after_fork_*(), when they could be taken without waiting.
   std::unique_lock<std::mutex> pool_lock_;

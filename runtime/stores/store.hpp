@@ -77,6 +77,7 @@ struct StoreCapabilities {
   bool exact_size = true;            // size() is the exact count, never an estimate
   bool listing = true;               // functions() lists every function with entries
   bool cross_process_leases = true;  // leases exclude other processes, not only other threads
+  bool evicts_expired_first = true;  // a put drops entries older than its ttl before LRU victims
 };
 
 class Store {
@@ -92,7 +93,10 @@ class Store {
   virtual std::optional<StoredEntry> peek(const FunctionRef& fn, const Key128& key) = 0;
 
   // Inserts or replaces `key`, then evicts least recently used entries of `fn` until at most
-  // `entry.maxsize` remain (`unbounded` never evicts).
+  // `entry.maxsize` remain (`unbounded` never evicts). With `entry.ttl`, the entry may expire
+  // once older than it, and the put first drops (a bounded number of) the function's entries
+  // older than it, ahead of LRU victims (where capabilities().evicts_expired_first). get() may
+  // still return an expired entry: the runtime checks written_at against the ttl it has now.
   virtual void put(const FunctionRef& fn, const Key128& key, const EntryWrite& entry) = 0;
 
   // Removes every entry of `fn`; other functions keep theirs.

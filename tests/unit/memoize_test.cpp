@@ -13,7 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <variant>
 
 namespace geo {
@@ -84,6 +86,37 @@ int square(int n) {
       [&]() -> int { return square_body(n); });
 }
 
+// One function as two builds compiled it: the same name and signature (so the same id), first
+// with maxsize = 8 and no ttl, then rebuilt with maxsize = 4 and ttl = 1.
+int rebuilt_calls = 0;
+int rebuilt_old(int n);
+int rebuilt_new(int n);
+static picocache::CachedFunction rebuilt_old_fn{picocache::address_of(&rebuilt_old),
+                                                "tests::rebuilt", "int (int)", 8, false};
+static picocache::CachedFunction rebuilt_new_fn{
+    picocache::address_of(&rebuilt_new),
+    "tests::rebuilt",
+    "int (int)",
+    4,
+    false,
+    picocache::FunctionOptions{true, picocache::kDefaultLockTimeout, std::chrono::seconds(1)}};
+int rebuilt_old(int n) {
+  return picocache::memoize<int>(
+      rebuilt_old_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> int {
+        ++rebuilt_calls;
+        return n + 1;
+      });
+}
+int rebuilt_new(int n) {
+  return picocache::memoize<int>(
+      rebuilt_new_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> int {
+        ++rebuilt_calls;
+        return n + 1;
+      });
+}
+
 int fib_calls = 0;
 long fib(int n);
 static picocache::CachedFunction fib_fn{picocache::address_of(&fib), "tests::fib", "long (int)",
@@ -119,7 +152,7 @@ static picocache::CachedFunction scale_double_fn{
     "double (double)",
     8,
     true,
-    picocache::FunctionOptions{false, std::chrono::milliseconds(250)}};
+    picocache::FunctionOptions{false, std::chrono::milliseconds(250), std::chrono::seconds(90)}};
 int scale(int n) {
   return picocache::memoize<int>(
       scale_int_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() -> int { return 2 * n; });
@@ -307,11 +340,13 @@ TEST_F(MemoizeTest, ParametersByPointerAndByName) {
   EXPECT_FALSE(square.typed);
   EXPECT_TRUE(square.single_flight);
   EXPECT_EQ(square.lock_timeout, kDefaultLockTimeout);
+  EXPECT_EQ(square.ttl, std::nullopt) << "ttl=none";
   EXPECT_EQ(cache_parameters("tests::fib").maxsize, std::nullopt);
   const CacheParameters scale = cache_parameters("tests::scale double (double)");
   EXPECT_TRUE(scale.typed);
   EXPECT_FALSE(scale.single_flight);
   EXPECT_EQ(scale.lock_timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(scale.ttl, std::chrono::milliseconds(90'000));
 }
 
 TEST_F(MemoizeTest, OverloadsNeverShareEntries) {
@@ -369,6 +404,26 @@ TEST_F(MemoizeTest, ForeignOrTruncatedValuesAreMissesAndGetReplaced) {
 // XXH3-128 is not collision resistant: another call's entry under the same key (a forged
 // collision, planted here under square(4)'s key with the check of other arguments) must be a
 // miss, never its result.
+// Changing only maxsize or ttl keeps the entries (they are no part of the function's identity),
+// and the new ttl applies to the entries already stored, also to those written without one.
+TEST_F(MemoizeTest, ARebuildThatOnlyChangesTtlAndMaxsizeKeepsTheEntriesUnderTheNewTtl) {
+  store_only();
+  EXPECT_EQ(tests::rebuilt_old_fn.id(), tests::rebuilt_new_fn.id());
+  cache_clear(&tests::rebuilt_old);
+  tests::rebuilt_calls = 0;
+  EXPECT_EQ(tests::rebuilt_old(5), 6);  // stored without a ttl
+  EXPECT_EQ(tests::rebuilt_new(5), 6);
+  EXPECT_EQ(tests::rebuilt_calls, 1) << "the rebuild lost the entry";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(tests::rebuilt_old(5), 6);
+  EXPECT_EQ(tests::rebuilt_calls, 1) << "without a ttl the entry stays fresh";
+  EXPECT_EQ(tests::rebuilt_new(5), 6);
+  EXPECT_EQ(tests::rebuilt_calls, 2) << "the new ttl did not apply to the stored entry";
+  EXPECT_EQ(tests::rebuilt_new(5), 6);
+  EXPECT_EQ(tests::rebuilt_calls, 2);
+  cache_clear(&tests::rebuilt_old);
+}
+
 TEST_F(MemoizeTest, AnEntryOfOtherArgumentsUnderTheSameKeyIsAMiss) {
   store_only();
   std::unique_ptr<Store> store = open_store(url_);

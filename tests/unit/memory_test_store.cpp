@@ -68,6 +68,10 @@ class MemoryTestStore final : public Store {
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count()};
     entry.last_used = ++data_.clock;
+    if (write.ttl) {  // as SQLite does: expired entries go first, at the function's next put
+      const std::int64_t cutoff = entry.stored.written_at - write.ttl->count();
+      std::erase_if(entries, [&](const auto& e) { return e.second.stored.written_at <= cutoff; });
+    }
     while (write.maxsize != unbounded && entries.size() > write.maxsize) {
       entries.erase(std::min_element(
           entries.begin(), entries.end(),

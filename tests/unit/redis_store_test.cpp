@@ -329,6 +329,44 @@ TEST_F(RedisStoreTest, EvictionDeletesTheValueKeys) {
   for (std::uint64_t n = 42; n < 50; ++n) EXPECT_EQ(value_at(*store, fib, key_of(n)), value_of(n));
 }
 
+// ttl = 1 s: after expiry, the function's next put leaves its index equal to its live value
+// keys (more entries than the put's ghost sample of 8, so the sample alone would not do it).
+TEST_F(RedisStoreTest, AfterTheTtlTheNextPutLeavesTheIndexEqualToTheLiveValueKeys) {
+  auto store = open_store(server_->url());
+  const auto put_with_ttl = [&](std::uint64_t n) {
+    const std::string value = value_of(n);
+    EntryWrite entry;
+    entry.value = value;
+    entry.maxsize = 100;
+    entry.ttl = std::chrono::seconds(1);
+    store->put(fib, key_of(n), entry);
+  };
+  for (std::uint64_t n = 0; n < 30; ++n) put_with_ttl(n);
+  RawRedis raw(*server_);
+  const auto value_keys = [&] {
+    std::set<std::string> hexes;
+    for (const std::string& key : raw.keys()) {
+      if (is_value_key(key)) hexes.insert(key.substr(key.rfind(':') + 1));
+    }
+    return hexes;
+  };
+  const auto index = [&] {
+    const auto members = raw.command({"ZRANGE", lru_key(raw, function_id), "0", "-1"}).elements;
+    return std::set<std::string>(members.begin(), members.end());
+  };
+  EXPECT_EQ(value_keys().size(), 30u);
+  EXPECT_EQ(index(), value_keys());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+
+  put_with_ttl(100);
+  EXPECT_EQ(value_keys(), (std::set<std::string>{key_of(100).to_hex()}));
+  EXPECT_EQ(index(), value_keys()) << "the index kept expired entries";
+  const std::string expiring = generation_prefix(raw, function_id) + "exp";
+  EXPECT_EQ(raw.command({"ZCARD", expiring}).integer, 1);
+  EXPECT_EQ(store->size(fib), 1u);
+  EXPECT_EQ(value_at(*store, fib, key_of(100)), value_of(100));
+}
+
 TEST_F(RedisStoreTest, UnboundedNeverEvicts) {
   auto store = open_store(server_->url());
   for (std::uint64_t n = 0; n < 300; ++n)

@@ -55,14 +55,15 @@ class RawDatabase {
       throw std::runtime_error(sql + ": " + why);
     }
   }
-  std::string text(const std::string& sql) {
+  // The first row's `column`, as text ("" when there is none).
+  std::string text(const std::string& sql, int column = 0) {
     sqlite3_stmt* statement = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
       throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
     }
     std::string result;
     if (sqlite3_step(statement) == SQLITE_ROW) {
-      const auto* value = sqlite3_column_text(statement, 0);
+      const auto* value = sqlite3_column_text(statement, column);
       result = value ? reinterpret_cast<const char*>(value) : "";
     }
     sqlite3_finalize(statement);
@@ -231,6 +232,35 @@ TEST_F(SqliteStoreTest, TheFunctionsRowHoldsTheLatestWritersMaxsizeAndTtl) {
   EXPECT_EQ(row(), "20 300000");
   put_value(*first, fn_, key(3), "x", unbounded);
   EXPECT_EQ(row(), "none none");
+}
+
+// The (fid, written_at) index that finds expired rows without a scan comes with the first put of a
+// function with a ttl (files without one never pay for its upkeep); a connection prepared before
+// it existed uses it too.
+TEST_F(SqliteStoreTest, TheFirstPutWithATtlAddsTheIndexExpiryReads) {
+  std::unique_ptr<Store> first = open_store(url_);
+  std::unique_ptr<Store> second = open_store(url_);
+  RawDatabase raw(path_);
+  const auto has_index = [&] {
+    return raw.text("SELECT count(*) FROM sqlite_master WHERE name = 'picocache_entries_by_age'");
+  };
+  put_value(*first, fn_, key(1), "v", 10);
+  put_value(*second, fn_, key(2), "v", 10);
+  EXPECT_EQ(has_index(), "0") << "made without any ttl";
+  EntryWrite entry;
+  entry.value = "w";
+  entry.maxsize = 10;
+  entry.ttl = std::chrono::milliseconds(1);
+  first->put(fn_, key(3), entry);
+  EXPECT_EQ(has_index(), "1");
+  EXPECT_THAT(raw.text("EXPLAIN QUERY PLAN SELECT key FROM picocache_entries WHERE fid = 1 AND "
+                       "written_at <= 5 ORDER BY written_at LIMIT 64",
+                       3),
+              HasSubstr("picocache_entries_by_age"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  second->put(fn_, key(4), entry);  // every row is older than 1 ms now, but 4
+  EXPECT_EQ(second->size(fn_), 1u);
+  EXPECT_EQ(value_at(*second, fn_, key(4)), "w");
 }
 
 // clear_generation() changes with every clear made through any store on the file, and a clear

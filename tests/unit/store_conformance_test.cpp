@@ -2,8 +2,10 @@
 // (file and memory), Redis (a private redis-server, and a private three-master Redis Cluster)
 // when built with it, and the test-only
 // `testmem:` store registered by this binary. A store-specific test belongs in its own file.
+#include "entry_age.hpp"
 #include "entry_check.hpp"
 #include "memory_test_store.hpp"
+#include "memory_tier.hpp"
 #include "store_calls.hpp"
 #include "stores/store.hpp"
 #include "stores/store_registry.hpp"
@@ -30,6 +32,28 @@
 #include <functional>
 #include <memory>
 #include <thread>
+
+// A cached function with ttl = 1 s, for the memoize-level ttl case (as picocache-gen would
+// write it for `[[picocache::cached(maxsize = 10, ttl = 1)]]`).
+namespace conformance {
+int ttl_calls = 0;
+int ttl_square(int n);
+picocache::CachedFunction ttl_square_fn{
+    picocache::address_of(&ttl_square),
+    "conformance::ttl_square",
+    "int (int)",
+    10,
+    false,
+    picocache::FunctionOptions{true, picocache::kDefaultLockTimeout, std::chrono::seconds(1)}};
+int ttl_square(int n) {
+  return picocache::memoize<int>(
+      ttl_square_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> int {
+        ++ttl_calls;
+        return n * n;
+      });
+}
+}  // namespace conformance
 
 namespace picocache {
 namespace {
@@ -354,6 +378,96 @@ TEST_P(StoreConformance, AnEntryWithATtlIsStored) {
   write.ttl = std::chrono::minutes(5);
   store_->put(fn, key(1), write);
   EXPECT_EQ(value_at(*store_, fn, key(1)), "v");
+}
+
+// ttl = 1 s through the Store interface: entries put with `ttl` and how tests read them.
+class TtlEntries {
+ public:
+  static constexpr std::chrono::milliseconds kTtl = std::chrono::seconds(1);
+  explicit TtlEntries(Store& store) : store_(store) {}
+  void put(const FunctionRef& fn, std::uint64_t n, std::uint64_t maxsize) {
+    EntryWrite write;
+    const std::string value = "v" + std::to_string(n);
+    write.value = value;
+    write.maxsize = maxsize;
+    write.ttl = kTtl;
+    store_.put(fn, key(n), write);
+  }
+  // There, and written less than the ttl ago (what the runtime checks, entry_age.hpp): a store
+  // may drop an expired entry itself or return it for that check.
+  bool fresh(const FunctionRef& fn, std::uint64_t n) {
+    const std::optional<StoredEntry> entry = store_.get(fn, key(n));
+    return entry && entry->value == "v" + std::to_string(n) &&
+           !detail::expired(entry->written_at, kTtl, detail::epoch_ms());
+  }
+  static Key128 key(std::uint64_t n) { return hash_key(std::to_string(n)); }
+
+ private:
+  Store& store_;
+};
+
+// Fresh before the ttl, not after 1.5 s; the next put of the function drops the expired entries
+// from the size (stores with an exact size; memcached's counts them until its index evicts them).
+TEST_P(StoreConformance, EntriesOlderThanTheirTtlAreMissesAndTheNextPutDropsThem) {
+  TtlEntries ttl(*store_);
+  const FunctionRef fn = function("f");
+  for (std::uint64_t n = 1; n <= 3; ++n) ttl.put(fn, n, 10);
+  EXPECT_TRUE(ttl.fresh(fn, 1));
+  EXPECT_EQ(store_->size(fn), 3u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+
+  EXPECT_FALSE(ttl.fresh(fn, 1)) << "an entry older than its ttl must be a miss";
+  ttl.put(fn, 4, 10);
+  EXPECT_TRUE(ttl.fresh(fn, 4));
+  if (store_->capabilities().exact_size) {
+    EXPECT_EQ(store_->size(fn), 1u) << "the put must drop the expired entries";
+  } else {
+    EXPECT_GE(store_->size(fn), 1u);
+    EXPECT_LE(store_->size(fn), 4u);
+  }
+}
+
+// At maxsize 2, an expired entry goes before a live one even when it was used more recently.
+TEST_P(StoreConformance, ExpiredEntriesGoAheadOfTheLeastRecentlyUsed) {
+  SKIP_UNLESS_STORE_CAN(evicts_expired_first, "tell expired entries from live ones at a put");
+  TtlEntries ttl(*store_);
+  const FunctionRef fn = function("f");
+  ttl.put(fn, 1, 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ttl.put(fn, 2, 2);
+  (void)store_->get(fn, TtlEntries::key(1));  // a use: 1 is now the most recently used
+  ttl.put(fn, 3, 2);
+  EXPECT_TRUE(ttl.fresh(fn, 2)) << "a live entry was evicted before an expired one";
+  EXPECT_TRUE(ttl.fresh(fn, 3));
+  EXPECT_FALSE(ttl.fresh(fn, 1));
+}
+
+// The same through memoize<R>(), the store alone (the tier off; memory_tier_test has its own
+// ttl case): a hit before the ttl, the body again after it, and the new result stored.
+TEST_P(StoreConformance, ACachedFunctionRunsAgainOnceItsTtlHasPassed) {
+  configure(url_);
+  detail::set_tier_budget(0);
+  cache_clear(&conformance::ttl_square);
+  conformance::ttl_calls = 0;
+  EXPECT_EQ(cache_parameters(&conformance::ttl_square).ttl, std::chrono::milliseconds(1000));
+  EXPECT_EQ(conformance::ttl_square(3), 9);
+  EXPECT_EQ(conformance::ttl_square(4), 16);
+  EXPECT_EQ(conformance::ttl_square(3), 9);
+  EXPECT_EQ(conformance::ttl_calls, 2) << "a call within the ttl must be a hit";
+  EXPECT_EQ(cache_info(&conformance::ttl_square).currsize, 2u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+
+  EXPECT_EQ(conformance::ttl_square(3), 9);
+  EXPECT_EQ(conformance::ttl_calls, 3) << "a call after the ttl must run the body";
+  EXPECT_EQ(conformance::ttl_square(3), 9);
+  EXPECT_EQ(conformance::ttl_calls, 3) << "the new result must be stored";
+  if (store_->capabilities().exact_size) {
+    EXPECT_EQ(cache_info(&conformance::ttl_square).currsize, 1u) << "4 expired: not counted";
+  } else {
+    EXPECT_LE(cache_info(&conformance::ttl_square).currsize, 2u);
+  }
+  cache_clear(&conformance::ttl_square);
+  detail::set_tier_budget(detail::kDefaultMemoryBudget);
 }
 
 TEST_P(StoreConformance, ALeaseExcludesOtherTakersUntilReleased) {

@@ -121,10 +121,10 @@ std::optional<ParsedSpecifier> parse_specifier(const std::vector<Token>& tokens,
 }
 
 // The keys picocache::cached takes, in the order messages list them.
-constexpr llvm::StringLiteral kKeys[] = {"maxsize", "typed", "version", "single_flight",
+constexpr llvm::StringLiteral kKeys[] = {"maxsize", "typed", "ttl", "version", "single_flight",
                                          "lock_timeout"};
 constexpr llvm::StringLiteral kKeyList =
-    "the keys are 'maxsize', 'typed', 'version', 'single_flight' and 'lock_timeout'";
+    "the keys are 'maxsize', 'typed', 'ttl', 'version', 'single_flight' and 'lock_timeout'";
 
 // The position of `name` in kKeys.
 std::size_t key_index(llvm::StringRef name) { return llvm::find(kKeys, name) - std::begin(kKeys); }
@@ -152,7 +152,8 @@ void parse_arguments(const std::vector<Token>& tokens, std::size_t open, std::si
     if (end - i < 3 || !is_identifier(key) || !tokens[i + 1].is(tok::equal)) {
       problem(key.getLocation(), "expected 'key = value' in picocache::cached arguments",
               "the keys are 'maxsize' (an integer or 'none'), 'typed' and 'single_flight' "
-              "('true' or 'false'), 'version' (a string or an integer) and 'lock_timeout' (a "
+              "('true' or 'false'), 'ttl' (a duration or 'none'), 'version' (a string or an "
+              "integer) and 'lock_timeout' (a "
               "duration), e.g. "
               "[[picocache::cached(maxsize = 256, typed = true)]]");
       i = end + 1;
@@ -225,6 +226,23 @@ void parse_arguments(const std::vector<Token>& tokens, std::size_t open, std::si
         } else {
           annotation.single_flight = *boolean;
         }
+      } else if (name == "ttl") {
+        std::optional<std::chrono::milliseconds> duration;
+        if (single && value.isOneOf(tok::numeric_constant, tok::string_literal))
+          duration = parse_annotation_duration(spelling(value));
+        if (single && is_identifier(value, "none")) {
+          annotation.ttl.reset();
+        } else if (!duration) {
+          bad_value(std::string(kDurationGrammar) +
+                    ", or 'none' (the default: entries never expire); an entry older than its ttl "
+                    "is a miss");
+        } else if (duration->count() == 0) {
+          bad_value(
+              "ttl = 0 would keep nothing: write maxsize = 0 to cache nothing, or "
+              "ttl = none for no expiry");
+        } else {
+          annotation.ttl = *duration;
+        }
       } else {  // lock_timeout
         std::optional<std::chrono::milliseconds> duration;
         if (single && value.isOneOf(tok::numeric_constant, tok::string_literal))
@@ -263,6 +281,7 @@ bool contains(const clang::SourceManager& sm, llvm::ArrayRef<clang::SourceRange>
 std::string CachedAnnotation::options_text() const {
   std::string text = "maxsize=" + (unbounded ? std::string("none") : std::to_string(maxsize)) +
                      ", typed=" + (typed ? "true" : "false");
+  if (ttl) text += ", ttl=" + std::to_string(ttl->count()) + "ms";
   if (!single_flight) text += ", single_flight=false";
   if (lock_timeout) text += ", lock_timeout=" + std::to_string(lock_timeout->count()) + "ms";
   if (version) text += ", version=\"" + *version + "\"";

@@ -366,10 +366,13 @@ std::string function_options(const tooling::CachedAnnotation& options) {
   if (!options.has_function_options()) return "";
   std::string text = ",\n      ::picocache::FunctionOptions{";
   text += options.single_flight ? "true, " : "false, ";
-  // Both fields: -Wmissing-field-initializers would warn about the second one left out.
+  // Every field: -Wmissing-field-initializers would warn about one left out.
   text += options.lock_timeout
               ? "::std::chrono::milliseconds(" + std::to_string(options.lock_timeout->count()) + ")"
               : "::picocache::kDefaultLockTimeout";
+  text += ", ";
+  text += options.ttl ? "::std::chrono::milliseconds(" + std::to_string(options.ttl->count()) + ")"
+                      : "::picocache::kNoTtl";
   return text + "}";
 }
 

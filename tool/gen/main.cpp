@@ -43,8 +43,8 @@ llvm::cl::list<std::string> project_root_option(
 
 llvm::cl::extrahelp more_help(R"(
 Rewrites each function annotated [[picocache::cached]] or
-[[picocache::cached(maxsize = N|none, typed = true|false, version = "<text>"|N,
-single_flight = true|false, lock_timeout = <duration>)]] into a wrapper that calls the PicoCache runtime, generates codecs for the user types its key and result need, and keeps every line of the
+[[picocache::cached(maxsize = N|none, typed = true|false, ttl = <duration>|none,
+version = "<text>"|N, single_flight = true|false, lock_timeout = <duration>)]] into a wrapper that calls the PicoCache runtime, generates codecs for the user types its key and result need, and keeps every line of the
 user's code at its original file and line through #line directives.
 
 Usually run by picocache_generate() in CMake, with the target's own flags after "--".
