@@ -22,6 +22,8 @@ CachedFunction::CachedFunction(FunctionAddress address, const char* qualified_na
   identity += signature_;
   identity += '\0';
   id_ = hash_key(identity).to_hex();
+  // The family: the name and signature alone, shared by every code version of the function.
+  family_id_ = hash_key(qualified_name_ + '\0' + signature_ + '\0').to_hex();
   detail::FunctionRegistry::instance().add(*this);
 }
 

@@ -89,6 +89,11 @@ class CachedFunction {
   const std::string& display_name() const { return display_name_; }
   // 32 hex digits of hash_key(qualified_name '\0' signature '\0' salt): the store's name for it.
   const std::string& id() const { return id_; }
+  // 32 hex digits of hash_key(qualified_name '\0' signature '\0'): the same for every code
+  // version of this function, so the store can find and drop the superseded ones.
+  const std::string& family_id() const { return family_id_; }
+  // Which code version this is ("fp:<hex>" or "v:<text>"); recorded beside the store's entries.
+  const std::string& code_version() const { return code_version_; }
   std::uint64_t maxsize() const { return maxsize_; }
   bool typed() const { return typed_; }
   bool single_flight() const { return options_.single_flight; }
@@ -109,6 +114,8 @@ class CachedFunction {
   std::string signature_;
   std::string display_name_;
   std::string id_;
+  std::string family_id_;
+  std::string code_version_;
   std::uint64_t maxsize_;
   bool typed_;
   FunctionOptions options_;

@@ -157,9 +157,12 @@ std::string value_of(std::uint64_t n) {
   return "value-" + std::to_string(n) + std::string(40, static_cast<char>('a' + n % 26));
 }
 
-// Key names of layout 3 (see redis_store.cpp): P = picocache:{<id>}:, and the keys of the
-// function's current generation, P g<gen>:..., read from P gen.
-std::string prefix_of(std::string_view id) { return "picocache:{" + std::string(id) + "}:"; }
+// Key names of layout 4 (see redis_store.cpp): P = picocache:{<family>}:<id>:, where a ref
+// without a family (these tests') has its id as its family, and the keys of the function's
+// current generation, P g<gen>:..., read from P gen.
+std::string prefix_of(std::string_view id) {
+  return "picocache:{" + std::string(id) + "}:" + std::string(id) + ":";
+}
 std::string generation_prefix(RawRedis& raw, std::string_view id) {
   const std::string gen = raw.command({"GET", prefix_of(id) + "gen"}).text;
   if (gen.empty()) throw std::runtime_error("no generation for " + std::string(id));

@@ -108,7 +108,7 @@ TEST_F(SqliteStoreTest, AnOlderLayoutIsRebuiltWithOneWarning) {
   put_value(*store, fn_, key(1), "v", 10);
   EXPECT_EQ(value_at(*store, fn_, key(1)), "v");
   RawDatabase raw(path_);
-  EXPECT_EQ(raw.text("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.text("PRAGMA user_version"), "4");
   EXPECT_EQ(raw.text("SELECT count(*) FROM picocache_entries"), "1");
   store.reset();
   open_store(url_);
@@ -118,7 +118,7 @@ TEST_F(SqliteStoreTest, AnOlderLayoutIsRebuiltWithOneWarning) {
 TEST_F(SqliteStoreTest, ANewerLayoutIsLeftByteIdenticalAndTheProcessRunsUncached) {
   {
     RawDatabase raw(path_);
-    raw.execute("CREATE TABLE future (x); INSERT INTO future VALUES (42); PRAGMA user_version = 4");
+    raw.execute("CREATE TABLE future (x); INSERT INTO future VALUES (42); PRAGMA user_version = 5");
   }
   const std::string before = file_bytes(path_);
   try {
