@@ -103,7 +103,7 @@ bool parse_keep_versions(std::string_view text, std::optional<std::chrono::milli
 }
 
 std::optional<std::chrono::milliseconds> keep_versions_for() {
-  static const std::optional<std::chrono::milliseconds> keep = [] {
+  static const std::optional<std::chrono::milliseconds> kKeep = [] {
     std::optional<std::chrono::milliseconds> parsed = kDefaultKeepVersions;
     const char* text = std::getenv("PICOCACHE_KEEP_VERSIONS");
     if (text == nullptr || *text == '\0') return parsed;
@@ -114,7 +114,7 @@ std::optional<std::chrono::milliseconds> keep_versions_for() {
         text));
     return std::optional<std::chrono::milliseconds>(kDefaultKeepVersions);
   }();
-  return keep;
+  return kKeep;
 }
 
 void keep_versions(CachedFunction& fn) {

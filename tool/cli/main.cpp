@@ -91,9 +91,10 @@ std::string last_used_label(std::int64_t ms) {
 
 // One row per version, a function's versions together, the most recently used first.
 std::vector<picocache::FunctionSummary> by_function(std::vector<picocache::FunctionSummary> all) {
-  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
     if (a.name != b.name) return a.name < b.name;
-    return a.last_used_ms > b.last_used_ms;
+    if (a.last_used_ms != b.last_used_ms) return a.last_used_ms > b.last_used_ms;
+    return a.id < b.id;
   });
   return all;
 }
