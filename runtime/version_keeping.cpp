@@ -43,14 +43,40 @@ DueTimes& due_times() {
   return *current;
 }
 
-// True (and the next time set) when `fn` is due now.
+// Bumped by forget_recorded_uses(): every thread's copy of the due times is then stale.
+std::atomic<std::uint64_t> g_epoch{0};
+
+// This thread's copy of the due times it has seen, so that a call that is not due takes no lock
+// (the hit path): valid for one epoch in one process (fork generation).
+struct ThreadDueTimes {
+  std::uint64_t epoch = 0;
+  std::uint64_t fork_generation = 0;
+  std::unordered_map<const CachedFunction*, std::chrono::steady_clock::time_point> next;
+};
+
+// True (and the next time set) when `fn` is due now: the process's table decides, under its
+// lock, only when this thread's copy says the time may have come.
 bool due(const CachedFunction& fn) {
   const auto now = std::chrono::steady_clock::now();
+  thread_local ThreadDueTimes mine;
+  const std::uint64_t epoch = g_epoch.load(std::memory_order_acquire);
+  const std::uint64_t generation = fork_generation();
+  if (mine.epoch != epoch || mine.fork_generation != generation) {
+    mine.next.clear();
+    mine.epoch = epoch;
+    mine.fork_generation = generation;
+  }
+  std::chrono::steady_clock::time_point& seen = mine.next[&fn];
+  if (now < seen) return false;
   DueTimes& times = due_times();
   std::lock_guard lock(times.mutex);
   const auto [it, first] = times.next.try_emplace(&fn, now);
-  if (!first && now < it->second) return false;
+  if (!first && now < it->second) {
+    seen = it->second;
+    return false;
+  }
   it->second = now + kRecordUseEvery;
+  seen = it->second;
   return true;
 }
 
@@ -135,6 +161,7 @@ void forget_recorded_uses() {
   DueTimes& times = due_times();
   std::lock_guard lock(times.mutex);
   times.next.clear();
+  g_epoch.fetch_add(1, std::memory_order_acq_rel);
 }
 
 }  // namespace picocache::detail

@@ -228,6 +228,44 @@ TEST_F(RedisStoreTest, EveryKeyOfAFunctionSharesOneHashTag) {
             (std::set<std::string>{key_of(1).to_hex(), key_of(2).to_hex()}));
 }
 
+// Key layout 4: every version of a function lives under its family's hash tag (one slot), with
+// the family's hash of last uses; a layout-3 key is neither listed nor read.
+TEST_F(RedisStoreTest, EveryVersionOfAFunctionSharesItsFamilysHashTag) {
+  auto store = open_store(server_->url());
+  const std::string family = "f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0";
+  const FunctionRef v1{function_id, "fib int (int)", family, "v:1"};
+  const FunctionRef v2{other_id, "fib int (int)", family, "v:2"};
+  store->record_use(v1, 1000);
+  store->record_use(v2, 2000);
+  put_value(*store, v1, key_of(1), value_of(1), 10);
+  put_value(*store, v2, key_of(1), value_of(2), 10);
+  RawRedis raw(*server_);
+  raw.command({"SET", "picocache:{" + std::string(other_id) + "}:name", "stale"});  // layout 3
+  const std::uint16_t slot = redis::key_slot(family);
+  std::size_t keys_of_family = 0;
+  for (const std::string& key : raw.keys()) {
+    if (key.rfind("picocache:{" + family + "}:", 0) != 0) continue;
+    ++keys_of_family;
+    EXPECT_EQ(redis::key_slot(key), slot) << key;
+  }
+  EXPECT_GE(keys_of_family, 9u);  // versions, and per version gen, name, version, v:..., lru
+  const std::string versions = "picocache:{" + family + "}:versions";
+  EXPECT_EQ(raw.command({"HGET", versions, function_id}).text, "1000");
+  EXPECT_EQ(raw.command({"HGET", versions, other_id}).text, "2000");
+  EXPECT_EQ(raw.command({"GET", testing::function_prefix(function_id, family) + "version"}).text,
+            "v:1");
+  const std::vector<FunctionSummary> listed = store->functions();
+  ASSERT_EQ(listed.size(), 2u) << "a layout-3 key was listed";
+  for (const FunctionSummary& row : listed) EXPECT_EQ(row.family, family);
+
+  const std::vector<FunctionSummary> dropped = store->drop_versions(family, other_id, 1500);
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped[0].id, function_id);
+  EXPECT_EQ(raw.command({"HGET", versions, function_id}).type, REDIS_REPLY_NIL)
+      << "a dropped version stays in the family's hash";
+  EXPECT_EQ(value_at(*store, v2, key_of(1)), value_of(2));
+}
+
 TEST_F(RedisStoreTest, RecencyIsTheTimeOfTheLastUseInMicroseconds) {
   auto store = open_store(server_->url());
   const auto now_us = [] {

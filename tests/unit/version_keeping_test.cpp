@@ -4,6 +4,7 @@
 // is set up through the store API with an old last use, as an older build would have left it.
 #include "version_keeping.hpp"
 
+#include "memory_test_store.hpp"
 #include "store_calls.hpp"
 #include "stores/store.hpp"
 #include "stores/store_registry.hpp"
@@ -11,6 +12,7 @@
 
 #include <picocache/picocache.hpp>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -114,6 +116,65 @@ TEST_F(VersionKeepingTest, TheUseIsRecordedAtMostOnceAnHour) {
   for (int n = 10; n < 20; ++n) EXPECT_EQ(tests::kept(n), n + 1);  // misses: store accesses
   EXPECT_EQ(store_->size(old), 2u) << "a version was dropped before the hour was up";
   EXPECT_EQ(row_of(tests::kept_fn.id()).last_used_ms, recorded) << "the use was written again";
+}
+
+// A testmem: store whose record_use fails: what a store that cannot write looks like here.
+class NoRecordStore final : public Store {
+ public:
+  NoRecordStore() : inner_(open_store("testmem:norecord")) {}
+  StoreCapabilities capabilities() const override { return inner_->capabilities(); }
+  std::optional<StoredEntry> get(const FunctionRef& fn, const Key128& key) override {
+    return inner_->get(fn, key);
+  }
+  std::optional<StoredEntry> peek(const FunctionRef& fn, const Key128& key) override {
+    return inner_->peek(fn, key);
+  }
+  void put(const FunctionRef& fn, const Key128& key, const EntryWrite& entry) override {
+    inner_->put(fn, key, entry);
+  }
+  void clear(const FunctionRef& fn) override { inner_->clear(fn); }
+  std::uint64_t size(const FunctionRef& fn) override { return inner_->size(fn); }
+  std::vector<FunctionSummary> functions() override { return inner_->functions(); }
+  std::unique_ptr<KeyLease> try_lease(const FunctionRef& fn, const Key128& key,
+                                      std::chrono::milliseconds duration) override {
+    return inner_->try_lease(fn, key, duration);
+  }
+  void record_use(const FunctionRef&, std::int64_t) override {
+    throw StoreError("testnorecord: the record was refused");
+  }
+
+ private:
+  std::unique_ptr<Store> inner_;
+};
+
+const bool kRegistered = [] {
+  testing::register_memory_test_store();
+  register_store_kind(StoreKind{"testnorecord",
+                                {"testnorecord"},
+                                "testnorecord:",
+                                [](std::string_view) {},
+                                [](std::string_view, const OpenOptions&) -> std::unique_ptr<Store> {
+                                  return std::make_unique<NoRecordStore>();
+                                }});
+  return true;
+}();
+
+TEST(VersionKeepingFailure, AFailedRecordIsAStoreFailureNeverTheCallers) {
+  ASSERT_TRUE(kRegistered);
+  std::vector<std::string> warnings;
+  set_log_handler([&](std::string_view line) { warnings.emplace_back(line); });
+  configure("testnorecord:");
+  const StoreCounters before = store_counters();
+  const int calls = tests::kept_calls;
+  EXPECT_EQ(tests::kept(40), 41);
+  EXPECT_EQ(tests::kept(40), 41);
+  EXPECT_EQ(tests::kept_calls, calls + 1) << "the failed record stopped the caching";
+  EXPECT_EQ(store_counters().errors, before.errors + 1);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], ::testing::HasSubstr("recording the code version of tests::kept"));
+  EXPECT_THAT(warnings[0], ::testing::HasSubstr("the record was refused"));
+  set_log_handler({});
+  configure("sqlite::memory:");
 }
 
 TEST(KeepVersionsDuration, TheDurationGrammarOrNone) {
