@@ -2,13 +2,15 @@
 // process's store. Every store failure stops here: the call runs uncached (the tier still caches
 // it) and the session logs it once. A stored entry is verified against the call's arguments
 // (entry_check.hpp) and its age (entry_age.hpp: ttl) before its value is used; the tier compares
-// the arguments itself, and keeps the entry's write time for the same ttl check.
+// the arguments itself, and keeps the entry's write time for the same ttl check. The first store
+// access of a function, and one an hour after, records its code version (version_keeping.hpp).
 #include "entry_age.hpp"
 #include "entry_check.hpp"
 #include "memory_tier.hpp"
 #include "single_flight.hpp"
 #include "store_counters.hpp"
 #include "store_session.hpp"
+#include "version_keeping.hpp"
 
 #include <picocache/memoize.hpp>
 
@@ -46,6 +48,7 @@ std::optional<std::string> lookup(CachedFunction& fn, const Key128& key,
 
 bool read_stored(CachedFunction& fn, const Key128& key, std::string_view arguments,
                  std::optional<std::string>& value, std::int64_t* written_at) {
+  keep_versions(fn);  // a time comparison, except once an hour
   std::optional<StoredEntry> entry;
   const bool ok = StoreSession::instance().run(
       StoreAccess::read, "reading", fn,

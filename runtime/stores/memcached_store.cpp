@@ -28,6 +28,9 @@
 //   never as an older generation.
 // - functions() lists nothing (listing: false): memcached cannot enumerate keys, so the
 //   command-line tool's `list` has nothing to show for a memcached URL.
+// - Superseded code versions (another id of the same family) are not recorded or dropped
+//   (record_use and drop_versions do nothing, as the store cannot list): their keys are never
+//   read again and age out through memcached's own LRU. `picocache prune` has nothing to remove.
 // - LRU order: a hit is remembered in this process and applied to the index by this process's
 //   next put of that function (before it evicts), so the order is exact for one process and
 //   counts another process's hits once that process puts.

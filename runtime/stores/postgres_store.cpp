@@ -3,9 +3,12 @@
 // runs and why the sizes stay exact.
 //
 // Tables, in the connection's schema (the first of its search_path) or picocache_schema=:
-//   picocache_functions(id PK, name, size, clock, generation)   one row per function: its entry
-//                                                   count, a logical clock for the LRU order and
-//                                                   how many clears it had (clear_generation)
+//   picocache_functions(id PK, name, size, clock, generation, family, version, last_used)
+//                                                   one row per function version: its entry
+//                                                   count, a logical clock for the LRU order,
+//                                                   how many clears it had (clear_generation),
+//                                                   and its family, code version and last use
+//                                                   (ms since the epoch; record_use, hourly)
 //   picocache_entries(fid, key, value, check_bytes, written_at, used, expires_at), PK (fid, key),
 //                                                   indexed by (fid, used) for eviction
 // created on the first connection under a transaction-scoped advisory lock (so two processes
@@ -116,6 +119,11 @@ Sql sql_for(const std::string& schema) {
       "size bigint NOT NULL DEFAULT 0, clock bigint NOT NULL DEFAULT 0); "
       // Added after the first release: tables made before it gain it here.
       "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS generation bigint NOT NULL DEFAULT 0; "
+      // The superseded-version columns (issue #14), added the same way.
+      "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS family text; "
+      "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS version text; "
+      "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS last_used bigint; "
+      "CREATE INDEX IF NOT EXISTS picocache_functions_family ON {f} (family); "
       "CREATE TABLE IF NOT EXISTS {e} (fid text NOT NULL, key bytea NOT NULL, "
       "value bytea NOT NULL, check_bytes bytea NOT NULL, written_at bigint NOT NULL, "
       "used bigint NOT NULL, expires_at bigint, PRIMARY KEY (fid, key)); "
@@ -184,7 +192,25 @@ Sql sql_for(const std::string& schema) {
       {"pc_clear", fmt::format("DELETE FROM {} WHERE fid = $1", e), 1},
       {"pc_size", fmt::format("SELECT size FROM {} WHERE id = $1", f), 1},
       {"pc_functions",
-       fmt::format("SELECT id, name, size FROM {} WHERE size > 0 ORDER BY name, id", f), 0},
+       fmt::format("SELECT id, name, size, coalesce(family, ''), coalesce(version, ''), "
+                   "coalesce(last_used, 0) FROM {} WHERE size > 0 ORDER BY name, id",
+                   f),
+       0},
+      // $1 id, $2 name, $3 family, $4 version, $5 at (ms): a use never moves last_used back.
+      {"pc_record_use",
+       fmt::format("INSERT INTO {0} AS f (id, name, family, version, last_used) VALUES ($1, $2, "
+                   "$3, $4, $5::bigint) ON CONFLICT (id) DO UPDATE SET family = EXCLUDED.family, "
+                   "version = EXCLUDED.version, "
+                   "last_used = GREATEST(coalesce(f.last_used, 0), EXCLUDED.last_used)",
+                   f),
+       5},
+      // $1 family, $2 the id kept, $3 cutoff (ms): locks the superseded rows, in id order.
+      {"pc_superseded",
+       fmt::format("SELECT id, name, size, coalesce(version, ''), coalesce(last_used, 0) FROM {} "
+                   "WHERE family = $1 AND id <> $2 AND last_used < $3::bigint AND "
+                   "size > 0 ORDER BY id FOR UPDATE",
+                   f),
+       3},
   };
   return sql;
 }
@@ -338,10 +364,49 @@ class PostgresStore final : public Store {
       summaries.reserve(static_cast<std::size_t>(PQntuples(result.get())));
       for (int row = 0; row < PQntuples(result.get()); ++row) {
         summaries.push_back({text_at(result.get(), row, 0), text_at(result.get(), row, 1),
-                             std::stoull(PQgetvalue(result.get(), row, 2))});
+                             std::stoull(PQgetvalue(result.get(), row, 2)),
+                             text_at(result.get(), row, 3), text_at(result.get(), row, 4),
+                             std::stoll(PQgetvalue(result.get(), row, 5))});
       }
       return summaries;
     });
+  }
+
+  void record_use(const FunctionRef& fn, std::int64_t at_ms) override {
+    const std::string at = std::to_string(at_ms);
+    pool_.with_connection("recording a use", [&](Connection& c) {
+      c.check(c.run("pc_record_use", {fn.id, fn.name, fn.family, fn.version, at}, {}, false),
+              "recording a use");
+      return true;
+    });
+  }
+
+  // One transaction: the rows chosen stay locked (as a put's lock) until they are cleared.
+  std::vector<FunctionSummary> drop_versions(std::string_view family, std::string_view keep_id,
+                                             std::int64_t cutoff_ms) override {
+    const std::string cutoff = std::to_string(cutoff_ms);
+    std::vector<FunctionSummary> dropped;
+    pool_.with_connection("dropping old versions", [&](Connection& c) {
+      dropped.clear();
+      transaction(c, [&] {
+        ResultPtr chosen = c.run("pc_superseded", {family, keep_id, cutoff}, {}, false);
+        c.check(chosen, "dropping old versions");
+        for (int row = 0; row < PQntuples(chosen.get()); ++row) {
+          dropped.push_back({text_at(chosen.get(), row, 0), text_at(chosen.get(), row, 1),
+                             std::stoull(PQgetvalue(chosen.get(), row, 2)), std::string(family),
+                             text_at(chosen.get(), row, 3),
+                             std::stoll(PQgetvalue(chosen.get(), row, 4))});
+        }
+        for (const FunctionSummary& version : dropped) {
+          c.check(c.run("pc_clear_size", {version.id}, {}, false), "dropping old versions");
+          c.check(c.run("pc_clear", {version.id}, {}, false), "dropping old versions");
+        }
+      });
+      return true;
+    });
+    std::lock_guard lock(uses_mutex_);
+    for (const FunctionSummary& version : dropped) uses_.erase(version.id);
+    return dropped;
   }
 
   std::unique_ptr<KeyLease> try_lease(const FunctionRef& fn, const Key128& key,

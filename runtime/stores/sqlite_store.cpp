@@ -1,13 +1,17 @@
 // The SQLite store: one database file shared by every process that names it.
 //
-// Layout 3 (PRAGMA user_version = 3):
-//   picocache_functions(fid, id, name, size, maxsize, ttl_ms, generation): one row per function
-//     ever stored, never deleted (so a process may keep a function's small integer `fid` for its
-//     lifetime); `size` is kept exact in the same transaction as every insert, eviction and
-//     clear, so currsize is a point read. `maxsize` (NULL: none) and `ttl_ms` (NULL: none) are
-//     the last writer's: every put writes its own, so where two builds disagree the most recent
-//     writer's values apply (a process reads them when it first meets the function). `generation`
-//     grows by one at every clear (clear_generation()).
+// Layout 4 (PRAGMA user_version = 4):
+//   picocache_functions(fid, id, name, size, maxsize, ttl_ms, generation, family, version,
+//     last_used): one row per function version ever stored, never deleted (so a process may keep
+//     a function's small integer `fid` for its lifetime); `size` is kept exact in the same
+//     transaction as every insert, eviction and clear, so currsize is a point read. `maxsize`
+//     (NULL: none) and `ttl_ms` (NULL: none) are the last writer's: every put writes its own, so
+//     where two builds disagree the most recent writer's values apply (a process reads them when
+//     it first meets the function). `generation` grows by one at every clear (clear_generation()).
+//     `family` (the same for every code version of one function), `version` and `last_used`
+//     (milliseconds since the epoch) are written by record_use(), at most hourly per process;
+//     drop_versions() clears the rows of one family last used before a cutoff (indexed by family).
+//     Layout 4 added these three columns; a layout-3 file is rebuilt like any older one.
 //   picocache_entries(fid, key, last_used, written_at, check_bytes, value): one row per entry,
 //     with its argument check (entry_check.hpp) and the time it was written (for ttl), indexed
 //     by (fid, last_used) for eviction and, once a function with a ttl was stored in the file, by
@@ -78,7 +82,7 @@ namespace {
 
 // Remembered uses are written when this many entries have one (a memory bound: ~100 bytes each).
 constexpr std::size_t kMaxPendingTouches = 1 << 17;
-constexpr std::int64_t kLayoutVersion = 3;
+constexpr std::int64_t kLayoutVersion = 4;
 // The index expiry reads, made by the first put with a ttl (IF NOT EXISTS: once per file, in that
 // put's transaction; other connections re-prepare their statements when they see it).
 constexpr const char* kAgeIndex =
@@ -94,8 +98,12 @@ constexpr const char* kSchema = R"sql(
     size INTEGER NOT NULL DEFAULT 0,
     maxsize INTEGER,
     ttl_ms INTEGER,
-    generation INTEGER NOT NULL DEFAULT 0
+    generation INTEGER NOT NULL DEFAULT 0,
+    family TEXT,
+    version TEXT,
+    last_used INTEGER
   );
+  CREATE INDEX picocache_functions_by_family ON picocache_functions (family);
   CREATE TABLE picocache_entries (
     fid         INTEGER NOT NULL,
     key         BLOB NOT NULL,
@@ -106,7 +114,7 @@ constexpr const char* kSchema = R"sql(
     PRIMARY KEY (fid, key)
   ) WITHOUT ROWID;
   CREATE INDEX picocache_entries_by_recency ON picocache_entries (fid, last_used);
-  PRAGMA user_version = 3;
+  PRAGMA user_version = 4;
 )sql";
 
 std::int64_t now_ms() {
@@ -245,7 +253,20 @@ struct Session : OpenDatabase {
                                       "SELECT generation FROM picocache_functions WHERE fid = ?1"};
   sqlite::Statement list_functions{
       connection,
-      "SELECT id, name, size FROM picocache_functions WHERE size > 0 ORDER BY name, id"};
+      "SELECT id, name, size, coalesce(family, ''), coalesce(version, ''), "
+      "coalesce(last_used, 0) FROM picocache_functions WHERE size > 0 ORDER BY name, id"};
+  // A use never moves last_used back (another process may have recorded a later one).
+  sqlite::Statement record_use{
+      connection,
+      "INSERT INTO picocache_functions (id, name, family, version, last_used) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+      "family = excluded.family, version = excluded.version, "
+      "last_used = max(coalesce(last_used, 0), excluded.last_used)"};
+  sqlite::Statement superseded{
+      connection,
+      "SELECT fid, id, name, size, coalesce(version, ''), coalesce(last_used, 0) "
+      "FROM picocache_functions WHERE family = ?1 AND id <> ?2 AND last_used < ?3 "
+      "AND size > 0"};
 };
 
 using KeyBytes = std::array<unsigned char, 16>;
@@ -436,10 +457,54 @@ class SqliteStore final : public Store {
     std::vector<FunctionSummary> result;
     while (list.step()) {
       result.push_back({list.column_text(0), list.column_text(1),
-                        static_cast<std::uint64_t>(list.column_int(2))});
+                        static_cast<std::uint64_t>(list.column_int(2)), list.column_text(3),
+                        list.column_text(4), list.column_int(5)});
     }
     list.reset();
     return result;
+  }
+
+  void record_use(const FunctionRef& fn, std::int64_t at_ms) override {
+    Lease lease(*this);
+    sqlite::WriteTransaction transaction(lease->connection);
+    lease->record_use.bind_text(1, fn.id)
+        .bind_text(2, fn.name)
+        .bind_text(3, fn.family)
+        .bind_text(4, fn.version)
+        .bind_int(5, at_ms)
+        .run();
+    transaction.commit();
+  }
+
+  // One write transaction: the versions chosen are cleared before any other writer can use them.
+  std::vector<FunctionSummary> drop_versions(std::string_view family, std::string_view keep_id,
+                                             std::int64_t cutoff_ms) override {
+    Lease lease(*this);
+    Session& session = *lease;
+    sqlite::WriteTransaction transaction(session.connection);
+    std::vector<std::int64_t> fids;
+    std::vector<FunctionSummary> dropped;
+    sqlite::Statement& select = session.superseded;
+    select.bind_text(1, family).bind_text(2, keep_id).bind_int(3, cutoff_ms);
+    while (select.step()) {
+      fids.push_back(select.column_int(0));
+      dropped.push_back({select.column_text(1), select.column_text(2),
+                         static_cast<std::uint64_t>(select.column_int(3)), std::string(family),
+                         select.column_text(4), select.column_int(5)});
+    }
+    select.reset();  // before writing: a statement must not step over rows being changed
+    for (const std::int64_t fid : fids) {
+      session.delete_entries.bind_int(1, fid).run();
+      session.cleared.bind_int(1, fid).run();
+    }
+    transaction.commit();
+    if (!fids.empty()) {
+      std::lock_guard lock(touches_mutex_);
+      std::erase_if(touches_, [&](const auto& touch) {
+        return std::find(fids.begin(), fids.end(), touch.second.fid) != fids.end();
+      });
+    }
+    return dropped;
   }
 
   std::unique_ptr<KeyLease> try_lease(const FunctionRef&, const Key128& key,

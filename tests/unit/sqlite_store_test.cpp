@@ -109,17 +109,42 @@ TEST_F(SqliteStoreTest, AnOlderLayoutIsRebuiltWithOneWarning) {
   put_value(*store, fn_, key(1), "v", 10);
   EXPECT_EQ(value_at(*store, fn_, key(1)), "v");
   RawDatabase raw(path_);
-  EXPECT_EQ(raw.text("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.text("PRAGMA user_version"), "4");
   EXPECT_EQ(raw.text("SELECT count(*) FROM picocache_entries"), "1");
   store.reset();
   open_store(url_);
   EXPECT_EQ(warnings_.size(), 1u) << "a current file is not rebuilt again";
 }
 
+// Layout 4 added the functions' family, version and last use (superseded code versions): a
+// layout-3 file is rebuilt like any older one.
+TEST_F(SqliteStoreTest, ALayoutThreeFileIsRebuiltWithTheVersionColumns) {
+  {
+    RawDatabase raw(path_);
+    raw.execute(
+        "CREATE TABLE picocache_functions (fid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
+        "name TEXT NOT NULL, size INTEGER NOT NULL DEFAULT 0, maxsize INTEGER, ttl_ms INTEGER, "
+        "generation INTEGER NOT NULL DEFAULT 0);"
+        "INSERT INTO picocache_functions (id, name, size) VALUES ('x', 'x int (int)', 0);"
+        "PRAGMA user_version = 3");
+  }
+  std::unique_ptr<Store> store = open_store(url_);
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_THAT(warnings_[0], HasSubstr("layout 3"));
+  const FunctionRef versioned{fn_.id, fn_.name, "0123456789abcdef0123456789abcdef", "v:2"};
+  store->record_use(versioned, 1234);
+  put_value(*store, versioned, key(1), "v", 10);
+  RawDatabase raw(path_);
+  EXPECT_EQ(raw.text("PRAGMA user_version"), "4");
+  EXPECT_EQ(raw.text("SELECT family || ' ' || version || ' ' || last_used FROM "
+                     "picocache_functions WHERE size = 1"),
+            "0123456789abcdef0123456789abcdef v:2 1234");
+}
+
 TEST_F(SqliteStoreTest, ANewerLayoutIsLeftByteIdenticalAndTheProcessRunsUncached) {
   {
     RawDatabase raw(path_);
-    raw.execute("CREATE TABLE future (x); INSERT INTO future VALUES (42); PRAGMA user_version = 4");
+    raw.execute("CREATE TABLE future (x); INSERT INTO future VALUES (42); PRAGMA user_version = 5");
   }
   const std::string before = file_bytes(path_);
   try {

@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -166,6 +167,38 @@ class StoreConformance : public ::testing::TestWithParam<StoreCase> {
     return {*ids_.back(), *names_.back()};
   }
 
+  // A code version `version` of the function `name` of this test: versions of one name share
+  // a family (as a CachedFunction's do) and differ in id.
+  FunctionRef version_of(const std::string& name, const std::string& version) {
+    const FunctionRef base = function(name + " " + version);
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    names_.push_back(std::make_unique<std::string>(name + " int (int)"));
+    ids_.push_back(std::make_unique<std::string>(
+        hash_key(std::string("family ") + info->test_suite_name() + info->name() + name).to_hex()));
+    const std::string& family = *ids_.back();
+    ids_.push_back(std::make_unique<std::string>(version));
+    return {base.id, *names_[names_.size() - 1], family, *ids_.back()};
+  }
+
+  // The listed rows of `fns` (by id), in the order of `fns`; a missing one is reported.
+  std::vector<FunctionSummary> listed(std::initializer_list<FunctionRef> fns) {
+    const std::vector<FunctionSummary> all = store_->functions();
+    std::vector<FunctionSummary> rows;
+    for (const FunctionRef& fn : fns) {
+      const auto it = std::find_if(all.begin(), all.end(),
+                                   [&](const FunctionSummary& row) { return row.id == fn.id; });
+      if (it != all.end()) rows.push_back(*it);
+    }
+    return rows;
+  }
+
+  static std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  static constexpr std::int64_t kDayMs = 86'400'000;
+
   static Key128 key(std::uint64_t n) { return hash_key(std::to_string(n)); }
 
   testing::TempDir dir_;
@@ -292,6 +325,82 @@ TEST_P(StoreConformance, FunctionsListsNamesAndSizes) {
   ASSERT_EQ(mine.size(), 1u);
   EXPECT_EQ(mine[0].name, f.name);
   EXPECT_EQ(mine[0].size, 2u);
+}
+
+// Superseded code versions (issue #14): one row per version, with its family, version and use.
+TEST_P(StoreConformance, TwoVersionsOfOneFunctionAreListedWithTheirLastUse) {
+  SKIP_UNLESS_STORE_CAN(listing, "list its functions");
+  const FunctionRef a = version_of("f", "v:1");
+  const FunctionRef b = version_of("f", "fp:0123456789abcdef0123456789abcdef");
+  ASSERT_EQ(a.family, b.family);
+  ASSERT_NE(a.id, b.id);
+  const std::int64_t now = now_ms();
+  store_->record_use(a, now - 3 * kDayMs);
+  store_->record_use(b, now);
+  store_->record_use(a, now - 5 * kDayMs);  // an older use never moves the last one back
+  put_value(*store_, a, key(1), "a1", 10);
+  put_value(*store_, a, key(2), "a2", 10);
+  put_value(*store_, b, key(1), "b1", 10);
+  const std::vector<FunctionSummary> rows = listed({a, b});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].name, "f int (int)");
+  EXPECT_EQ(rows[0].family, a.family);
+  EXPECT_EQ(rows[0].version, "v:1");
+  EXPECT_EQ(rows[0].last_used_ms, now - 3 * kDayMs);
+  EXPECT_EQ(rows[0].size, 2u);
+  EXPECT_EQ(rows[1].name, "f int (int)");
+  EXPECT_EQ(rows[1].family, b.family);
+  EXPECT_EQ(rows[1].version, "fp:0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(rows[1].last_used_ms, now);
+  EXPECT_EQ(rows[1].size, 1u);
+  // The versions' entries stay apart.
+  EXPECT_EQ(value_at(*store_, a, key(1)), "a1");
+  EXPECT_EQ(value_at(*store_, b, key(1)), "b1");
+}
+
+TEST_P(StoreConformance, DroppingVersionsUnusedSinceACutoffRemovesOnlyTheirEntries) {
+  SKIP_UNLESS_STORE_CAN(listing, "list its functions");
+  const FunctionRef old_version = version_of("f", "v:1");
+  const FunctionRef recent = version_of("f", "v:2");
+  const FunctionRef current = version_of("f", "v:3");
+  const FunctionRef other_family = version_of("g", "v:1");
+  const std::int64_t now = now_ms();
+  store_->record_use(old_version, now - 8 * kDayMs);
+  store_->record_use(recent, now - kDayMs / 24);  // an hour ago
+  store_->record_use(current, now);
+  store_->record_use(other_family, now - 30 * kDayMs);
+  put_value(*store_, old_version, key(1), "old1", 10);
+  put_value(*store_, old_version, key(2), "old2", 10);
+  put_value(*store_, recent, key(1), "recent", 10);
+  put_value(*store_, current, key(1), "current", 10);
+  put_value(*store_, other_family, key(1), "g", 10);
+  const std::vector<FunctionSummary> dropped =
+      store_->drop_versions(current.family, current.id, now - 7 * kDayMs);
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped[0].id, old_version.id);
+  EXPECT_EQ(dropped[0].version, "v:1");
+  EXPECT_EQ(dropped[0].size, 2u);
+  EXPECT_EQ(value_at(*store_, old_version, key(1)), std::nullopt);
+  EXPECT_EQ(value_at(*store_, old_version, key(2)), std::nullopt);
+  EXPECT_EQ(store_->size(old_version), 0u);
+  EXPECT_EQ(value_at(*store_, recent, key(1)), "recent");
+  EXPECT_EQ(value_at(*store_, current, key(1)), "current");
+  EXPECT_EQ(value_at(*store_, other_family, key(1)), "g") << "another family was dropped";
+  const std::vector<FunctionSummary> rows = listed({old_version, recent, current});
+  ASSERT_EQ(rows.size(), 2u) << "the dropped version is still listed";
+  EXPECT_EQ(rows[0].id, recent.id);
+  EXPECT_EQ(rows[1].id, current.id);
+  // Nothing is left to drop, and the kept id is never dropped, however old its use.
+  EXPECT_TRUE(store_->drop_versions(current.family, current.id, now - 7 * kDayMs).empty());
+  const std::vector<FunctionSummary> all_but_recent =
+      store_->drop_versions(current.family, recent.id, now + 1);
+  ASSERT_EQ(all_but_recent.size(), 1u) << "versions without entries are not listed as dropped";
+  EXPECT_EQ(all_but_recent[0].id, current.id);
+  EXPECT_EQ(value_at(*store_, recent, key(1)), "recent");
+  EXPECT_EQ(value_at(*store_, current, key(1)), std::nullopt);
+  // A dropped version caches again.
+  put_value(*store_, old_version, key(3), "again", 10);
+  EXPECT_EQ(value_at(*store_, old_version, key(3)), "again");
 }
 
 TEST_P(StoreConformance, ASecondStoreOnTheSameUrlSeesTheEntries) {
