@@ -141,6 +141,11 @@ std::optional<HolderForm> classify_holder(QualType type, Usage usage, const User
   if (!record || codecs.has_codec(canonical)) return std::nullopt;
   if (in_standard_library(*record)) {
     const llvm::StringRef name = record->getName();
+    // An owning pointer in a result is encoded by the object it owns (pointer_codecs.hpp): data.
+    // In a key it stays a holder: a function taking one usually cares about the object's
+    // identity, and its address is no key.
+    if (usage == Usage::Result && (name == "unique_ptr" || name == "shared_ptr"))
+      return std::nullopt;
     if (std_pointers().contains(name)) return HolderForm::SmartPointer;
     if (std_handles().contains(name)) return HolderForm::Resource;
     if (std_views().contains(name) && usage == Usage::Result) return HolderForm::View;
