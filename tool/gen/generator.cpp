@@ -22,6 +22,7 @@
 #include <clang/AST/ASTConsumer.h>
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/DeclCXX.h>
+#include <clang/AST/StmtCXX.h>
 #include <clang/Basic/DiagnosticSema.h>
 #include <clang/Basic/SourceManager.h>
 #include <clang/Frontend/CompilerInstance.h>
@@ -184,8 +185,7 @@ void Consumer::check_ignored_attributes(const AnnotationIndex& index, Reporter& 
 }
 
 bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner& planner,
-                             Reporter& reporter,
-                             std::vector<const clang::TagDecl*>& records) {
+                             Reporter& reporter, std::vector<const clang::TagDecl*>& records) {
   const clang::ASTContext& context = *context_;
   const std::string name = "'" + definition.getQualifiedNameAsString() + "'";
   bool ok = true;
@@ -332,8 +332,12 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     const bool in_class = llvm::isa<clang::CXXRecordDecl>(definition.getLexicalDeclContext());
     const unsigned before = sources.getFileOffset(
         index.declaration_start(sources.getExpansionLoc(outer->getBeginLoc())));
-    const auto* body = llvm::cast<clang::CompoundStmt>(definition.getBody());
-    unsigned after = offset(body->getRBracLoc()) + 1;
+    // A function-try-block: the try block is the body; what follows the function follows its
+    // last handler.
+    const auto* try_block = llvm::dyn_cast<clang::CXXTryStmt>(definition.getBody());
+    const auto* body = try_block ? try_block->getTryBlock()
+                                 : llvm::cast<clang::CompoundStmt>(definition.getBody());
+    unsigned after = (try_block ? offset(try_block->getEndLoc()) : offset(body->getRBracLoc())) + 1;
     if (in_class) {
       const auto* record = llvm::cast<clang::CXXRecordDecl>(outer);
       const clang::SourceLocation semicolon =
