@@ -127,6 +127,18 @@ bool UserCodecs::has_codec(QualType type) const {
   return false;
 }
 
+bool UserCodecs::mentions_codec(QualType type) const {
+  if (!codec_ || type.isNull()) return false;
+  for (const clang::ClassTemplateSpecializationDecl* specialization : codec_->specializations()) {
+    const clang::TemplateArgumentList& arguments = specialization->getTemplateArgs();
+    if (arguments.size() > 0 && arguments[0].getKind() == clang::TemplateArgument::Type &&
+        context_->hasSameType(arguments[0].getAsType(), type)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<HolderForm> classify_holder(QualType type, Usage usage, const UserCodecs& codecs) {
   if (type.isNull()) return std::nullopt;
   const QualType canonical = type.getCanonicalType().getUnqualifiedType();

@@ -69,6 +69,9 @@ class UserCodecs {
 
   // True when the TU has a user-written picocache::Codec for `type` (a record type).
   bool has_codec(clang::QualType type) const;
+  // True when the TU already has picocache::Codec<type> in any form (a user's specialization, or
+  // one the code instantiated): a specialization picocache-gen writes after it would not compile.
+  bool mentions_codec(clang::QualType type) const;
 
  private:
   const clang::ASTContext* context_;

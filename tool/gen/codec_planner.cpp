@@ -264,6 +264,8 @@ static std::uint64_t array_elements(const clang::ASTContext& context, clang::Qua
 void CodecPlanner::plan_enum(const clang::EnumDecl* decl, Walk& state) {
   // Enums generated code cannot name keep the runtime's generic enum codec.
   if (!decl || decl->isDependentType() || !decl->getIdentifier() || in_std(decl)) return;
+  // A user's Codec<E>, or one the code already instantiated, stays.
+  if (codecs_.mentions_codec(context_.getEnumType(decl))) return;
   for (const clang::DeclContext* context = decl->getDeclContext(); context;
        context = context->getParent()) {
     if (context->isFunctionOrMethod()) return;
