@@ -190,8 +190,13 @@ bool CodecPlanner::refuse_holder(Walk& state, const std::string& path, clang::Qu
                     "pass the object by const reference (or by value)");
       }
       break;
-    case tooling::HolderForm::Resource:
-      break;
+    case tooling::HolderForm::Resource: {
+      // A handle is no data: the codec to write is for the record holding it, which knows what
+      // of it is.
+      const clang::QualType holder =
+          state.stack.empty() ? type : context_.getRecordType(state.stack.back());
+      return fail(state, path, type, kNoStandardCodec.str(), field, codec_hint(holder, state));
+    }
   }
   return fail(state, path, type, kNoStandardCodec.str(), field, codec_hint(type, state));
 }
