@@ -23,6 +23,7 @@
 #include <clang/AST/ASTConsumer.h>
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/DeclCXX.h>
+#include <clang/AST/StmtCXX.h>
 #include <clang/Basic/DiagnosticSema.h>
 #include <clang/Basic/SourceManager.h>
 #include <clang/Frontend/CompilerInstance.h>
@@ -120,13 +121,13 @@ class Consumer : public clang::ASTConsumer {
   struct Planned {
     const clang::FunctionDecl* definition;
     const CachedAnnotation* annotation;
-    std::vector<const clang::CXXRecordDecl*> records;
+    std::vector<const clang::TagDecl*> records;
   };
 
   void report_index_problems(const AnnotationIndex& index, Reporter& reporter);
   void check_ignored_attributes(const AnnotationIndex& index, Reporter& reporter);
   bool plan_function(const clang::FunctionDecl& definition, CodecPlanner& planner,
-                     Reporter& reporter, std::vector<const clang::CXXRecordDecl*>& records);
+                     Reporter& reporter, std::vector<const clang::TagDecl*>& records);
   std::string rewrite(const AnnotationIndex& index, const std::vector<Planned>& planned,
                       const CodecPlanner& planner);
 
@@ -185,8 +186,7 @@ void Consumer::check_ignored_attributes(const AnnotationIndex& index, Reporter& 
 }
 
 bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner& planner,
-                             Reporter& reporter,
-                             std::vector<const clang::CXXRecordDecl*>& records) {
+                             Reporter& reporter, std::vector<const clang::TagDecl*>& records) {
   const clang::ASTContext& context = *context_;
   const std::string name = "'" + definition.getQualifiedNameAsString() + "'";
   bool ok = true;
@@ -267,7 +267,7 @@ void Consumer::HandleTranslationUnit(clang::ASTContext& context) {
     const clang::FunctionDecl* definition = nullptr;
     if (!canonical->hasBody(definition) || !definition) continue;  // defined in another file
     if (!check_definition(*definition, at, sources, reporter)) continue;
-    std::vector<const clang::CXXRecordDecl*> records;
+    std::vector<const clang::TagDecl*> records;
     if (!plan_function(*definition, planner, reporter, records)) continue;
     planned.push_back({definition, first.annotation, std::move(records)});
   }
@@ -314,7 +314,7 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     std::string head;
     bool close = true;
     Scopes scopes;
-    std::vector<const clang::CXXRecordDecl*> records;
+    std::vector<const clang::TagDecl*> records;
     std::string text;
     bool reopen = true;
     std::string tail;
@@ -334,8 +334,12 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     const bool in_class = llvm::isa<clang::CXXRecordDecl>(definition.getLexicalDeclContext());
     const unsigned before = sources.getFileOffset(
         index.declaration_start(sources.getExpansionLoc(outer->getBeginLoc())));
-    const auto* body = llvm::cast<clang::CompoundStmt>(definition.getBody());
-    unsigned after = offset(body->getRBracLoc()) + 1;
+    // A function-try-block: the try block is the body; what follows the function follows its
+    // last handler.
+    const auto* try_block = llvm::dyn_cast<clang::CXXTryStmt>(definition.getBody());
+    const auto* body = try_block ? try_block->getTryBlock()
+                                 : llvm::cast<clang::CompoundStmt>(definition.getBody());
+    unsigned after = (try_block ? offset(try_block->getEndLoc()) : offset(body->getRBracLoc())) + 1;
     if (in_class) {
       const auto* record = llvm::cast<clang::CXXRecordDecl>(outer);
       const clang::SourceLocation semicolon =
@@ -385,7 +389,7 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
       }
     }
     Block& codecs = in_class ? second : first;
-    for (const clang::CXXRecordDecl* record : function.records) {
+    for (const clang::TagDecl* record : function.records) {
       if (std::find(codecs.records.begin(), codecs.records.end(), record) == codecs.records.end()) {
         codecs.records.push_back(record);
       }
@@ -404,7 +408,7 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
   for (auto& [at, block] : blocks) {
     std::string text = block.head;
     if (block.close) text += block.scopes.close;
-    for (const clang::CXXRecordDecl* record : block.records) text += writer.codec(record);
+    for (const clang::TagDecl* record : block.records) text += writer.codec(record);
     text += block.text;
     if (block.reopen) text += block.scopes.reopen;
     text += block.tail;
