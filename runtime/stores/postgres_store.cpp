@@ -3,12 +3,15 @@
 // runs and why the sizes stay exact.
 //
 // Tables, in the connection's schema (the first of its search_path) or picocache_schema=:
-//   picocache_functions(id PK, name, size, clock, generation, family, version, last_used)
+//   picocache_functions(id PK, name, size, clock, generation, family, version, last_used,
+//                       maxsize, ttl_ms)
 //                                                   one row per function version: its entry
 //                                                   count, a logical clock for the LRU order,
 //                                                   how many clears it had (clear_generation),
-//                                                   and its family, code version and last use
-//                                                   (ms since the epoch; record_use, hourly)
+//                                                   its family, code version and last use
+//                                                   (ms since the epoch; record_use, hourly),
+//                                                   and the maxsize and ttl of its last put
+//                                                   (NULL: none), for listings
 //   picocache_entries(fid, key, value, check_bytes, written_at, used, expires_at), PK (fid, key),
 //                                                   indexed by (fid, used) for eviction
 // created on the first connection under a transaction-scoped advisory lock (so two processes
@@ -53,6 +56,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -123,6 +127,9 @@ Sql sql_for(const std::string& schema) {
       "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS family text; "
       "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS version text; "
       "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS last_used bigint; "
+      // The last writer's limits (NULL: none), for listings (issue #15).
+      "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS maxsize bigint; "
+      "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS ttl_ms bigint; "
       "CREATE INDEX IF NOT EXISTS picocache_functions_family ON {f} (family); "
       "CREATE TABLE IF NOT EXISTS {e} (fid text NOT NULL, key bytea NOT NULL, "
       "value bytea NOT NULL, check_bytes bytea NOT NULL, written_at bigint NOT NULL, "
@@ -142,13 +149,15 @@ Sql sql_for(const std::string& schema) {
                    "key = decode($2, 'hex') AND (expires_at IS NULL OR expires_at > $3::bigint)",
                    e),
        3},
-      // $1 id, $2 name, $3 ticks: locks the function's row (creating it) and advances its clock.
+      // $1 id, $2 name, $3 ticks, $4 maxsize, $5 ttl_ms (NULL: none): locks the function's row
+      // (creating it), advances its clock and writes the put's limits (the row is written anyway).
       {"pc_lock",
-       fmt::format("INSERT INTO {0} AS f (id, name, clock) VALUES ($1, $2, $3::bigint) "
-                   "ON CONFLICT (id) DO UPDATE SET clock = f.clock + $3::bigint "
-                   "RETURNING clock",
+       fmt::format("INSERT INTO {0} AS f (id, name, clock, maxsize, ttl_ms) VALUES ($1, $2, "
+                   "$3::bigint, $4::bigint, $5::bigint) ON CONFLICT (id) DO UPDATE SET "
+                   "clock = f.clock + $3::bigint, maxsize = EXCLUDED.maxsize, "
+                   "ttl_ms = EXCLUDED.ttl_ms RETURNING clock",
                    f),
-       3},
+       5},
       // $1 id, $2 ticks: the same for a function whose row may be missing (flush).
       {"pc_tick",
        fmt::format("UPDATE {} SET clock = clock + $2::bigint WHERE id = $1 RETURNING clock", f), 2},
@@ -193,7 +202,8 @@ Sql sql_for(const std::string& schema) {
       {"pc_size", fmt::format("SELECT size FROM {} WHERE id = $1", f), 1},
       {"pc_functions",
        fmt::format("SELECT id, name, size, coalesce(family, ''), coalesce(version, ''), "
-                   "coalesce(last_used, 0) FROM {} WHERE size > 0 ORDER BY name, id",
+                   "coalesce(last_used, 0), maxsize, coalesce(ttl_ms, 0) FROM {} WHERE size > 0 "
+                   "ORDER BY name, id",
                    f),
        0},
       // $1 id, $2 name, $3 family, $4 version, $5 at (ms): a use never moves last_used back.
@@ -257,7 +267,11 @@ class PostgresStore final : public Store {
           tables_ready_.store(true, std::memory_order_release);
         }) {}
 
-  StoreCapabilities capabilities() const override { return {}; }
+  StoreCapabilities capabilities() const override {
+    StoreCapabilities capabilities;
+    capabilities.lists_limits = true;
+    return capabilities;
+  }
 
   std::optional<StoredEntry> get(const FunctionRef& fn, const Key128& key) override {
     std::optional<StoredEntry> entry = read(fn, key, "get");
@@ -277,11 +291,19 @@ class PostgresStore final : public Store {
     const std::string expires_at =
         entry.ttl ? std::to_string(now_ms() + std::max<std::int64_t>(1, entry.ttl->count()))
                   : std::string();
+    const std::string maxsize = std::to_string(
+        std::min<std::uint64_t>(entry.maxsize, std::numeric_limits<std::int64_t>::max()));
+    const std::string ttl_ms = entry.ttl ? std::to_string(entry.ttl->count()) : std::string();
     const std::string uses = take_uses(fn);  // lost with the put if it fails: recency only
     pool_.with_connection("put", [&](Connection& c) {
       transaction(c, [&] {
         const std::string ticks = std::to_string(uses.size() / 32 + 1);
-        ResultPtr locked = c.run("pc_lock", {id, name, ticks}, {}, false);
+        ResultPtr locked =
+            c.run("pc_lock",
+                  {id, name, ticks,
+                   entry.maxsize != unbounded ? std::string_view(maxsize) : std::string_view(),
+                   entry.ttl ? std::string_view(ttl_ms) : std::string_view()},
+                  {}, false);
         c.check(locked, "put: locking the function");
         const std::int64_t clock = std::stoll(PQgetvalue(locked.get(), 0, 0));
         if (!uses.empty()) {
@@ -363,10 +385,15 @@ class PostgresStore final : public Store {
       std::vector<FunctionSummary> summaries;
       summaries.reserve(static_cast<std::size_t>(PQntuples(result.get())));
       for (int row = 0; row < PQntuples(result.get()); ++row) {
-        summaries.push_back({text_at(result.get(), row, 0), text_at(result.get(), row, 1),
-                             std::stoull(PQgetvalue(result.get(), row, 2)),
-                             text_at(result.get(), row, 3), text_at(result.get(), row, 4),
-                             std::stoll(PQgetvalue(result.get(), row, 5))});
+        FunctionSummary& summary = summaries.emplace_back(FunctionSummary{
+            text_at(result.get(), row, 0), text_at(result.get(), row, 1),
+            std::stoull(PQgetvalue(result.get(), row, 2)), text_at(result.get(), row, 3),
+            text_at(result.get(), row, 4), std::stoll(PQgetvalue(result.get(), row, 5))});
+        // NULL: none; a row written before the columns existed says none until its next put.
+        summary.maxsize = PQgetisnull(result.get(), row, 6) != 0
+                              ? unbounded
+                              : std::stoull(PQgetvalue(result.get(), row, 6));
+        summary.ttl = std::chrono::milliseconds(std::stoll(PQgetvalue(result.get(), row, 7)));
       }
       return summaries;
     });

@@ -254,7 +254,8 @@ struct Session : OpenDatabase {
   sqlite::Statement list_functions{
       connection,
       "SELECT id, name, size, coalesce(family, ''), coalesce(version, ''), "
-      "coalesce(last_used, 0) FROM picocache_functions WHERE size > 0 ORDER BY name, id"};
+      "coalesce(last_used, 0), maxsize, ttl_ms FROM picocache_functions WHERE size > 0 "
+      "ORDER BY name, id"};
   // A use never moves last_used back (another process may have recorded a later one).
   sqlite::Statement record_use{
       connection,
@@ -331,6 +332,7 @@ class SqliteStore final : public Store {
     capabilities.persistent = !memory_;
     capabilities.shared = !memory_;
     capabilities.cross_process_leases = !memory_;
+    capabilities.lists_limits = true;
     return capabilities;
   }
 
@@ -456,9 +458,13 @@ class SqliteStore final : public Store {
     sqlite::Statement& list = lease->list_functions;
     std::vector<FunctionSummary> result;
     while (list.step()) {
-      result.push_back({list.column_text(0), list.column_text(1),
-                        static_cast<std::uint64_t>(list.column_int(2)), list.column_text(3),
-                        list.column_text(4), list.column_int(5)});
+      FunctionSummary& summary = result.emplace_back(FunctionSummary{
+          list.column_text(0), list.column_text(1), static_cast<std::uint64_t>(list.column_int(2)),
+          list.column_text(3), list.column_text(4), list.column_int(5)});
+      // NULL: none (a put writes both, so a listed function's row has them as last written).
+      summary.maxsize =
+          list.is_null(6) ? unbounded : static_cast<std::uint64_t>(list.column_int(6));
+      summary.ttl = std::chrono::milliseconds(list.is_null(7) ? 0 : list.column_int(7));
     }
     list.reset();
     return result;

@@ -39,6 +39,10 @@ struct FunctionSummary {
   std::string family = {};
   std::string version = {};
   std::int64_t last_used_ms = 0;  // milliseconds since the Unix epoch
+  // The maxsize and ttl its most recent writer stored, where the store keeps them
+  // (StoreCapabilities::lists_limits): maxsize ~0 (`unbounded`) and ttl 0 mean none.
+  std::optional<std::uint64_t> maxsize = {};
+  std::optional<std::chrono::milliseconds> ttl = {};
 };
 
 // Why a store operation failed. Kept apart because they call for different reactions (a
@@ -89,6 +93,7 @@ struct StoreCapabilities {
   bool listing = true;               // functions() lists every function with entries
   bool cross_process_leases = true;  // leases exclude other processes, not only other threads
   bool evicts_expired_first = true;  // a put drops entries older than its ttl before LRU victims
+  bool lists_limits = false;         // functions() says each one's maxsize and ttl
 };
 
 class Store {

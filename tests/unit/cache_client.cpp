@@ -6,7 +6,7 @@
 //                               from SEED; exits 1 on a wrong value, 2 on any warning
 //   cache_client old-version D  writes 3 entries of another code version of slow_square ("v:0")
 //                               last used D days ago, straight through the store API: a version
-//                               an older build left behind
+//                               an older build left behind (with maxsize 50 and a 90 min ttl)
 #include "stores/store.hpp"
 #include "stores/store_registry.hpp"
 #include "stores/store_url.hpp"
@@ -74,7 +74,8 @@ int main(int argc, char** argv) {
       picocache::EntryWrite entry;
       entry.value = "stale";
       entry.check = "none";
-      entry.maxsize = 20;
+      entry.maxsize = 50;  // another build's limits, which `picocache list` shows for this version
+      entry.ttl = std::chrono::minutes(90);
       store->put(old, picocache::hash_key(std::to_string(n)), entry);
     }
   } else {

@@ -15,13 +15,16 @@ grep -q "no such database file: picocache.db" err || { cat err; fail "unclear me
 
 "$client" sequence 5 >/dev/null
 "$cli" list >out || fail "list failed"
-# A row: id, code version (12 hex digits of the fingerprint, "version N", or "-"), last use, size.
+# A row: id, code version (12 hex digits of the fingerprint, "version N", or "-"), last use, size,
+# the last writer's maxsize and ttl (slow_square: maxsize 20, no ttl).
 row='^[0-9a-f]{32} +([0-9a-f]{12}|-) +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC +'
-grep -Eq "${row}5 +slow_square long \(long\)$" out || { cat out; fail "list does not show slow_square with 5 entries"; }
+limits=' +20 +none'
+head -1 out | grep -Eq '^ID +VERSION +LAST USED +ENTRIES +MAXSIZE +TTL +FUNCTION$' || { cat out; fail "unexpected list header"; }
+grep -Eq "${row}5${limits} +slow_square long \(long\)$" out || { cat out; fail "list does not show slow_square with 5 entries"; }
 
 PICOCACHE_URL=sqlite:other.db "$client" sequence 3 >/dev/null
-"$cli" --url sqlite:other.db list | grep -Eq " +3 +slow_square" || fail "--url is not used"
-PICOCACHE_URL=sqlite:other.db "$cli" list | grep -Eq " +3 +slow_square" || fail "PICOCACHE_URL is not used"
+"$cli" --url sqlite:other.db list | grep -Eq " +3${limits} +slow_square" || fail "--url is not used"
+PICOCACHE_URL=sqlite:other.db "$cli" list | grep -Eq " +3${limits} +slow_square" || fail "PICOCACHE_URL is not used"
 
 "$cli" clear no::such >out 2>err && fail "clearing an unknown function succeeded"
 grep -q "no cached function matches 'no::such'" err || { cat err; fail "unclear message for an unknown function"; }
@@ -42,9 +45,9 @@ rm -f picocache.db picocache.db-*
 "$client" sequence 5 >/dev/null
 "$cli" list >out
 [ "$(grep -c 'slow_square long (long)$' out)" -eq 2 ] || { cat out; fail "list does not show both versions"; }
-grep -Eq "${row}5 +slow_square long \(long\)$" out || { cat out; fail "the current version is not listed"; }
-grep -Eq '^[0-9a-f]{32} +version 0 +[0-9-]{10} [0-9:]{5} UTC +3 +slow_square long \(long\)$' out ||
-  { cat out; fail "the older version is not listed as version 0 with 3 entries"; }
+grep -Eq "${row}5${limits} +slow_square long \(long\)$" out || { cat out; fail "the current version is not listed"; }
+grep -Eq '^[0-9a-f]{32} +version 0 +[0-9-]{10} [0-9:]{5} UTC +3 +50 +90m +slow_square long \(long\)$' out ||
+  { cat out; fail "the older version is not listed as version 0 with 3 entries, maxsize 50, ttl 90m"; }
 grep slow_square out | head -1 | grep -q "version 0" && { cat out; fail "the older version is listed first"; }
 # prune keeps the most recently used version only, and says what it removed.
 "$cli" prune >out || fail "prune failed"
@@ -52,7 +55,7 @@ grep -Eqx 'removed 3 entries of slow_square long \(long\) \(version 0, last used
   { cat out; fail "unexpected prune output"; }
 "$cli" list >out
 [ "$(grep -c 'slow_square long (long)$' out)" -eq 1 ] || { cat out; fail "prune left more than one version"; }
-grep -Eq "${row}5 +slow_square" out || { cat out; fail "prune did not keep the current version"; }
+grep -Eq "${row}5${limits} +slow_square" out || { cat out; fail "prune did not keep the current version"; }
 "$cli" prune | grep -qx "nothing to prune: no function has more than one version" ||
   fail "a second prune found something"
 "$client" sequence 5 | grep -qx "hits=5 misses=0" || fail "prune removed the current version's entries"

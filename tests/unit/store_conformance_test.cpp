@@ -327,6 +327,36 @@ TEST_P(StoreConformance, FunctionsListsNamesAndSizes) {
   EXPECT_EQ(mine[0].size, 2u);
 }
 
+// A listing names each function's limits as its most recent writer stored them (issue #15): a
+// later build's maxsize and ttl replace an earlier one's, and none reads as none.
+TEST_P(StoreConformance, AListingShowsTheMostRecentWritersMaxsizeAndTtl) {
+  SKIP_UNLESS_STORE_CAN(lists_limits, "list the maxsize and ttl of its functions");
+  const FunctionRef fn = function("limited_f");
+  const auto listed = [&]() -> FunctionSummary {
+    for (FunctionSummary& summary : store_->functions()) {
+      if (summary.id == fn.id) return summary;
+    }
+    ADD_FAILURE() << "the function is not listed";
+    return {};
+  };
+  put_value(*store_, fn, key(1), "v", 10);
+  FunctionSummary summary = listed();
+  EXPECT_EQ(summary.maxsize, std::optional<std::uint64_t>(10));
+  EXPECT_EQ(summary.ttl, std::optional<std::chrono::milliseconds>(0));
+
+  EntryWrite later;  // another build of the function: unbounded, with a ttl
+  later.value = "w";
+  const std::string check = detail::entry_check("");
+  later.check = check;
+  later.maxsize = unbounded;
+  later.ttl = std::chrono::minutes(90);
+  store_->put(fn, key(2), later);
+  summary = listed();
+  EXPECT_EQ(summary.maxsize, std::optional<std::uint64_t>(unbounded));
+  EXPECT_EQ(summary.ttl, std::optional<std::chrono::milliseconds>(std::chrono::minutes(90)));
+  EXPECT_EQ(summary.size, 2u);
+}
+
 // Superseded code versions (issue #14): one row per version, with its family, version and use.
 TEST_P(StoreConformance, TwoVersionsOfOneFunctionAreListedWithTheirLastUse) {
   SKIP_UNLESS_STORE_CAN(listing, "list its functions");

@@ -24,12 +24,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <exception>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,6 +91,26 @@ std::string last_used_label(std::int64_t ms) {
   return text;
 }
 
+// A maxsize as a number or "none"; "-" where the store does not keep it.
+std::string maxsize_label(const std::optional<std::uint64_t>& maxsize) {
+  if (!maxsize) return "-";
+  if (*maxsize == picocache::unbounded) return "none";
+  return std::to_string(*maxsize);
+}
+
+// A ttl in its largest whole unit ("90s", "2h", "1500ms") or "none"; "-" where the store does
+// not keep it.
+std::string ttl_label(const std::optional<std::chrono::milliseconds>& ttl) {
+  if (!ttl) return "-";
+  const std::int64_t ms = ttl->count();
+  if (ms == 0) return "none";
+  if (ms % 86'400'000 == 0) return fmt::format("{}d", ms / 86'400'000);
+  if (ms % 3'600'000 == 0) return fmt::format("{}h", ms / 3'600'000);
+  if (ms % 60'000 == 0) return fmt::format("{}m", ms / 60'000);
+  if (ms % 1'000 == 0) return fmt::format("{}s", ms / 1'000);
+  return fmt::format("{}ms", ms);
+}
+
 // One row per version, a function's versions together, the most recently used first.
 std::vector<picocache::FunctionSummary> by_function(std::vector<picocache::FunctionSummary> all) {
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
@@ -105,11 +127,11 @@ int list(picocache::Store& store) {
     fmt::print("no cached functions\n");
     return 0;
   }
-  fmt::print("{:<32}  {:<14}  {:<20}  {:>8}  {}\n", "ID", "VERSION", "LAST USED", "ENTRIES",
-             "FUNCTION");
+  constexpr const char* kRow = "{:<32}  {:<14}  {:<20}  {:>8}  {:>8}  {:>6}  {}\n";
+  fmt::print(kRow, "ID", "VERSION", "LAST USED", "ENTRIES", "MAXSIZE", "TTL", "FUNCTION");
   for (const auto& f : functions) {
-    fmt::print("{:<32}  {:<14}  {:<20}  {:>8}  {}\n", f.id, version_label(f.version),
-               last_used_label(f.last_used_ms), f.size, f.name);
+    fmt::print(kRow, f.id, version_label(f.version), last_used_label(f.last_used_ms), f.size,
+               maxsize_label(f.maxsize), ttl_label(f.ttl), f.name);
   }
   return 0;
 }
