@@ -87,6 +87,14 @@
 // static destructor or a thread still running at exit can call the function; a reference held
 // by a static is reachable, so LeakSanitizer does not report it.
 // Parameters without a name are not part of the key: the body cannot read them.
+//
+// Functions defined in a project header (inline functions, members defined in their class) are
+// rewritten in a copy of the header (picocache-gen --header), which picocache_generate() puts
+// ahead of the original on the target's include path. The copy's accessor is an inline function
+// at global scope, its name unique to the header's path (not in an anonymous namespace), and
+// `_registered` a C++17 inline variable: every translation unit that includes the copy shares
+// one CachedFunction per program, as the language guarantees for a function-local static of an
+// inline function.
 #include "function_rewriter.hpp"
 
 #include "scopes.hpp"
@@ -337,12 +345,13 @@ void write_body_function(const CachedFunctionInfo& info, const std::string& acce
                          wrapper_declarator(function, names, false, context) + ";\n";
   }
 
-  rewrite.close_body = "}  // namespace " + body_namespace + "\n" +
-                       wrapper_declarator(function, names, false, context) +
-                       " {\n  return ::picocache::memoize<" + result + ">(::" + accessor + "(), " +
-                       encode + ", [&]() -> " + result + " { return " + body_namespace +
-                       "::" + function.getNameAsString() + "(" + arguments + "); });\n}\n" +
-                       semantic.close;
+  // A header's inline function stays inline (its copy is included by many translation units).
+  rewrite.close_body =
+      "}  // namespace " + body_namespace + "\n" + (function.isInlineSpecified() ? "inline " : "") +
+      wrapper_declarator(function, names, false, context) + " {\n  return ::picocache::memoize<" +
+      result + ">(::" + accessor + "(), " + encode + ", [&]() -> " + result + " { return " +
+      body_namespace + "::" + function.getNameAsString() + "(" + arguments + "); });\n}\n" +
+      semantic.close;
 
   auto offset = [&](clang::SourceLocation location) { return sources.getFileOffset(location); };
   if (const clang::NestedNameSpecifierLoc qualifier = function.getQualifierLoc()) {
@@ -449,8 +458,12 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
     rewrite.body_close = "});";
   }
 
-  rewrite.before =
-      "namespace {\n::picocache::CachedFunction& " + accessor + "();\n}  // namespace\n";
+  // In a source file the accessor has internal linkage; in a header's copy it is inline (one per
+  // program however many translation units include the header), and so is `_registered`.
+  const std::string open = info.in_header ? "" : "namespace {\n";
+  const std::string close = info.in_header ? "" : "}  // namespace\n";
+  const std::string linkage = info.in_header ? "inline " : "";
+  rewrite.before = open + linkage + "::picocache::CachedFunction& " + accessor + "();\n" + close;
 
   std::string address;
   if (nameable_from_outside(function)) {
@@ -465,7 +478,7 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
   const std::string maxsize =
       options.unbounded ? "::picocache::unbounded" : std::to_string(options.maxsize) + "ULL";
   rewrite.after +=
-      "namespace {\n::picocache::CachedFunction& " + accessor + "() {\n" +
+      open + linkage + "::picocache::CachedFunction& " + accessor + "() {\n" +
       "  // Never destroyed: static destructors and threads still running at exit may call it.\n" +
       "  static ::picocache::CachedFunction& function = *new ::picocache::CachedFunction{\n      " +
       address + ",\n      " + cpp_string_literal(info.store_name) + ", " +
@@ -473,8 +486,8 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
       (options.typed ? "true" : "false") + function_options(options) +
       "};\n  return function;\n}\n" +
       "// Constructed at start-up, so cache_info() knows the function before its first call.\n" +
-      "[[maybe_unused]] ::picocache::CachedFunction& " + accessor + "_registered = " + accessor +
-      "();\n}  // namespace\n";
+      "[[maybe_unused]] " + linkage + "::picocache::CachedFunction& " + accessor +
+      "_registered = " + accessor + "();\n" + close;
   return rewrite;
 }
 

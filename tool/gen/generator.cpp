@@ -32,6 +32,8 @@
 #include <llvm/ADT/MapVector.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/ADT/StringSet.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
 #include <llvm/Support/xxhash.h>
 
 #include <cached_annotation.hpp>
@@ -52,6 +54,39 @@ class SkippedRanges : public clang::PPCallbacks {
 
  private:
   std::vector<clang::SourceRange>& ranges_;
+};
+
+// A header's `#include "..."` that resolved next to the header, to a file without annotations:
+// its copy (elsewhere) names it by absolute path, since the copy's own directory does not have
+// it. Annotated neighbours keep the relative name: their copies sit next to this one.
+struct NeighbourInclude {
+  clang::CharSourceRange range;  // the filename token, quotes included
+  std::string path;              // absolute
+};
+
+class NeighbourIncludes : public clang::PPCallbacks {
+ public:
+  NeighbourIncludes(const clang::SourceManager& sources, std::vector<NeighbourInclude>& found)
+      : sources_(sources), found_(found) {}
+  void InclusionDirective(clang::SourceLocation hash, const clang::Token&, llvm::StringRef,
+                          bool angled, clang::CharSourceRange range,
+                          clang::OptionalFileEntryRef file, llvm::StringRef search_path,
+                          llvm::StringRef, const clang::Module*, bool,
+                          clang::SrcMgr::CharacteristicKind) override {
+    if (angled || !file || !sources_.isWrittenInMainFile(hash)) return;
+    const clang::OptionalFileEntryRef main =
+        sources_.getFileEntryRefForID(sources_.getMainFileID());
+    if (!main) return;
+    if (absolute_path(search_path) != absolute_path(llvm::sys::path::parent_path(main->getName())))
+      return;
+    auto buffer = llvm::MemoryBuffer::getFile(file->getName());
+    if (!buffer || (*buffer)->getBuffer().contains("picocache::cached")) return;
+    found_.push_back({range, absolute_path(file->getName())});
+  }
+
+ private:
+  const clang::SourceManager& sources_;
+  std::vector<NeighbourInclude>& found_;
 };
 
 std::vector<std::string> collect_dependencies(const clang::SourceManager& sources) {
@@ -106,12 +141,13 @@ class Consumer : public clang::ASTConsumer {
  public:
   Consumer(clang::CompilerInstance& compiler, const GenerateRequest& request,
            GenerateResult& result, GenDiagnosticConsumer& diagnostics,
-           std::vector<clang::SourceRange>& skipped)
+           std::vector<clang::SourceRange>& skipped, std::vector<NeighbourInclude>& neighbours)
       : compiler_(compiler),
         request_(request),
         result_(result),
         diagnostics_(diagnostics),
-        skipped_(skipped) {}
+        skipped_(skipped),
+        neighbours_(neighbours) {}
 
   void HandleTranslationUnit(clang::ASTContext& context) override;
 
@@ -134,6 +170,7 @@ class Consumer : public clang::ASTConsumer {
   GenerateResult& result_;
   GenDiagnosticConsumer& diagnostics_;
   std::vector<clang::SourceRange>& skipped_;
+  std::vector<NeighbourInclude>& neighbours_;
   clang::ASTContext* context_ = nullptr;
 };
 
@@ -265,6 +302,11 @@ void Consumer::HandleTranslationUnit(clang::ASTContext& context) {
     if (!check_declaration(*first.function, at, reporter)) continue;
     const clang::FunctionDecl* definition = nullptr;
     if (!canonical->hasBody(definition) || !definition) continue;  // defined in another file
+    // A header's copy rewrites only the header: another header's functions are in its own copy.
+    if (request_.header &&
+        !sources.isWrittenInMainFile(sources.getExpansionLoc(definition->getLocation()))) {
+      continue;
+    }
     if (!check_definition(*definition, at, sources, reporter)) continue;
     std::vector<const clang::CXXRecordDecl*> records;
     if (!plan_function(*definition, planner, reporter, records)) continue;
@@ -293,6 +335,13 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     const unsigned begin = sources.getFileOffset(annotation.removal.getBegin());
     const unsigned end = sources.getFileOffset(annotation.removal.getEnd());
     edits.blank(begin, end - begin);
+  }
+  if (request_.header) {
+    for (const NeighbourInclude& include : neighbours_) {
+      const unsigned begin = sources.getFileOffset(include.range.getBegin());
+      const unsigned end = sources.getFileOffset(include.range.getEnd());
+      edits.replace(begin, end - begin, cpp_string_literal(include.path));
+    }
   }
   if (planned.empty()) return edits.empty() ? buffer.str() : edits.render();
 
@@ -344,8 +393,13 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     }
     const Scopes scopes = scopes_around(outer->getLexicalDeclContext());
 
-    CachedFunctionInfo info{&definition, function.annotation, id++, unit,
-                            store_name(definition, sources.getFileEntryRefForID(main)->getName())};
+    CachedFunctionInfo info{&definition,
+                            function.annotation,
+                            id++,
+                            unit,
+                            store_name(definition, sources.getFileEntryRefForID(main)->getName()),
+                            false,
+                            request_.header};
     const unsigned body_begin = offset(body->getLBracLoc());
     const unsigned body_end = offset(body->getRBracLoc());
     for (const clang::SourceRange& range : skipped_) {
@@ -417,7 +471,12 @@ class Action : public clang::ASTFrontendAction {
     engine.setSeverity(clang::diag::warn_unknown_attribute_ignored, clang::diag::Severity::Warning,
                        clang::SourceLocation());
     compiler.getPreprocessor().addPPCallbacks(std::make_unique<SkippedRanges>(skipped_));
-    return std::make_unique<Consumer>(compiler, request_, result_, diagnostics_, skipped_);
+    if (request_.header) {
+      compiler.getPreprocessor().addPPCallbacks(
+          std::make_unique<NeighbourIncludes>(compiler.getSourceManager(), neighbours_));
+    }
+    return std::make_unique<Consumer>(compiler, request_, result_, diagnostics_, skipped_,
+                                      neighbours_);
   }
 
  private:
@@ -425,6 +484,7 @@ class Action : public clang::ASTFrontendAction {
   GenerateResult& result_;
   GenDiagnosticConsumer& diagnostics_;
   std::vector<clang::SourceRange> skipped_;
+  std::vector<NeighbourInclude> neighbours_;
 };
 
 class Factory : public clang::tooling::FrontendActionFactory {

@@ -2,6 +2,7 @@
 //
 //   picocache-gen <source> -o <output> [--depfile <file>] -- <compile flags>
 //   picocache-gen <source> -o <output> [--depfile <file>] -p <build directory>
+//   picocache-gen <header> --header -o <copy> [--depfile <file>] -- <compile flags>
 //
 // Writes the rewritten source to <output> only when the source compiles and every annotation is
 // valid; otherwise prints clang-style errors, writes nothing and exits with 1. A source without
@@ -30,6 +31,12 @@ llvm::cl::opt<std::string> depfile_option(
     llvm::cl::desc("Write a Make-style depfile listing the source and "
                    "the headers it includes"),
     llvm::cl::value_desc("file"), llvm::cl::cat(category));
+
+llvm::cl::opt<bool> header_option(
+    "header",
+    llvm::cl::desc("The source is a project header: write its rewritten copy, whose accessors are "
+                   "inline (one per program), and leave other headers' functions to their copies"),
+    llvm::cl::cat(category));
 
 llvm::cl::extrahelp more_help(R"(
 Rewrites each function annotated [[picocache::cached]] or
@@ -70,12 +77,18 @@ int main(int argc, const char** argv) {
   clang::tooling::ClangTool tool(parser->getCompilations(), sources);
   tool.appendArgumentsAdjuster(
       picocache::gen::compile_flags_adjuster(PICOCACHE_CLANG_RESOURCE_DIR));
+  if (header_option) {
+    // A header parsed on its own: `#pragma once` in the main file is expected there.
+    tool.appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
+        "-Wno-pragma-once-outside-header", clang::tooling::ArgumentInsertPosition::END));
+  }
   picocache::gen::GenDiagnosticConsumer diagnostics(llvm::errs());
   tool.setDiagnosticConsumer(&diagnostics);
   tool.setPrintErrorMessage(false);  // the diagnostics say what went wrong
 
   const picocache::gen::GenerateRequest request{picocache::gen::absolute_path(sources.front()),
-                                                picocache::gen::absolute_path(output_option)};
+                                                picocache::gen::absolute_path(output_option),
+                                                header_option};
   picocache::gen::GenerateResult result;
   const std::unique_ptr<clang::tooling::FrontendActionFactory> factory =
       picocache::gen::make_generate_factory(request, result, diagnostics);
