@@ -22,6 +22,7 @@
 #include <clang/AST/ASTConsumer.h>
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
 #include <clang/Basic/DiagnosticSema.h>
 #include <clang/Basic/SourceManager.h>
 #include <clang/Frontend/CompilerInstance.h>
@@ -137,6 +138,19 @@ const clang::Decl* outermost_declaration(const clang::FunctionDecl& function) {
   }
 }
 
+// Where the text of `decl` begins: at `template <...>` for a function or class template.
+clang::SourceLocation declaration_begin(const clang::Decl& decl) {
+  if (const auto* function = llvm::dyn_cast<clang::FunctionDecl>(&decl)) {
+    if (const clang::FunctionTemplateDecl* described = function->getDescribedFunctionTemplate())
+      return described->getBeginLoc();
+  }
+  if (const auto* record = llvm::dyn_cast<clang::CXXRecordDecl>(&decl)) {
+    if (const clang::ClassTemplateDecl* described = record->getDescribedClassTemplate())
+      return described->getBeginLoc();
+  }
+  return decl.getBeginLoc();
+}
+
 class Consumer : public clang::ASTConsumer {
  public:
   Consumer(clang::CompilerInstance& compiler, const GenerateRequest& request,
@@ -231,7 +245,9 @@ bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner
     CodecPlanner::Subject subject{
         "the object of const member function " + name + " (its key includes *this)", "*this",
         definition.getLocation(), false};
-    ok = planner.plan(context.getRecordType(method->getParent()), subject, records) && ok;
+    // A template's dependent types are encoded by the codecs its instantiations find.
+    if (!method->getParent()->isDependentContext())
+      ok = planner.plan(context.getRecordType(method->getParent()), subject, records) && ok;
   }
   for (const clang::ParmVarDecl* parameter : definition.parameters()) {
     if (!parameter->getIdentifier()) continue;  // the body cannot read it: not part of the key
@@ -248,6 +264,7 @@ bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner
       ok = false;
       continue;
     }
+    if (type->isDependentType()) continue;
     CodecPlanner::Subject subject{"parameter '" + parameter_name + "' of cached function " + name,
                                   parameter_name, parameter->getLocation(), false};
     ok = planner.plan(type, subject, records) && ok;
@@ -256,7 +273,8 @@ bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner
   if (result_location.isInvalid()) result_location = definition.getLocation();
   CodecPlanner::Subject subject{"the result of cached function " + name, "result", result_location,
                                 true};
-  ok = planner.plan(definition.getReturnType(), subject, records) && ok;
+  if (!definition.getReturnType()->isDependentType())
+    ok = planner.plan(definition.getReturnType(), subject, records) && ok;
   return ok;
 }
 
@@ -380,7 +398,7 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     const clang::Decl* outer = outermost_declaration(definition);
     const bool in_class = llvm::isa<clang::CXXRecordDecl>(definition.getLexicalDeclContext());
     const unsigned before = sources.getFileOffset(
-        index.declaration_start(sources.getExpansionLoc(outer->getBeginLoc())));
+        index.declaration_start(sources.getExpansionLoc(declaration_begin(*outer))));
     const auto* body = llvm::cast<clang::CompoundStmt>(definition.getBody());
     unsigned after = offset(body->getRBracLoc()) + 1;
     if (in_class) {

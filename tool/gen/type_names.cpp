@@ -199,10 +199,16 @@ std::string readable_type_text(clang::QualType type, const clang::ASTContext& co
 
 std::string signature_text(const clang::FunctionDecl& function, const clang::ASTContext& context) {
   const auto* prototype = function.getType()->castAs<clang::FunctionProtoType>();
-  std::string out = canonical_type_text(function.getReturnType(), context) + " (";
+  // A template's dependent types as written ("const Key &"): canonically they are
+  // "type-parameter-0-0"; its name carries the arguments (function_rewriter.cpp).
+  auto text = [&](clang::QualType type) {
+    return type->isDependentType() ? type.getAsString(store_policy(context))
+                                   : canonical_type_text(type, context);
+  };
+  std::string out = text(function.getReturnType()) + " (";
   for (unsigned i = 0; i < prototype->getNumParams(); ++i) {
     if (i > 0) out += ", ";
-    out += canonical_type_text(prototype->getParamType(i), context);
+    out += text(prototype->getParamType(i));
   }
   out = portable_integers(out, context);
   out += ')';
