@@ -30,6 +30,7 @@
 #include <clang/Lex/Lexer.h>
 #include <clang/Lex/PPCallbacks.h>
 #include <clang/Lex/Preprocessor.h>
+#include <llvm/ADT/DenseSet.h>
 #include <llvm/ADT/MapVector.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/ADT/StringSet.h>
@@ -185,6 +186,9 @@ class Consumer : public clang::ASTConsumer {
   GenDiagnosticConsumer& diagnostics_;
   std::vector<clang::SourceRange>& skipped_;
   std::vector<NeighbourInclude>& neighbours_;
+  // The annotations of the functions rewritten here: a header's copy keeps the others (a
+  // declaration whose definition a source file rewrites needs its annotation there).
+  llvm::DenseSet<const CachedAnnotation*> rewritten_;
   clang::ASTContext* context_ = nullptr;
 };
 
@@ -329,6 +333,7 @@ void Consumer::HandleTranslationUnit(clang::ASTContext& context) {
     std::vector<const clang::CXXRecordDecl*> records;
     if (!plan_function(*definition, planner, reporter, records)) continue;
     planned.push_back({definition, first.annotation, std::move(records)});
+    for (const AnnotatedDeclaration& other : declarations) rewritten_.insert(other.annotation);
   }
   reporter.flush();
   if (reporter.errors() > 0 || engine.hasErrorOccurred()) return;
@@ -350,6 +355,7 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
   SourceEdits edits(buffer, request_.original_name, request_.output_name);
   for (const CachedAnnotation& annotation : index.annotations()) {
     if (sources.getFileID(annotation.removal.getBegin()) != main) continue;
+    if (request_.header && !rewritten_.contains(&annotation)) continue;
     const unsigned begin = sources.getFileOffset(annotation.removal.getBegin());
     const unsigned end = sources.getFileOffset(annotation.removal.getEnd());
     edits.blank(begin, end - begin);

@@ -37,6 +37,9 @@
 // CHECK: "geo::Grid::cells", "int32 (int32) const"
 // CHECK: inline ::picocache::CachedFunction& picocache_fn_2_[[UNIT]]() {
 // CHECK: "geo::Grid::doubled", "int32 (int32)"
+// A declaration whose definition is in a source file keeps its annotation: that source's
+// rewrite reads it through the copy.
+// CHECK: {{^\[\[}}picocache::cached]] int from_source(int x);
 // The other header's function is not rewritten here: its annotation stays in its own file.
 // CHECK-NOT: header_defined
 

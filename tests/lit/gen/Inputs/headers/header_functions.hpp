@@ -18,4 +18,7 @@ class Grid {
   int width_;
 };
 
+// Defined (and rewritten) in a source file: the copy keeps the annotation for it.
+[[picocache::cached]] int from_source(int x);
+
 }  // namespace geo
