@@ -1,40 +1,45 @@
-// The Redis store's cost over Redis itself, measured in one run on one private redis-server
-// (tests/unit's harness, a free loopback port), values of the same size (100 bytes):
-//   BM_Hit_Memoize            a cached call that hits (encode, hash, one round trip of a
-//                             pipelined GET and ZADD XX, verify the argument check, decode)
-//   BM_Hit_StoreGet           the Redis store's get of an entry (the same round trip), no memoize
-//   BM_Hit_RawGet             a raw hiredis GET of a value of the same size, copied out
-//   BM_MissStore_Memoize      a cached call that misses and stores: the get round trip, then the
-//                             put script (evicting at maxsize 1000) with the name's HSET pipelined
-//   BM_MissStore_StorePut     the store's get (nil) then put, no memoize
-//   BM_MissStore_RawGetSet    a raw hiredis GET (nil) then SET of a new key
-// Targets: hit <= 1.2x the raw GET (a hit is one round trip, which is most of the cost);
-// miss+store against GET+SET (two round trips each). Run a Release build:
+// The Redis store's cost over Redis itself (issue #15), in one run, on one thread, on one private
+// redis-server (tests/unit's harness, a free loopback port), for a function of an `int` returning
+// a 64-byte std::string, with working sets of 100, 10,000 and 100,000 keys (the benchmark's
+// argument) used in a shuffled order (working_set_rows.hpp has the rows' shape):
+//   BM_RedisHit_Unbounded/W     a hit through memoize (encode, hash, one round trip of a pipelined
+//                               GET and ZADD XX, verify the argument check, decode), tier off
+//   BM_RedisHit_HalfFull/W      the same for a function of maxsize W/2, over its resident keys
+//   BM_RawGet/W                 a raw hiredis GET of W keys holding values of the size the store
+//                               keeps per entry (its envelope included), copied out
+//   BM_RedisMiss_Unbounded/W    a miss that stores: the get round trip, then the put script
+//   BM_RedisMiss_Evicting/W     the same into a full function of maxsize W/2: each evicts one
+//   BM_RawGetSet/W              a raw GET (nil) then SET of a new key of the same size
+// Targets: each hit row <= 1.2x BM_RawGet at the same W (a hit is one round trip, which is most
+// of its cost); misses against GET+SET (two round trips each). The in-process tier is off
+// (store_only.hpp): with it, hot keys cost no round trip (memory_tier_bench.cpp). Run a Release
+// or RelWithDebInfo build:
 //   build/bench/picocache-bench-redis --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true   (one command line)
-#include "bench_payload.hpp"
+#include "entry_check.hpp"
 #include "redis_server.hpp"
-#include "store_calls.hpp"
 #include "store_only.hpp"
-#include "stores/store.hpp"
-#include "stores/store_registry.hpp"
+#include "stores/entry_envelope.hpp"
+#include "working_set_rows.hpp"
 
 #include <picocache/picocache.hpp>
 
 #include <benchmark/benchmark.h>
 #include <hiredis/hiredis.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <random>
+#include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace {
 
-using bench::kValueSize;
-using bench::payload;
-using bench::payload_fn;
+using bench::Row;
 using picocache::testing::RedisServer;
 
 std::unique_ptr<RedisServer> server;
@@ -56,83 +61,87 @@ class RawConnection {
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
 
+  Reply get(const std::string& key) {
+    const char* argv[2] = {"GET", key.data()};
+    const std::size_t lengths[2] = {3, key.size()};
+    return command(2, argv, lengths);
+  }
+  void set(const std::string& key, const std::string& value) {
+    const char* argv[3] = {"SET", key.data(), value.data()};
+    const std::size_t lengths[3] = {3, key.size(), value.size()};
+    command(3, argv, lengths);
+  }
+
+ private:
   Reply command(int argc, const char** argv, const std::size_t* lengths) {
     Reply reply(static_cast<redisReply*>(redisCommandArgv(context_, argc, argv, lengths)));
     if (!reply) throw std::runtime_error("raw command failed");
     return reply;
   }
 
- private:
   redisContext* context_ = nullptr;
 };
 
-const picocache::FunctionRef direct_fn{"00112233445566778899aabbccddeeff", "bench::direct"};
-
-void BM_Hit_Memoize(benchmark::State& state) {
-  payload(7);  // stored
-  for (auto _ : state) benchmark::DoNotOptimize(payload(7));
-  if (payload_fn.hits() == 0) state.SkipWithError("no hits: is the server reachable?");
+// What the store keeps for argument n: the envelope (write time, argument check) around the
+// value memoize encodes, so the raw rows move as many bytes per GET.
+std::string envelope_of(int n) {
+  std::string arguments;
+  picocache::Encoder encoder(arguments, picocache::EncodeMode::key);
+  encoder.write(n);
+  return picocache::pack_entry(picocache::detail::entry_check(arguments), 0,
+                               bench::stored_bytes(n));
 }
-BENCHMARK(BM_Hit_Memoize);
 
-void BM_Hit_StoreGet(benchmark::State& state) {
-  auto store = picocache::open_store(server->url());
-  const picocache::Key128 key{1, 2};
-  put_value(*store, direct_fn, key, std::string(kValueSize, 'v'), 1000);
-  for (auto _ : state) benchmark::DoNotOptimize(value_at(*store, direct_fn, key));
+std::string raw_key(const char* role, int working_set, long n) {
+  return std::string("bench:raw:") + role + ":" + std::to_string(working_set) + ":" +
+         std::to_string(n);
 }
-BENCHMARK(BM_Hit_StoreGet);
 
-void BM_Hit_RawGet(benchmark::State& state) {
+void BM_RedisHit_Unbounded(benchmark::State& state) { bench::hits<Row::hit_unbounded>(state); }
+void BM_RedisHit_HalfFull(benchmark::State& state) { bench::hits<Row::hit_half_full>(state); }
+void BM_RedisMiss_Unbounded(benchmark::State& state) { bench::misses<Row::miss_unbounded>(state); }
+void BM_RedisMiss_Evicting(benchmark::State& state) { bench::misses<Row::miss_evicting>(state); }
+
+void BM_RawGet(benchmark::State& state) {
+  const int working_set = static_cast<int>(state.range(0));
   RawConnection raw;
-  const std::string key = "bench:raw:value";
-  const std::string value(kValueSize, 'v');
-  const char* set_argv[3] = {"SET", key.data(), value.data()};
-  const std::size_t set_lengths[3] = {3, key.size(), value.size()};
-  raw.command(3, set_argv, set_lengths);
-  const char* argv[2] = {"GET", key.data()};
-  const std::size_t lengths[2] = {3, key.size()};
+  static std::set<int> filled;
+  if (filled.insert(working_set).second) {
+    for (int n = 0; n < working_set; ++n) raw.set(raw_key("get", working_set, n), envelope_of(n));
+  }
+  std::vector<std::string> keys;
+  for (int n : bench::shuffled(0, working_set)) keys.push_back(raw_key("get", working_set, n));
+  std::size_t i = 0;
   for (auto _ : state) {
-    Reply reply = raw.command(2, argv, lengths);
+    Reply reply = raw.get(keys[i]);
+    if (reply->type != REDIS_REPLY_STRING) {
+      state.SkipWithError("raw key not found");
+      break;
+    }
     std::string copy(reply->str, reply->len);  // as the store copies the value out
     benchmark::DoNotOptimize(copy);
+    if (++i == keys.size()) i = 0;
   }
 }
-BENCHMARK(BM_Hit_RawGet);
 
-void BM_MissStore_Memoize(benchmark::State& state) {
-  static long n = 1'000'000;
-  for (auto _ : state) benchmark::DoNotOptimize(payload(++n));  // a new argument each time
-}
-BENCHMARK(BM_MissStore_Memoize);
-
-void BM_MissStore_StorePut(benchmark::State& state) {
-  auto store = picocache::open_store(server->url());
-  const std::string value(kValueSize, 'v');
-  static std::uint64_t n = 1'000'000;
-  for (auto _ : state) {
-    const picocache::Key128 key{++n, 3};
-    benchmark::DoNotOptimize(value_at(*store, direct_fn, key));
-    put_value(*store, direct_fn, key, value, 1000);
-  }
-}
-BENCHMARK(BM_MissStore_StorePut);
-
-void BM_MissStore_RawGetSet(benchmark::State& state) {
+void BM_RawGetSet(benchmark::State& state) {
+  const int working_set = static_cast<int>(state.range(0));
   RawConnection raw;
-  const std::string value(kValueSize, 'v');
-  static long n = 0;
+  const std::string value = envelope_of(0);
+  static long next = 0;  // no key repeats across this benchmark's runs
   for (auto _ : state) {
-    const std::string key = "bench:raw:" + std::to_string(++n);  // a new key: GET misses
-    const char* get_argv[2] = {"GET", key.data()};
-    const std::size_t get_lengths[2] = {3, key.size()};
-    benchmark::DoNotOptimize(raw.command(2, get_argv, get_lengths));
-    const char* set_argv[3] = {"SET", key.data(), value.data()};
-    const std::size_t set_lengths[3] = {3, key.size(), value.size()};
-    benchmark::DoNotOptimize(raw.command(3, set_argv, set_lengths));
+    const std::string key = raw_key("miss", working_set, ++next);
+    benchmark::DoNotOptimize(raw.get(key));
+    raw.set(key, value);
   }
 }
-BENCHMARK(BM_MissStore_RawGetSet);
+
+BENCHMARK(BM_RedisHit_Unbounded)->Apply(bench::working_sets);
+BENCHMARK(BM_RedisHit_HalfFull)->Apply(bench::working_sets);
+BENCHMARK(BM_RawGet)->Apply(bench::working_sets);
+BENCHMARK(BM_RedisMiss_Unbounded)->Apply(bench::working_sets);
+BENCHMARK(BM_RedisMiss_Evicting)->Apply(bench::working_sets);
+BENCHMARK(BM_RawGetSet)->Apply(bench::working_sets);
 
 }  // namespace
 

@@ -22,6 +22,7 @@
 //   build/bench/picocache-bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include "entry_check.hpp"
 #include "store_only.hpp"
+#include "working_set_rows.hpp"
 
 #include <picocache/picocache.hpp>
 
@@ -40,7 +41,9 @@
 
 namespace {
 
-constexpr std::size_t kResultSize = 64;  // the cached function's std::string, in bytes
+using bench::Row;
+using bench::shuffled;
+using bench::stored_bytes;
 
 std::string database_path() {
   static const std::string path = [] {
@@ -51,113 +54,10 @@ std::string database_path() {
   return path;
 }
 
-std::string make_result(int n) {
-  std::string text = std::to_string(n);
-  text.resize(kResultSize, 'x');
-  return text;
-}
-
-// As many bytes as memoize stores for one value (header, length byte, the string), for the raw
-// tables to hold rows of the same size.
-std::string stored_bytes(int n) {
-  return std::string(picocache::detail::value_header_size, 'h') + static_cast<char>(kResultSize) +
-         make_result(n);
-}
-
-// The keys first..first+count-1 in a fixed shuffled order.
-std::vector<int> shuffled(int first, int count) {
-  std::vector<int> keys(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) keys[static_cast<std::size_t>(i)] = first + i;
-  std::shuffle(keys.begin(), keys.end(), std::mt19937(42));
-  return keys;
-}
-
-// One cached function per (row, working set), so that no row disturbs another's entries; its
-// maxsize is none or half the working set.
-enum class Row { hit_unbounded, hit_half_full, miss_unbounded, miss_evicting };
-
-template <Row kRow, int kWorkingSet>
-std::string value_of(int n);
-
-template <Row kRow, int kWorkingSet>
-picocache::CachedFunction& function_of() {
-  static const std::string name = "bench::value_of<" + std::to_string(static_cast<int>(kRow)) +
-                                  "," + std::to_string(kWorkingSet) + ">";
-  constexpr bool kBounded = kRow == Row::hit_half_full || kRow == Row::miss_evicting;
-  static picocache::CachedFunction fn{picocache::address_of(&value_of<kRow, kWorkingSet>),
-                                      name.c_str(), "std::string (int)",
-                                      kBounded ? kWorkingSet / 2 : picocache::unbounded, false};
-  return fn;
-}
-
-template <Row kRow, int kWorkingSet>
-std::string value_of(int n) {
-  return picocache::memoize<std::string>(
-      function_of<kRow, kWorkingSet>(), [&](picocache::Encoder& e) { e.write(n); },
-      [&]() { return make_result(n); });
-}
-
-struct Cached {
-  std::string (*call)(int);
-  picocache::CachedFunction* fn;
-};
-
-template <Row kRow>
-Cached cached(std::int64_t working_set) {
-  switch (working_set) {
-    case 100:
-      return {&value_of<kRow, 100>, &function_of<kRow, 100>()};
-    case 10'000:
-      return {&value_of<kRow, 10'000>, &function_of<kRow, 10'000>()};
-    case 100'000:
-      return {&value_of<kRow, 100'000>, &function_of<kRow, 100'000>()};
-    default:
-      throw std::invalid_argument("no cached function for this working set");
-  }
-}
-
-// Stores keys 0..W-1 once per function (a later run of the benchmark finds them stored).
-void fill_once(const Cached& cached, int working_set) {
-  static std::map<const picocache::CachedFunction*, bool> filled;
-  if (filled[cached.fn]) return;
-  filled[cached.fn] = true;
-  for (int n = 0; n < working_set; ++n) benchmark::DoNotOptimize(cached.call(n));
-}
-
-template <Row kRow>
-void hits(benchmark::State& state) {
-  const int working_set = static_cast<int>(state.range(0));
-  const Cached c = cached<kRow>(working_set);
-  fill_once(c, working_set);
-  // A maxsize of W/2 keeps the last W/2 stored: W/2..W-1.
-  const std::vector<int> keys = kRow == Row::hit_unbounded
-                                    ? shuffled(0, working_set)
-                                    : shuffled(working_set / 2, working_set / 2);
-  const std::uint64_t misses_before = c.fn->misses();
-  std::size_t i = 0;
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(c.call(keys[i]));
-    if (++i == keys.size()) i = 0;
-  }
-  if (c.fn->misses() != misses_before) state.SkipWithError("a timed call missed");
-}
-
-template <Row kRow>
-void misses(benchmark::State& state) {
-  const int working_set = static_cast<int>(state.range(0));
-  const Cached c = cached<kRow>(working_set);
-  fill_once(c, working_set);
-  static std::map<const picocache::CachedFunction*, int> next_key;
-  int& next = next_key.try_emplace(c.fn, working_set).first->second;
-  const std::uint64_t hits_before = c.fn->hits();
-  for (auto _ : state) benchmark::DoNotOptimize(c.call(next++));
-  if (c.fn->hits() != hits_before) state.SkipWithError("a timed call hit");
-}
-
-void BM_SqliteHit_Unbounded(benchmark::State& state) { hits<Row::hit_unbounded>(state); }
-void BM_SqliteHit_HalfFull(benchmark::State& state) { hits<Row::hit_half_full>(state); }
-void BM_SqliteMiss_Unbounded(benchmark::State& state) { misses<Row::miss_unbounded>(state); }
-void BM_SqliteMiss_Evicting(benchmark::State& state) { misses<Row::miss_evicting>(state); }
+void BM_SqliteHit_Unbounded(benchmark::State& state) { bench::hits<Row::hit_unbounded>(state); }
+void BM_SqliteHit_HalfFull(benchmark::State& state) { bench::hits<Row::hit_half_full>(state); }
+void BM_SqliteMiss_Unbounded(benchmark::State& state) { bench::misses<Row::miss_unbounded>(state); }
+void BM_SqliteMiss_Evicting(benchmark::State& state) { bench::misses<Row::miss_evicting>(state); }
 
 // A raw connection to the same file, as a program using SQLite directly would have.
 struct Database {
@@ -269,15 +169,12 @@ void BM_EntryCheck(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
 }
 
-void working_sets(benchmark::internal::Benchmark* benchmark) {
-  benchmark->Arg(100)->Arg(10'000)->Arg(100'000);
-}
-BENCHMARK(BM_SqliteHit_Unbounded)->Apply(working_sets);
-BENCHMARK(BM_SqliteHit_HalfFull)->Apply(working_sets);
-BENCHMARK(BM_RawSelect)->Apply(working_sets);
-BENCHMARK(BM_SqliteMiss_Unbounded)->Apply(working_sets);
-BENCHMARK(BM_SqliteMiss_Evicting)->Apply(working_sets);
-BENCHMARK(BM_RawInsert)->Apply(working_sets);
+BENCHMARK(BM_SqliteHit_Unbounded)->Apply(bench::working_sets);
+BENCHMARK(BM_SqliteHit_HalfFull)->Apply(bench::working_sets);
+BENCHMARK(BM_RawSelect)->Apply(bench::working_sets);
+BENCHMARK(BM_SqliteMiss_Unbounded)->Apply(bench::working_sets);
+BENCHMARK(BM_SqliteMiss_Evicting)->Apply(bench::working_sets);
+BENCHMARK(BM_RawInsert)->Apply(bench::working_sets);
 BENCHMARK(BM_PassThrough_MaxsizeZero);
 BENCHMARK(BM_EntryCheck)->Arg(8)->Arg(100)->Arg(1000)->Arg(10000);
 

@@ -19,6 +19,9 @@
 #   quoted includes resolve against the original directory through -iquote (a source property,
 #   or with UNITY_BUILD a target option, since CMake keeps sources with their own options out of
 #   unity sources). Names in generated files are unique per file, so unity sources combine them.
+# - The tool's project directories are the calling project's PROJECT_SOURCE_DIR and
+#   PROJECT_BINARY_DIR: the code fingerprint follows definitions in headers under them, and a
+#   static function is named by its file's path relative to PROJECT_SOURCE_DIR.
 # - Links PicoCache::runtime whichever target_link_libraries signature the target uses (through
 #   the LINK_LIBRARIES property). With TIDY, picocache-tidy also runs over the annotated sources as
 #   part of the build (a failed check fails the build only if the project's .clang-tidy says so).
@@ -187,7 +190,9 @@ function(_picocache_header_copies target headers project_dirs source_dir out_dir
       file(RELATIVE_PATH copy_rel "${CMAKE_BINARY_DIR}" "${copy}")
       add_custom_command(
         OUTPUT "${copy}"
-        COMMAND PicoCache::gen "${header}" --header -o "${copy}" --depfile "${copy}.d" -- ${tool_flags}
+        COMMAND PicoCache::gen "${header}" --header -o "${copy}" --depfile "${copy}.d"
+                --project-root "${PROJECT_SOURCE_DIR}" --project-root "${PROJECT_BINARY_DIR}"
+                -- ${tool_flags}
         DEPENDS "${header}" PicoCache::gen
         DEPFILE "${copy}.d"
         COMMENT "picocache-gen --header ${header} -> ${copy_rel}"
@@ -497,7 +502,9 @@ function(picocache_generate target)
     file(RELATIVE_PATH out_rel "${CMAKE_BINARY_DIR}" "${out}")
     add_custom_command(
       OUTPUT "${out}"
-      COMMAND PicoCache::gen "${abs}" -o "${out}" --depfile "${out}.d" -- ${tool_flags} ${source_flags}
+      COMMAND PicoCache::gen "${abs}" -o "${out}" --depfile "${out}.d"
+              --project-root "${PROJECT_SOURCE_DIR}" --project-root "${PROJECT_BINARY_DIR}"
+              -- ${tool_flags} ${source_flags}
       DEPENDS "${abs}" PicoCache::gen ${header_copies}
       DEPFILE "${out}.d"
       COMMENT "picocache-gen ${src} -> ${out_rel}"

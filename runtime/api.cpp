@@ -74,7 +74,16 @@ void clear(CachedFunction& fn) {
 }
 
 CacheParameters parameters_of(const CachedFunction& fn) {
-  return {maxsize_of(fn), fn.typed(), fn.single_flight(), fn.lock_timeout()};
+  CacheParameters parameters;
+  parameters.maxsize = maxsize_of(fn);
+  parameters.typed = fn.typed();
+  parameters.single_flight = fn.single_flight();
+  parameters.lock_timeout = fn.lock_timeout();
+  if (fn.ttl() != kNoTtl) parameters.ttl = fn.ttl();
+  // "v:2" is the annotation's `version = 2`; "fp:..." the code fingerprint (no version given).
+  const std::string& code_version = fn.code_version();
+  if (code_version.rfind("v:", 0) == 0) parameters.version = code_version.substr(2);
+  return parameters;
 }
 
 }  // namespace

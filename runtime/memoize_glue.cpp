@@ -1,12 +1,16 @@
 // detail::lookup and detail::remember: where memoize<R>() meets the in-process tier and the
 // process's store. Every store failure stops here: the call runs uncached (the tier still caches
 // it) and the session logs it once. A stored entry is verified against the call's arguments
-// (entry_check.hpp) before its value is used; the tier compares the arguments themselves.
+// (entry_check.hpp) and its age (entry_age.hpp: ttl) before its value is used; the tier compares
+// the arguments itself, and keeps the entry's write time for the same ttl check. The first store
+// access of a function, and one an hour after, records its code version (version_keeping.hpp).
+#include "entry_age.hpp"
 #include "entry_check.hpp"
 #include "memory_tier.hpp"
 #include "single_flight.hpp"
 #include "store_counters.hpp"
 #include "store_session.hpp"
+#include "version_keeping.hpp"
 
 #include <picocache/memoize.hpp>
 
@@ -36,13 +40,15 @@ std::optional<std::string> lookup(CachedFunction& fn, const Key128& key,
     return std::nullopt;
   }
   std::optional<std::string> value;
-  t_lookup_failed = !read_stored(fn, key, arguments, value);
-  if (value) tier_insert(fn, key, arguments, *value);
+  std::int64_t written_at = 0;
+  t_lookup_failed = !read_stored(fn, key, arguments, value, &written_at);
+  if (value) tier_insert(fn, key, arguments, *value, written_at);
   return value;
 }
 
 bool read_stored(CachedFunction& fn, const Key128& key, std::string_view arguments,
-                 std::optional<std::string>& value) {
+                 std::optional<std::string>& value, std::int64_t* written_at) {
+  keep_versions(fn);  // a time comparison, except once an hour
   std::optional<StoredEntry> entry;
   const bool ok = StoreSession::instance().run(
       StoreAccess::read, "reading", fn,
@@ -53,13 +59,17 @@ bool read_stored(CachedFunction& fn, const Key128& key, std::string_view argumen
     count(store_counter_cells().rejected_entries);
     return true;
   }
+  // Older than the function's ttl now (the store's own expiry may lag, or was set with another
+  // ttl): a miss, whose store replaces the entry.
+  if (expired(entry->written_at, fn.ttl(), epoch_ms())) return true;
   value = std::move(entry->value);
+  if (written_at != nullptr) *written_at = entry->written_at;
   return true;
 }
 
 bool store_result(CachedFunction& fn, const Key128& key, std::string_view arguments,
                   std::string_view value) {
-  tier_insert(fn, key, arguments, value);
+  tier_insert(fn, key, arguments, value, epoch_ms());
   const std::string check = entry_check(arguments);
   return StoreSession::instance().run(StoreAccess::write, "storing a result of", fn,
                                       [&](Store& store, const FunctionRef& ref) {
@@ -67,6 +77,7 @@ bool store_result(CachedFunction& fn, const Key128& key, std::string_view argume
                                         entry.value = value;
                                         entry.check = check;
                                         entry.maxsize = fn.maxsize();
+                                        if (fn.ttl() != kNoTtl) entry.ttl = fn.ttl();
                                         store.put(ref, key, entry);
                                       });
 }

@@ -2,6 +2,7 @@
 // lookup, a list splice and a copy, well under a microsecond.
 #include "memory_tier.hpp"
 
+#include "entry_age.hpp"
 #include "log.hpp"
 #include "store_counters.hpp"
 #include "store_session.hpp"
@@ -38,6 +39,7 @@ struct Entry {
   std::string arguments;
   std::string value;
   std::list<Key128>::iterator recency;  // in its function's list
+  std::int64_t written_at = 0;          // when the store got it (epoch ms): for the ttl
   // Used since it last reached the list's end (functions of maxsize none: see find()).
   bool referenced = false;
   std::uint64_t bytes() const { return arguments.size() + value.size() + kEntryOverhead; }
@@ -92,6 +94,11 @@ class Tier {
     auto found = entries.entries.find(key);
     if (found == entries.entries.end() || found->second.arguments != arguments)
       return {std::nullopt, entries.dropped.count(key) != 0};
+    if (expired(found->second.written_at, fn.ttl(), epoch_ms())) {
+      // Too old, here as in the store: absent (not dropped: the store is asked, and misses too).
+      remove(entries, found);
+      return {};
+    }
     if (fn.maxsize() == unbounded) {
       // Nothing is evicted for maxsize, only for the budget: a second chance (CLOCK) is order
       // enough there, and a hit then touches no list node (a cache miss each at 100,000 keys).
@@ -103,7 +110,7 @@ class Tier {
   }
 
   void insert(CachedFunction& fn, const Key128& key, std::string_view arguments,
-              std::string_view value) {
+              std::string_view value, std::int64_t written_at) {
     const std::uint64_t bytes = arguments.size() + value.size() + kEntryOverhead;
     std::lock_guard lock(mutex_);
     FunctionEntries& entries = functions_[&fn];
@@ -111,7 +118,7 @@ class Tier {
     if (found != entries.entries.end()) remove(entries, found);  // never leave an older value
     if (bytes > budget()) return;
     entries.recency.push_front(key);
-    Entry entry{std::string(arguments), std::string(value), entries.recency.begin()};
+    Entry entry{std::string(arguments), std::string(value), entries.recency.begin(), written_at};
     entries.entries.emplace(key, std::move(entry));
     entries.bytes += bytes;
     total_bytes_ += bytes;
@@ -301,9 +308,9 @@ TierAnswer tier_find(CachedFunction& fn, const Key128& key, std::string_view arg
 }
 
 void tier_insert(CachedFunction& fn, const Key128& key, std::string_view arguments,
-                 std::string_view value) {
+                 std::string_view value, std::int64_t written_at) {
   try {
-    tier().insert(fn, key, arguments, value);
+    tier().insert(fn, key, arguments, value, written_at);
   } catch (const std::exception&) {
     // ignored: out of memory; the store still has the value
   }

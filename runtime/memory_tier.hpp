@@ -23,6 +23,9 @@
 // with this process's own clears only. An entry evicted from the store by another process stays
 // here until this tier evicts it (a hit that process would miss).
 //
+// ttl: each entry keeps the time it was written (by this process, or as the store says when it was
+// read from there), and once older than its function's ttl it is absent here too.
+//
 // When the store is down the tier goes on caching: a broken store degrades the program to
 // lru_cache, not to no cache at all.
 #pragma once
@@ -58,10 +61,12 @@ struct TierAnswer {
 // is off. May read the store's clear generation first (see above). Thread-safe; never throws.
 TierAnswer tier_find(CachedFunction& fn, const Key128& key, std::string_view arguments);
 
-// Keeps `value` for `fn`'s call with `arguments`, evicting down to fn.maxsize() and the budget.
-// A value alone larger than the budget is not kept. Thread-safe; never throws.
+// Keeps `value` for `fn`'s call with `arguments`, written at `written_at` (epoch milliseconds:
+// now for a new result, the store's StoredEntry::written_at for one read from it), evicting down
+// to fn.maxsize() and the budget. A value alone larger than the budget is not kept. Thread-safe;
+// never throws.
 void tier_insert(CachedFunction& fn, const Key128& key, std::string_view arguments,
-                 std::string_view value);
+                 std::string_view value, std::int64_t written_at);
 
 // Drops `fn`'s entries (cache_clear in this process).
 void tier_clear(CachedFunction& fn);

@@ -23,6 +23,7 @@
 #include <picocache/memoize.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,11 +45,12 @@ inline constexpr std::chrono::milliseconds kLongestPoll{100};
 // lookup and its store as before, not for a lease as well. Defined in memoize_glue.cpp.
 bool last_lookup_skips_lease();
 
-// Reads the stored value for `key` into `value` (nullopt when absent or stored for other
-// arguments: a collision, counted). False when the store failed (reported by the session). The
-// store half of detail::lookup, without the in-process tier. Defined in memoize_glue.cpp.
+// Reads the stored value for `key` into `value` (nullopt when absent, older than fn.ttl(), or
+// stored for other arguments: a collision, counted), and its write time into `*written_at` when
+// given. False when the store failed (reported by the session). The store half of
+// detail::lookup, without the in-process tier. Defined in memoize_glue.cpp.
 bool read_stored(CachedFunction& fn, const Key128& key, std::string_view arguments,
-                 std::optional<std::string>& value);
+                 std::optional<std::string>& value, std::int64_t* written_at = nullptr);
 
 // What detail::remember does, telling whether the store kept the value: keeps it in the
 // in-process tier, then stores it with the check of `arguments`. Defined in memoize_glue.cpp.

@@ -5,6 +5,7 @@
 #include "store_counters.hpp"
 #include "stores/store_registry.hpp"
 #include "stores/store_url.hpp"
+#include "version_keeping.hpp"
 
 #include <picocache/picocache.hpp>
 
@@ -138,6 +139,7 @@ void StoreSession::configure(std::string_view url) {
   }
   // The tier's entries came from the old store: the new one may hold other values.
   tier_clear_all();
+  forget_recorded_uses();  // the new store has no record of this process's versions
   // A new URL deserves a fresh attempt and a fresh warning.
 
   next_attempt_ = {};

@@ -53,7 +53,8 @@ class StoreSession {
       return false;
     }
     try {
-      operation(*current, FunctionRef{fn.id(), fn.display_name()});
+      operation(*current,
+                FunctionRef{fn.id(), fn.display_name(), fn.family_id(), fn.code_version()});
     } catch (const StoreError& error) {
       failed(access, std::string(doing) + " " + fn.display_name(), error);
       return false;

@@ -5,16 +5,18 @@
 // tests/lit/gen/free_function.cpp (free functions: the wrapper calls memoize<R> with an encoder
 // lambda and a lambda calling the body function) and tests/lit/gen/members.cpp (members).
 //
-// A function with `single_flight` or `lock_timeout` in its annotation gets a sixth argument, both
-// fields always given (C++17 aggregate order; -Wmissing-field-initializers); without it the
-// defaults apply:
+// The constructor call picocache-gen emits (pinned by tests/lit/gen/free_function.cpp):
 //
-//   static ::picocache::CachedFunction picocache_fn_1{
-//       ::picocache::address_of(static_cast<int (*)(int)>(&slow)), "slow", "int (int)", 128, false,
-//       ::picocache::FunctionOptions{true, ::std::chrono::milliseconds(30000)}};  // lock_timeout =
-//       30
-//   ... ::picocache::FunctionOptions{false, ::picocache::kDefaultLockTimeout}};    // single_flight
-//   = false
+//   static ::picocache::CachedFunction& function = *new ::picocache::CachedFunction{
+//       ::picocache::address_of<long (*)(int)>(&::fib), "fib", "long (int)",
+//       "fp:<32 hex: the code fingerprint>", ::picocache::key_schema<int>(), 256ULL, false};
+//
+// The code version is "fp:" and the generator's fingerprint of the function's code, or "v:" and
+// the annotation's `version`. A function whose annotation sets `single_flight`, `lock_timeout` or
+// `ttl` gets a last argument, every field given (C++17 aggregate order;
+// -Wmissing-field-initializers); without it the defaults apply:
+//
+//       ..., ::picocache::FunctionOptions{true, ::std::chrono::milliseconds(30000), ...}};
 //
 // The template stays thin: the store, its failures and the warnings live in the runtime library
 // (picocache::detail::lookup and remember), so user code compiles little and never sees a store.
@@ -60,21 +62,44 @@ FunctionAddress address_of(F fn) {
 // `lock_timeout` says otherwise.
 inline constexpr std::chrono::milliseconds kDefaultLockTimeout = std::chrono::minutes(10);
 
-// Per-function options beyond the generated constructor's first five arguments (the annotation's
-// `single_flight` and `lock_timeout` keys). Defaults apply when generated code passes none.
+// ttl=none: an entry never expires by age (only eviction or a clear removes it).
+inline constexpr std::chrono::milliseconds kNoTtl{0};
+
+// Per-function options beyond the generated constructor's first seven arguments (the annotation's
+// `single_flight`, `lock_timeout` and `ttl` keys). Defaults apply when generated code passes none.
 struct FunctionOptions {
   // Concurrent misses of one key (threads, processes, machines) run the body once; the others
   // wait for its result. False: every miss runs the body.
   bool single_flight = true;
   // The longest a miss waits for another caller's computation before running the body itself.
   std::chrono::milliseconds lock_timeout = kDefaultLockTimeout;
+  // An entry older than this, counted from when it was written, is a miss (kNoTtl: never).
+  std::chrono::milliseconds ttl = kNoTtl;
 };
+
+// hash64 of the schemas of the key's types (std::decay_t of each; for a non-static member the
+// class first, then the parameters), each followed by '\0': part of a function's id(), so keys
+// written for another shape of an argument type (two same-typed fields swapped) never match.
+// User Codec specialisations count through their describe(). Throws only std::bad_alloc.
+template <class... Ts>
+std::uint64_t key_schema() {
+  std::string schemas;
+  ((schemas += schema_of<std::decay_t<Ts>>(), schemas += '\0'), ...);
+  return hash64(schemas);
+}
 
 // One cached function: its identity in the store and this process's hit/miss counts. Generated
 // code defines one at namespace scope per cached function; it registers itself in the process's
 // registry (for cache_info and friends) on construction and unregisters on destruction.
 class CachedFunction {
  public:
+  // What generated code calls. `code_version` is "fp:<32 hex>" (the code fingerprint) or
+  // "v:<text>" (the annotation's `version`); `key_schema` is key_schema<key types...>(). Both are
+  // part of id(), so results of other code or of other shapes of the argument types never match.
+  CachedFunction(FunctionAddress address, const char* qualified_name, const char* signature,
+                 const char* code_version, std::uint64_t key_schema, std::uint64_t maxsize,
+                 bool typed, FunctionOptions options = {});
+  // For hand-written instances (tests, benchmarks): code version "" and key schema 0.
   CachedFunction(FunctionAddress address, const char* qualified_name, const char* signature,
                  std::uint64_t maxsize, bool typed, FunctionOptions options = {});
   ~CachedFunction();
@@ -87,12 +112,21 @@ class CachedFunction {
   const std::string& signature() const { return signature_; }
   // "qualified_name signature": how listings and error messages name the function.
   const std::string& display_name() const { return display_name_; }
-  // 32 hex digits of hash_key(qualified_name '\0' signature '\0' salt): the store's name for it.
+  // "fp:<32 hex>" or "v:<version>" (see the constructor); "" for a hand-written instance.
+  const std::string& code_version() const { return code_version_; }
+  // 32 hex digits of hash_key(qualified_name '\0' signature '\0'): the same for every code
+  // version of the function (how superseded versions are found).
+  const std::string& family_id() const { return family_id_; }
+  // 32 hex digits of hash_key(qualified_name '\0' signature '\0' code_version '\0' <16 hex of
+  // key_schema> '\0' <key and value format versions> '\0'): the store's name for this version.
   const std::string& id() const { return id_; }
+  std::uint64_t key_schema() const { return key_schema_; }
   std::uint64_t maxsize() const { return maxsize_; }
   bool typed() const { return typed_; }
   bool single_flight() const { return options_.single_flight; }
   std::chrono::milliseconds lock_timeout() const { return options_.lock_timeout; }
+  // How long an entry stays fresh after it was written; kNoTtl: for ever.
+  std::chrono::milliseconds ttl() const { return options_.ttl; }
 
   std::uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
   std::uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
@@ -108,6 +142,9 @@ class CachedFunction {
   std::string qualified_name_;
   std::string signature_;
   std::string display_name_;
+  std::string code_version_;
+  std::uint64_t key_schema_;
+  std::string family_id_;
   std::string id_;
   std::uint64_t maxsize_;
   bool typed_;
@@ -118,6 +155,8 @@ class CachedFunction {
 
 namespace detail {
 
+// The version of the key encoding (Encoder's key modes): part of every function's id().
+inline constexpr std::uint8_t kKeyFormatVersion = 1;
 // The version byte that starts every stored value; a value with another version is a miss.
 inline constexpr std::uint8_t value_format_version = 1;
 // Version byte + 8-byte little-endian schema fingerprint of the result type.

@@ -4,7 +4,7 @@
 //   picocache::cache_info(&fib)              {hits, misses, maxsize, currsize}
 //   picocache::cache_info("geo::area")       by qualified name (or "geo::area double (double)")
 //   picocache::cache_clear(&fib)             drops fib's entries from the store, resets counters
-//   picocache::cache_parameters(&fib)        {maxsize, typed, single_flight, lock_timeout}
+//   picocache::cache_parameters(&fib)        {maxsize, typed, single_flight, lock_timeout, ttl}
 //   picocache::configure("redis://cache:6379/0")   the default store (PICOCACHE_URL wins)
 //   picocache::set_log_handler(fn)           where warnings go (default: stderr)
 //   picocache::unstorable_results()          results too large to store (CodecLimits)
@@ -23,6 +23,7 @@
 #include <functional>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -51,6 +52,8 @@ struct CacheParameters {
   bool typed = false;
   bool single_flight = true;  // concurrent misses of one key run the body once
   std::chrono::milliseconds lock_timeout = kDefaultLockTimeout;  // the longest such a miss waits
+  std::optional<std::chrono::milliseconds> ttl;  // nullopt: ttl=none (entries never expire)
+  std::string version;  // the annotation's `version` ("2"), "" when the code fingerprint is used
 };
 
 // What happened between this process and its store since the process started (never reset,

@@ -28,10 +28,15 @@
 //   never as an older generation.
 // - functions() lists nothing (listing: false): memcached cannot enumerate keys, so the
 //   command-line tool's `list` has nothing to show for a memcached URL.
+// - Superseded code versions (another id of the same family) are not recorded or dropped
+//   (record_use and drop_versions do nothing, as the store cannot list): their keys are never
+//   read again and age out through memcached's own LRU. `picocache prune` has nothing to remove.
 // - LRU order: a hit is remembered in this process and applied to the index by this process's
 //   next put of that function (before it evicts), so the order is exact for one process and
 //   counts another process's hits once that process puts.
-// - ttl: native (seconds, rounded up).
+// - ttl: native, as the item's expiry (seconds, rounded up, one more: memcached's clock ticks in
+//   whole seconds), and the runtime checks the entry's write time against the ttl it has now.
+//   An expired entry stays in the index (and in size()) until the index evicts it.
 // - Leases: `add` of the lease key with the lease's duration as expiry (whole seconds, rounded
 //   up); renew and release check the token first (not atomically: a lease that expired between
 //   the check and the delete could be deleted under its next holder, who then shares it).
@@ -230,6 +235,7 @@ class MemcachedStore final : public Store {
     StoreCapabilities capabilities;
     capabilities.exact_size = false;
     capabilities.listing = false;
+    capabilities.evicts_expired_first = false;  // the index keeps no times
     return capabilities;
   }
 
@@ -260,7 +266,9 @@ class MemcachedStore final : public Store {
       const std::string prefix = generation_prefix(memc, fn);
       const std::string value_key = prefix + "v:" + hex;
       const std::string packed = pack_entry(entry.check, now_ms(), entry.value);
-      const time_t expiry = entry.ttl ? expiry_of(*entry.ttl) : 0;
+      // One second more than the ttl: memcached counts whole seconds from its clock's last tick,
+      // so `1` may expire an item at once. The runtime's check of written_at is the exact one.
+      const time_t expiry = entry.ttl ? expiry_of(*entry.ttl + std::chrono::seconds(1)) : 0;
       memcached_return_t rc = memcached_set(memc, value_key.data(), value_key.size(), packed.data(),
                                             packed.size(), expiry, 0);
       if (rc == MEMCACHED_E2BIG) {

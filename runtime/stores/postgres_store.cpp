@@ -3,9 +3,12 @@
 // runs and why the sizes stay exact.
 //
 // Tables, in the connection's schema (the first of its search_path) or picocache_schema=:
-//   picocache_functions(id PK, name, size, clock, generation)   one row per function: its entry
-//                                                   count, a logical clock for the LRU order and
-//                                                   how many clears it had (clear_generation)
+//   picocache_functions(id PK, name, size, clock, generation, family, version, last_used)
+//                                                   one row per function version: its entry
+//                                                   count, a logical clock for the LRU order,
+//                                                   how many clears it had (clear_generation),
+//                                                   and its family, code version and last use
+//                                                   (ms since the epoch; record_use, hourly)
 //   picocache_entries(fid, key, value, check_bytes, written_at, used, expires_at), PK (fid, key),
 //                                                   indexed by (fid, used) for eviction
 // created on the first connection under a transaction-scoped advisory lock (so two processes
@@ -30,8 +33,12 @@
 // them every few hundred hits instead cost the hit path 2-4x a raw SELECT: every write of
 // `used` is a new row version and two index entries.)
 //
-// ttl: expires_at (milliseconds since the epoch); an expired entry is a miss, and counts in
-// size until it is evicted or the function cleared.
+// ttl: expires_at (milliseconds since the epoch; the entries with one are indexed by (fid,
+// expires_at)); an expired entry is a miss (and the runtime also checks written_at against the
+// ttl it has now, so a shortened ttl applies to stored entries). A put of the function first
+// deletes up to kExpiredPerPut of its expired entries (an index range: no scan when none expired),
+// ahead of any LRU victim, so after a put the size counts live entries unless more than that many
+// expired since the last.
 //
 // Leases: pg_try_advisory_lock on a connection of the lease's own (outside the pool), held by
 // the KeyLease until it is destroyed or the holder dies (the server drops a dead session's
@@ -58,6 +65,9 @@ namespace {
 
 using postgres::Connection;
 using postgres::ResultPtr;
+
+// Expired entries one put deletes at most (bounded work per put; the next puts take the rest).
+constexpr std::string_view kExpiredPerPut = "64";
 using postgres::Statement;
 
 // Hits remembered per function until a put or flush() writes them; older ones are dropped.
@@ -109,10 +119,18 @@ Sql sql_for(const std::string& schema) {
       "size bigint NOT NULL DEFAULT 0, clock bigint NOT NULL DEFAULT 0); "
       // Added after the first release: tables made before it gain it here.
       "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS generation bigint NOT NULL DEFAULT 0; "
+      // The superseded-version columns (issue #14), added the same way.
+      "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS family text; "
+      "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS version text; "
+      "ALTER TABLE {f} ADD COLUMN IF NOT EXISTS last_used bigint; "
+      "CREATE INDEX IF NOT EXISTS picocache_functions_family ON {f} (family); "
       "CREATE TABLE IF NOT EXISTS {e} (fid text NOT NULL, key bytea NOT NULL, "
       "value bytea NOT NULL, check_bytes bytea NOT NULL, written_at bigint NOT NULL, "
       "used bigint NOT NULL, expires_at bigint, PRIMARY KEY (fid, key)); "
-      "CREATE INDEX IF NOT EXISTS picocache_entries_lru ON {e} (fid, used); COMMIT",
+      "CREATE INDEX IF NOT EXISTS picocache_entries_lru ON {e} (fid, used); "
+      // Partial: only entries with a ttl, so functions without one do not maintain it.
+      "CREATE INDEX IF NOT EXISTS picocache_entries_expiry ON {e} (fid, expires_at) "
+      "WHERE expires_at IS NOT NULL; COMMIT",
       fmt::arg("lock", kSchemaLockKey), fmt::arg("f", f), fmt::arg("e", e),
       fmt::arg("schema", schema.empty() ? std::string()
                                         : fmt::format("CREATE SCHEMA IF NOT EXISTS {}; ",
@@ -161,13 +179,38 @@ Sql sql_for(const std::string& schema) {
                    "ORDER BY used LIMIT $2::bigint) AS v WHERE e.fid = $1 AND e.key = v.key",
                    e),
        2},
+      // $1 fid, $2 now (ms), $3 how many: deletes expired entries, the earliest first.
+      {"pc_expire",
+       fmt::format("DELETE FROM {0} AS e USING (SELECT key FROM {0} WHERE fid = $1 AND "
+                   "expires_at <= $2::bigint ORDER BY expires_at LIMIT $3::bigint) AS x "
+                   "WHERE e.fid = $1 AND e.key = x.key",
+                   e),
+       3},
       {"pc_clear_size",
        fmt::format("UPDATE {} SET size = 0, generation = generation + 1 WHERE id = $1", f), 1},
       {"pc_generation", fmt::format("SELECT generation FROM {} WHERE id = $1", f), 1},
       {"pc_clear", fmt::format("DELETE FROM {} WHERE fid = $1", e), 1},
       {"pc_size", fmt::format("SELECT size FROM {} WHERE id = $1", f), 1},
       {"pc_functions",
-       fmt::format("SELECT id, name, size FROM {} WHERE size > 0 ORDER BY name, id", f), 0},
+       fmt::format("SELECT id, name, size, coalesce(family, ''), coalesce(version, ''), "
+                   "coalesce(last_used, 0) FROM {} WHERE size > 0 ORDER BY name, id",
+                   f),
+       0},
+      // $1 id, $2 name, $3 family, $4 version, $5 at (ms): a use never moves last_used back.
+      {"pc_record_use",
+       fmt::format("INSERT INTO {0} AS f (id, name, family, version, last_used) VALUES ($1, $2, "
+                   "$3, $4, $5::bigint) ON CONFLICT (id) DO UPDATE SET family = EXCLUDED.family, "
+                   "version = EXCLUDED.version, "
+                   "last_used = GREATEST(coalesce(f.last_used, 0), EXCLUDED.last_used)",
+                   f),
+       5},
+      // $1 family, $2 the id kept, $3 cutoff (ms): locks the superseded rows, in id order.
+      {"pc_superseded",
+       fmt::format("SELECT id, name, size, coalesce(version, ''), coalesce(last_used, 0) FROM {} "
+                   "WHERE family = $1 AND id <> $2 AND last_used < $3::bigint AND "
+                   "size > 0 ORDER BY id FOR UPDATE",
+                   f),
+       3},
   };
   return sql;
 }
@@ -253,11 +296,18 @@ class PostgresStore final : public Store {
                                    {false, false, true, true}, false);
         c.check(upserted, "put: writing the entry");
         const bool inserted = std::strcmp(PQgetvalue(upserted.get(), 0, 0), "t") == 0;
-        if (!inserted) return;
-        ResultPtr sized = c.run("pc_resize", {id, "1"}, {}, false);
+        std::int64_t delta = inserted ? 1 : 0;
+        if (entry.ttl) {
+          ResultPtr expired = c.run("pc_expire", {id, written_at, kExpiredPerPut}, {}, false);
+          c.check(expired, "put: deleting expired entries");
+          delta -= std::stoll(PQcmdTuples(expired.get()));
+        }
+        if (delta == 0) return;
+        ResultPtr sized = c.run("pc_resize", {id, std::to_string(delta)}, {}, false);
         c.check(sized, "put: counting the entry");
         const std::int64_t size = std::stoll(PQgetvalue(sized.get(), 0, 0));
-        if (entry.maxsize == unbounded || size <= static_cast<std::int64_t>(entry.maxsize)) {
+        if (!inserted || entry.maxsize == unbounded ||
+            size <= static_cast<std::int64_t>(entry.maxsize)) {
           return;
         }
         const std::string excess = std::to_string(size - static_cast<std::int64_t>(entry.maxsize));
@@ -314,10 +364,49 @@ class PostgresStore final : public Store {
       summaries.reserve(static_cast<std::size_t>(PQntuples(result.get())));
       for (int row = 0; row < PQntuples(result.get()); ++row) {
         summaries.push_back({text_at(result.get(), row, 0), text_at(result.get(), row, 1),
-                             std::stoull(PQgetvalue(result.get(), row, 2))});
+                             std::stoull(PQgetvalue(result.get(), row, 2)),
+                             text_at(result.get(), row, 3), text_at(result.get(), row, 4),
+                             std::stoll(PQgetvalue(result.get(), row, 5))});
       }
       return summaries;
     });
+  }
+
+  void record_use(const FunctionRef& fn, std::int64_t at_ms) override {
+    const std::string at = std::to_string(at_ms);
+    pool_.with_connection("recording a use", [&](Connection& c) {
+      c.check(c.run("pc_record_use", {fn.id, fn.name, fn.family, fn.version, at}, {}, false),
+              "recording a use");
+      return true;
+    });
+  }
+
+  // One transaction: the rows chosen stay locked (as a put's lock) until they are cleared.
+  std::vector<FunctionSummary> drop_versions(std::string_view family, std::string_view keep_id,
+                                             std::int64_t cutoff_ms) override {
+    const std::string cutoff = std::to_string(cutoff_ms);
+    std::vector<FunctionSummary> dropped;
+    pool_.with_connection("dropping old versions", [&](Connection& c) {
+      dropped.clear();
+      transaction(c, [&] {
+        ResultPtr chosen = c.run("pc_superseded", {family, keep_id, cutoff}, {}, false);
+        c.check(chosen, "dropping old versions");
+        for (int row = 0; row < PQntuples(chosen.get()); ++row) {
+          dropped.push_back({text_at(chosen.get(), row, 0), text_at(chosen.get(), row, 1),
+                             std::stoull(PQgetvalue(chosen.get(), row, 2)), std::string(family),
+                             text_at(chosen.get(), row, 3),
+                             std::stoll(PQgetvalue(chosen.get(), row, 4))});
+        }
+        for (const FunctionSummary& version : dropped) {
+          c.check(c.run("pc_clear_size", {version.id}, {}, false), "dropping old versions");
+          c.check(c.run("pc_clear", {version.id}, {}, false), "dropping old versions");
+        }
+      });
+      return true;
+    });
+    std::lock_guard lock(uses_mutex_);
+    for (const FunctionSummary& version : dropped) uses_.erase(version.id);
+    return dropped;
   }
 
   std::unique_ptr<KeyLease> try_lease(const FunctionRef& fn, const Key128& key,

@@ -15,16 +15,28 @@
 // that fails marks the map stale: the next call reads it again (at most every 200 ms), which is
 // how a replica that took over is found. functions() reads the map itself and lists every master.
 //
-// Key layout (3). Every key of a function shares the hash tag `{<function-id>}`, so one Redis
-// Cluster slot holds them all and one Lua script may touch them together. With P the prefix
-// `picocache:{<id>}:` and G the function's current generation (decimal digits):
+// Key layout (4). Every key of every code version of a function shares the hash tag
+// `{<family>}` (FunctionRef::family: the same for every version), so one Redis Cluster slot holds
+// them all, one Lua script may touch them together, and dropping a superseded version works on a
+// cluster. With F the family, P the prefix `picocache:{<F>}:<id>:` and G the version's current
+// generation (decimal digits):
+//   picocache:{<F>}:versions  hash: version id -> its last recorded use, ms since the epoch
+//                             (record_use, at most hourly per process); drop_versions() reads it
 //   P gen                 the current generation G (a string of digits); a clear replaces it
 //   P name                "qualified_name signature": the function's registry entry, for listings
+//   P version             the code version ("fp:<hex>" or "v:<text>"), written by record_use
 //   P old                 set of the generations a clear replaced whose keys are still to delete
 //   P g<G>:v:<32 hex>     one entry, packed by entry_envelope.hpp (the hex is Key128::to_hex())
 //   P g<G>:lru            sorted set of the entries' hex, scored by the time of their last use
 //                         in microseconds: the index that size() and clear use, and the LRU order
+//   P g<G>:exp            sorted set of the hex of entries put with a ttl, scored by when they
+//                         expire (the server's clock in ms): how puts find expired entries
 //   P lease:<32 hex>      a single-flight lease: a random token, with an expiry
+// A ref without a family (a tool that knows only the id) uses the id as its family. Keys of
+// layout 3 (`picocache:{<id>}:...`, before versions were kept) are never read again: they are
+// left to Redis' own eviction (maxmemory policy) and are not listed; under `noeviction` delete
+// them by hand (`redis-cli --scan --pattern 'picocache:{*}:*'` lists both layouts; layout 3's
+// have no second `:` between the `}` and the 32-hex id).
 //
 // Any maxmemory policy. Redis may evict or expire any key on its own, so an entry counts only
 // when both its value and its index entry are there: a value the index lacks (an orphan) is a
@@ -46,9 +58,17 @@
 // from its script's reply.
 //
 // Bounded work. A put evicts at most kEvictBudget entries beyond maxsize (after maxsize shrank,
-// the size converges to it over the next puts), checks kGhostSample entries for ghosts and
-// deletes at most kEvictBudget entries of an old generation. clear() and size() work in batches
-// of kBatch, one short script each. No script touches more than a few hundred keys.
+// the size converges to it over the next puts), checks kGhostSample entries for ghosts, removes
+// at most kEvictBudget expired entries and deletes at most kEvictBudget entries of an old
+// generation.
+//
+// ttl. A value put with a ttl gets it as its PX, and its hex goes into `exp` with its expiry. Each
+// put of the function first removes (value, index and `exp` entry) up to kEvictBudget entries
+// whose expiry has passed, ahead of any LRU victim, so the index holds only live entries after a
+// put unless more than that many expired since the last one. The runtime also checks the
+// entry's write time against the ttl it has now (entry_age.hpp), so a shortened ttl applies to
+// entries already stored; a lengthened one cannot revive what Redis expired. clear() and size()
+// work in batches of kBatch, one short script each. No script touches more than a few hundred keys.
 //
 // Recency is the time of the last use in microseconds, as the entry's score. A hit records
 // itself with a plain ZADD pipelined behind its GET (a script would cost the server several
@@ -104,8 +124,8 @@ constexpr std::chrono::milliseconds kSlotRefreshInterval{200};
 constexpr std::chrono::milliseconds kGenerationFreshFor{1000};
 
 // The Lua that deletes up to `budget` entries of the old generation `old` (its values and index
-// entries) and forgets the generation once its index is empty. Shared by the put and collect
-// scripts; `prefix` is P.
+// entries) and forgets the generation (and its `exp` set) once its index is empty. Shared by the
+// put and collect scripts; `prefix` is P.
 #define PICOCACHE_COLLECT_LUA                                                          \
   "local function collect(prefix, old, budget)\n"                                      \
   "  local lru = prefix .. 'g' .. old .. ':lru'\n"                                     \
@@ -116,17 +136,20 @@ constexpr std::chrono::milliseconds kGenerationFreshFor{1000};
   "    redis.call('UNLINK', unpack(keys))\n"                                           \
   "    redis.call('ZREM', lru, unpack(batch))\n"                                       \
   "  end\n"                                                                            \
-  "  if #batch < budget then redis.call('SREM', prefix .. 'old', old) end\n"           \
+  "  if #batch < budget then\n"                                                        \
+  "    redis.call('SREM', prefix .. 'old', old)\n"                                     \
+  "    redis.call('UNLINK', prefix .. 'g' .. old .. ':exp')\n"                         \
+  "  end\n"                                                                            \
   "  return #batch\n"                                                                  \
   "end\n"
 
 // KEYS: gen. ARGV: P, the generation the client knows ('' if none), entry hex, packed entry,
 // maxsize (-1: unbounded), ttl in ms (0: none), name. Stores the entry in the current generation
 // (starting one if `gen` is missing) with its recency (the server's clock) and the name, removes
-// the ghosts of a sample, evicts the least recently used entries beyond maxsize (at most
-// kEvictBudget), and deletes up to kEvictBudget entries of an old generation. Scores in the
-// server's future are first brought back to just before now (at most 64 per put). Returns
-// {generation, number evicted}.
+// expired entries (at most kEvictBudget) and the ghosts of a sample, evicts the least recently used
+// entries beyond maxsize (at most kEvictBudget), and deletes up to kEvictBudget entries of an old
+// generation. Scores in the server's future are first brought back to just before now (at most 64
+// per put). Returns {generation, number evicted}.
 constexpr std::string_view kPutScript = PICOCACHE_COLLECT_LUA R"lua(
 local prefix = ARGV[1]
 local t = redis.call('TIME')
@@ -143,13 +166,29 @@ local ahead = redis.call('ZRANGEBYSCORE', lru, '(' .. string.format('%.0f', now)
                          'LIMIT', 0, 64)
 for i = 1, #ahead do redis.call('ZADD', lru, now - 1, ahead[i]) end
 local ttl = tonumber(ARGV[6])
+local exp = prefix .. 'g' .. gen .. ':exp'
+local now_ms = math.floor(now / 1000)
 if ttl > 0 then
   redis.call('SET', vprefix .. ARGV[3], ARGV[4], 'PX', ttl)
+  redis.call('ZADD', exp, now_ms + ttl, ARGV[3])
 else
   redis.call('SET', vprefix .. ARGV[3], ARGV[4])
 end
 redis.call('ZADD', lru, now, ARGV[3])
 redis.call('SET', prefix .. 'name', ARGV[7])
+local expiring = redis.call('EXISTS', exp) == 1
+if expiring then
+  if ttl == 0 then redis.call('ZREM', exp, ARGV[3]) end
+  local gone = redis.call('ZRANGEBYSCORE', exp, '-inf', string.format('%.0f', now_ms),
+                          'LIMIT', 0, 64)
+  if #gone > 0 then
+    local keys = {}
+    for i = 1, #gone do keys[i] = vprefix .. gone[i] end
+    redis.call('UNLINK', unpack(keys))
+    redis.call('ZREM', lru, unpack(gone))
+    redis.call('ZREM', exp, unpack(gone))
+  end
+end
 local sample = redis.call('ZRANDMEMBER', lru, 8)
 for i = 1, #sample do
   if redis.call('EXISTS', vprefix .. sample[i]) == 0 then redis.call('ZREM', lru, sample[i]) end
@@ -165,6 +204,7 @@ if maxsize >= 0 then
     for i = 1, #victims do keys[i] = vprefix .. victims[i] end
     redis.call('UNLINK', unpack(keys))
     redis.call('ZREMRANGEBYRANK', lru, 0, evicted - 1)
+    if expiring then redis.call('ZREM', exp, unpack(victims)) end
   end
 end
 local old = redis.call('SRANDMEMBER', prefix .. 'old')
@@ -268,7 +308,34 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 )lua";
 
-enum Script : std::size_t { kPut, kRead, kRepair, kClear, kCollect, kScrub, kRenew, kRelease };
+// KEYS: versions. ARGV: version id, use time (ms), P version, version text. Records the use (a
+// later one is never moved back) and the version text.
+constexpr std::string_view kRecordUseScript = R"lua(
+local last = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+if tonumber(ARGV[2]) > last then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+redis.call('SET', ARGV[3], ARGV[4])
+return 1
+)lua";
+
+// KEYS: versions. ARGV: version id, the use time read before its entries were dropped. Forgets
+// the version unless a use was recorded since (then it stays, for the next drop to see).
+constexpr std::string_view kForgetVersionScript = R"lua(
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 0
+)lua";
+
+enum Script : std::size_t {
+  kPut,
+  kRead,
+  kRepair,
+  kClear,
+  kCollect,
+  kScrub,
+  kRenew,
+  kRelease,
+  kRecordUse,
+  kForgetVersion
+};
 // The recency score of a use now: microseconds since the epoch (exact in a Lua number and a
 // sorted-set score until the year 2255), never smaller than the last score this process gave,
 // should the clock step back.
@@ -302,12 +369,23 @@ std::string new_lease_token() {
                      counter.fetch_add(1, std::memory_order_relaxed));
 }
 
-std::string key_prefix(std::string_view function_id) {
+// The family's hash tag part: `picocache:{<family>}:` (the id's when the ref has no family).
+std::string family_prefix(std::string_view family) {
   std::string prefix;
-  prefix.reserve(14 + function_id.size());
+  prefix.reserve(14 + family.size());
   prefix += "picocache:{";
-  prefix += function_id;
+  prefix += family;
   prefix += "}:";
+  return prefix;
+}
+
+std::string_view family_of(const FunctionRef& fn) { return fn.family.empty() ? fn.id : fn.family; }
+
+// P: `picocache:{<family>}:<id>:`.
+std::string key_prefix(const FunctionRef& fn) {
+  std::string prefix = family_prefix(family_of(fn));
+  prefix += fn.id;
+  prefix += ':';
   return prefix;
 }
 
@@ -385,7 +463,7 @@ class RedisStore final : public Store {
   }
 
   void put(const FunctionRef& fn, const Key128& key, const EntryWrite& entry) override {
-    const std::string prefix = key_prefix(fn.id);
+    const std::string prefix = key_prefix(fn);
     const std::string gen_key = prefix + "gen";
     const std::string known = known_generation(fn.id, false).value_or(std::string());
     const std::string hex = key.to_hex();
@@ -411,7 +489,7 @@ class RedisStore final : public Store {
   // `P gen`, read fresh (one GET): the generation only grows, so any change is a clear. A
   // function never stored has none yet: 0.
   std::optional<std::uint64_t> clear_generation(const FunctionRef& fn) override {
-    const std::string prefix = key_prefix(fn.id);
+    const std::string prefix = key_prefix(fn);
     return routed(prefix, "clear generation", [&](ConnectionPool& pool, Connection& connection) {
       const ReplyPtr reply = connection.call({"GET", prefix + "gen"});
       if (reply->type == REDIS_REPLY_ERROR) error_reply(pool, "clear generation", *reply);
@@ -428,7 +506,7 @@ class RedisStore final : public Store {
   }
 
   void clear(const FunctionRef& fn) override {
-    const std::string prefix = key_prefix(fn.id);
+    const std::string prefix = key_prefix(fn);
     const std::string gen_key = prefix + "gen";
     const std::string known = known_generation(fn.id, false).value_or(std::string());
     const std::string batch = std::to_string(kBatch);
@@ -453,7 +531,7 @@ class RedisStore final : public Store {
   }
 
   std::uint64_t size(const FunctionRef& fn) override {
-    const std::string prefix = key_prefix(fn.id);
+    const std::string prefix = key_prefix(fn);
     return routed(prefix, "size", [&](ConnectionPool& pool, Connection& connection) {
       return live_size(pool, connection, prefix);
     });
@@ -482,7 +560,7 @@ class RedisStore final : public Store {
       std::string cursor = "0";
       do {
         const ReplyPtr page =
-            connection.call({"SCAN", cursor, "MATCH", "picocache:{*}:name", "COUNT", "1000"});
+            connection.call({"SCAN", cursor, "MATCH", "picocache:{*}:*:name", "COUNT", "1000"});
         if (page->type == REDIS_REPLY_ERROR) error_reply(pool, "functions", *page);
         if (page->type != REDIS_REPLY_ARRAY || page->elements != 2 ||
             page->element[1]->type != REDIS_REPLY_ARRAY) {
@@ -498,25 +576,111 @@ class RedisStore final : public Store {
       name_keys.erase(std::unique(name_keys.begin(), name_keys.end()), name_keys.end());
       std::vector<FunctionSummary> summaries;
       for (const std::string& name_key : name_keys) {
-        // "picocache:{" id "}:name"
+        // "picocache:{" family "}:" id ":name"; layout 3's "picocache:{" id "}:name" is skipped.
         constexpr std::size_t kHead = 11;
-        constexpr std::size_t kTail = 6;
-        if (name_key.size() <= kHead + kTail) continue;
+        constexpr std::size_t kIdAndTail = 32 + 5;
+        const std::size_t close = name_key.find("}:", kHead);
+        if (close == std::string::npos || name_key.size() != close + 2 + kIdAndTail) continue;
         FunctionSummary summary;
-        summary.id = name_key.substr(kHead, name_key.size() - kHead - kTail);
-        const ReplyPtr name = connection.call({"GET", name_key});
+        summary.family = name_key.substr(kHead, close - kHead);
+        summary.id = name_key.substr(close + 2, 32);
+        const FunctionRef ref{summary.id, {}, summary.family};
+        const std::string prefix = key_prefix(ref);
+        connection.append({"GET", name_key});
+        connection.append({"GET", prefix + "version"});
+        connection.append({"HGET", family_prefix(summary.family) + "versions", summary.id});
+        connection.flush();
+        const ReplyPtr name = connection.receive();
+        const ReplyPtr version = connection.receive();
+        const ReplyPtr last_used = connection.receive();
         if (name->type != REDIS_REPLY_STRING) continue;  // cleared meanwhile, or evicted
         summary.name = std::string(reply_text(*name));
-        summary.size = live_size(pool, connection, key_prefix(summary.id));
+        if (version->type == REDIS_REPLY_STRING) summary.version = reply_text(*version);
+        if (last_used->type == REDIS_REPLY_STRING) {
+          const std::string_view text = reply_text(*last_used);
+          std::from_chars(text.data(), text.data() + text.size(), summary.last_used_ms);
+        }
+        summary.size = live_size(pool, connection, prefix);
         if (summary.size > 0) summaries.push_back(std::move(summary));
       }
       return summaries;
     });
   }
 
+  void record_use(const FunctionRef& fn, std::int64_t at_ms) override {
+    const std::string versions = family_prefix(family_of(fn)) + "versions";
+    const std::string version_key = key_prefix(fn) + "version";
+    const std::string at = std::to_string(at_ms);
+    routed(versions, "recording a use", [&](ConnectionPool& pool, Connection& connection) {
+      const ReplyPtr reply = eval_script(connection, pool.script_sha(kRecordUse), kRecordUseScript,
+                                         {versions}, {fn.id, at, version_key, fn.version});
+      if (reply->type == REDIS_REPLY_ERROR) error_reply(pool, "recording a use", *reply);
+      return true;
+    });
+  }
+
+  // Reads the family's versions (one slot: their hash tag), clears each one last used before the
+  // cutoff that still has entries, then forgets it unless a use was recorded meanwhile. Not one
+  // script (a clear works in batches): a version first used again during the drop loses the
+  // entries it had, not its later ones.
+  std::vector<FunctionSummary> drop_versions(std::string_view family, std::string_view keep_id,
+                                             std::int64_t cutoff_ms) override {
+    const std::string versions = family_prefix(family) + "versions";
+    struct Candidate {
+      FunctionSummary summary;
+      std::string recorded;  // the use time as stored, for the forget script's check
+    };
+    std::vector<Candidate> candidates;
+    routed(versions, "dropping old versions", [&](ConnectionPool& pool, Connection& connection) {
+      candidates.clear();
+      const ReplyPtr all = connection.call({"HGETALL", versions});
+      if (all->type == REDIS_REPLY_ERROR) error_reply(pool, "dropping old versions", *all);
+      if (all->type != REDIS_REPLY_ARRAY) pool.fail("dropping old versions", "unexpected reply");
+      for (std::size_t i = 0; i + 1 < all->elements; i += 2) {
+        Candidate candidate;
+        candidate.summary.id = reply_text(*all->element[i]);
+        candidate.summary.family = std::string(family);
+        candidate.recorded = reply_text(*all->element[i + 1]);
+        const auto [end, error] = std::from_chars(
+            candidate.recorded.data(), candidate.recorded.data() + candidate.recorded.size(),
+            candidate.summary.last_used_ms);
+        if (error != std::errc() || candidate.summary.id == keep_id ||
+            candidate.summary.last_used_ms >= cutoff_ms) {
+          continue;
+        }
+        const FunctionRef ref{candidate.summary.id, {}, family};
+        const std::string prefix = key_prefix(ref);
+        candidate.summary.size = live_size(pool, connection, prefix);
+        connection.append({"GET", prefix + "name"});
+        connection.append({"GET", prefix + "version"});
+        connection.flush();
+        const ReplyPtr name = connection.receive();
+        const ReplyPtr version = connection.receive();
+        if (name->type == REDIS_REPLY_STRING) candidate.summary.name = reply_text(*name);
+        if (version->type == REDIS_REPLY_STRING) candidate.summary.version = reply_text(*version);
+        candidates.push_back(std::move(candidate));
+      }
+      return true;
+    });
+    std::vector<FunctionSummary> dropped;
+    for (Candidate& candidate : candidates) {
+      const FunctionRef ref{candidate.summary.id, candidate.summary.name, family};
+      if (candidate.summary.size > 0) clear(ref);
+      routed(versions, "dropping old versions", [&](ConnectionPool& pool, Connection& connection) {
+        const ReplyPtr reply =
+            eval_script(connection, pool.script_sha(kForgetVersion), kForgetVersionScript,
+                        {versions}, {candidate.summary.id, candidate.recorded});
+        if (reply->type == REDIS_REPLY_ERROR) error_reply(pool, "dropping old versions", *reply);
+        return true;
+      });
+      if (candidate.summary.size > 0) dropped.push_back(std::move(candidate.summary));
+    }
+    return dropped;
+  }
+
   std::unique_ptr<KeyLease> try_lease(const FunctionRef& fn, const Key128& key,
                                       std::chrono::milliseconds duration) override {
-    std::string lease_key = key_prefix(fn.id) + "lease:" + key.to_hex();
+    std::string lease_key = key_prefix(fn) + "lease:" + key.to_hex();
     std::string token = new_lease_token();
     const std::string ms = std::to_string(std::max<std::int64_t>(1, duration.count()));
     const bool taken =
@@ -603,7 +767,7 @@ class RedisStore final : public Store {
   }
 
   std::optional<StoredEntry> read(const FunctionRef& fn, const Key128& key, bool use) {
-    const std::string prefix = key_prefix(fn.id);
+    const std::string prefix = key_prefix(fn);
     const std::string hex = key.to_hex();
     const std::string score = use ? recency_score() : std::string();
     const std::optional<std::string> generation = known_generation(fn.id, true);
@@ -669,8 +833,8 @@ class RedisStore final : public Store {
   }
 
   static std::vector<std::string_view> scripts() {
-    return {kPutScript,     kReadScript,  kRepairScript, kClearScript,
-            kCollectScript, kScrubScript, kRenewScript,  kReleaseScript};
+    return {kPutScript,   kReadScript,  kRepairScript,  kClearScript,     kCollectScript,
+            kScrubScript, kRenewScript, kReleaseScript, kRecordUseScript, kForgetVersionScript};
   }
 
   // ---- Redis Cluster ----

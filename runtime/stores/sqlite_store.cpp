@@ -1,15 +1,22 @@
 // The SQLite store: one database file shared by every process that names it.
 //
-// Layout 3 (PRAGMA user_version = 3):
-//   picocache_functions(fid, id, name, size, maxsize, ttl_ms, generation): one row per function
-//     ever stored, never deleted (so a process may keep a function's small integer `fid` for its
-//     lifetime); `size` is kept exact in the same transaction as every insert, eviction and
-//     clear, so currsize is a point read. `maxsize` (NULL: none) and `ttl_ms` (NULL: none) are
-//     the last writer's: every put writes its own, so where two builds disagree the most recent
-//     writer's values apply (a process reads them when it first meets the function). `generation`
-//     grows by one at every clear (clear_generation()).
+// Layout 4 (PRAGMA user_version = 4):
+//   picocache_functions(fid, id, name, size, maxsize, ttl_ms, generation, family, version,
+//     last_used): one row per function version ever stored, never deleted (so a process may keep
+//     a function's small integer `fid` for its lifetime); `size` is kept exact in the same
+//     transaction as every insert, eviction and clear, so currsize is a point read. `maxsize`
+//     (NULL: none) and `ttl_ms` (NULL: none) are the last writer's: every put writes its own, so
+//     where two builds disagree the most recent writer's values apply (a process reads them when
+//     it first meets the function). `generation` grows by one at every clear (clear_generation()).
+//     `family` (the same for every code version of one function), `version` and `last_used`
+//     (milliseconds since the epoch) are written by record_use(), at most hourly per process;
+//     drop_versions() clears the rows of one family last used before a cutoff (indexed by family).
+//     Layout 4 added these three columns; a layout-3 file is rebuilt like any older one.
 //   picocache_entries(fid, key, last_used, written_at, check_bytes, value): one row per entry,
-//     with its argument check (entry_check.hpp) and the time it was written (for ttl).
+//     with its argument check (entry_check.hpp) and the time it was written (for ttl), indexed
+//     by (fid, last_used) for eviction and, once a function with a ttl was stored in the file, by
+//     (fid, written_at) for expiry (kAgeIndex: created by the first such put, so files without a
+//     ttl never pay for its upkeep, about a fifth of a miss's CPU time).
 // Layouts are versioned: a database of an older layout is rebuilt, with one warning (it is a
 // cache); one of a newer layout is never touched: this process runs uncached (one warning), so
 // an old and a new binary never wipe each other's file.
@@ -27,6 +34,13 @@
 // writes nothing until evictions reach its entry. Across processes it is approximate: another
 // process's hits count once that process has written them (at its evictions, flush() or exit),
 // and a process that only reads places its hits just above the ticks it has read.
+//
+// ttl. The runtime treats an entry older than its function's ttl as a miss (entry_age.hpp), so
+// a get never writes for it: the miss's put replaces the row. A put with a ttl first deletes up
+// to kExpiredPerPut of the function's rows written at or before now - ttl (an index range, empty
+// when none expired: no scan), ahead of any LRU victim; so after a put the size counts live entries
+// unless more than that many expired since the last put, and expired rows of a function that is
+// no longer stored stay (and count) until it is cleared.
 //
 // Waiting. The busy timeout is 250 ms (store_timeouts.hpp): a write that cannot get the file in
 // that time is dropped (a StoreError of kind timeout, which the runtime counts as a dropped
@@ -51,6 +65,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -67,7 +82,13 @@ namespace {
 
 // Remembered uses are written when this many entries have one (a memory bound: ~100 bytes each).
 constexpr std::size_t kMaxPendingTouches = 1 << 17;
-constexpr std::int64_t kLayoutVersion = 3;
+constexpr std::int64_t kLayoutVersion = 4;
+// The index expiry reads, made by the first put with a ttl (IF NOT EXISTS: once per file, in that
+// put's transaction; other connections re-prepare their statements when they see it).
+constexpr const char* kAgeIndex =
+    "CREATE INDEX IF NOT EXISTS picocache_entries_by_age ON picocache_entries (fid, written_at)";
+// Expired rows a put deletes at most (bounded work per put; the next puts take the rest).
+constexpr std::int64_t kExpiredPerPut = 64;
 
 constexpr const char* kSchema = R"sql(
   CREATE TABLE picocache_functions (
@@ -77,8 +98,12 @@ constexpr const char* kSchema = R"sql(
     size INTEGER NOT NULL DEFAULT 0,
     maxsize INTEGER,
     ttl_ms INTEGER,
-    generation INTEGER NOT NULL DEFAULT 0
+    generation INTEGER NOT NULL DEFAULT 0,
+    family TEXT,
+    version TEXT,
+    last_used INTEGER
   );
+  CREATE INDEX picocache_functions_by_family ON picocache_functions (family);
   CREATE TABLE picocache_entries (
     fid         INTEGER NOT NULL,
     key         BLOB NOT NULL,
@@ -89,7 +114,7 @@ constexpr const char* kSchema = R"sql(
     PRIMARY KEY (fid, key)
   ) WITHOUT ROWID;
   CREATE INDEX picocache_entries_by_recency ON picocache_entries (fid, last_used);
-  PRAGMA user_version = 3;
+  PRAGMA user_version = 4;
 )sql";
 
 std::int64_t now_ms() {
@@ -214,6 +239,10 @@ struct Session : OpenDatabase {
   sqlite::Statement victims{connection,
                             "SELECT key, last_used FROM picocache_entries WHERE fid = ?1 "
                             "ORDER BY last_used, key LIMIT ?2"};
+  // Rows written at or before ?2 (expired), oldest first.
+  sqlite::Statement expired{connection,
+                            "SELECT key FROM picocache_entries WHERE fid = ?1 AND written_at <= ?2 "
+                            "ORDER BY written_at LIMIT ?3"};
   sqlite::Statement delete_entry{connection,
                                  "DELETE FROM picocache_entries WHERE fid = ?1 AND key = ?2"};
   sqlite::Statement delete_entries{connection, "DELETE FROM picocache_entries WHERE fid = ?1"};
@@ -224,7 +253,20 @@ struct Session : OpenDatabase {
                                       "SELECT generation FROM picocache_functions WHERE fid = ?1"};
   sqlite::Statement list_functions{
       connection,
-      "SELECT id, name, size FROM picocache_functions WHERE size > 0 ORDER BY name, id"};
+      "SELECT id, name, size, coalesce(family, ''), coalesce(version, ''), "
+      "coalesce(last_used, 0) FROM picocache_functions WHERE size > 0 ORDER BY name, id"};
+  // A use never moves last_used back (another process may have recorded a later one).
+  sqlite::Statement record_use{
+      connection,
+      "INSERT INTO picocache_functions (id, name, family, version, last_used) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+      "family = excluded.family, version = excluded.version, "
+      "last_used = max(coalesce(last_used, 0), excluded.last_used)"};
+  sqlite::Statement superseded{
+      connection,
+      "SELECT fid, id, name, size, coalesce(version, ''), coalesce(last_used, 0) "
+      "FROM picocache_functions WHERE family = ?1 AND id <> ?2 AND last_used < ?3 "
+      "AND size > 0"};
 };
 
 using KeyBytes = std::array<unsigned char, 16>;
@@ -361,14 +403,19 @@ class SqliteStore final : public Store {
     if (!inserted) write_entry(session.replace_entry);
     // The size changes by inserted - evicted: at a full cache that is 0, and the functions row is
     // not written at all (one page less per miss).
-    const std::uint64_t size = *old_size + (inserted ? 1 : 0);
     std::int64_t evicted = 0;
+    if (entry.ttl) {
+      if (!age_index_ready_.load(std::memory_order_relaxed)) session.connection.execute(kAgeIndex);
+      evicted = drop_expired(session, fid, written_at - entry.ttl->count());
+    }
+    const std::uint64_t size = *old_size + (inserted ? 1 : 0) - static_cast<std::uint64_t>(evicted);
     if (entry.maxsize != unbounded && size > entry.maxsize) {
-      evicted = evict(session, fid, static_cast<std::int64_t>(size - entry.maxsize));
+      evicted += evict(session, fid, static_cast<std::int64_t>(size - entry.maxsize));
     }
     const std::int64_t delta = (inserted ? 1 : 0) - evicted;
     if (delta != 0) session.add_size.bind_int(1, fid).bind_int(2, delta).run();
     transaction.commit();
+    if (entry.ttl) age_index_ready_.store(true, std::memory_order_relaxed);
     remember_function(fn, {fid, entry.maxsize, ttl_ms}, tick);
   }
 
@@ -410,10 +457,54 @@ class SqliteStore final : public Store {
     std::vector<FunctionSummary> result;
     while (list.step()) {
       result.push_back({list.column_text(0), list.column_text(1),
-                        static_cast<std::uint64_t>(list.column_int(2))});
+                        static_cast<std::uint64_t>(list.column_int(2)), list.column_text(3),
+                        list.column_text(4), list.column_int(5)});
     }
     list.reset();
     return result;
+  }
+
+  void record_use(const FunctionRef& fn, std::int64_t at_ms) override {
+    Lease lease(*this);
+    sqlite::WriteTransaction transaction(lease->connection);
+    lease->record_use.bind_text(1, fn.id)
+        .bind_text(2, fn.name)
+        .bind_text(3, fn.family)
+        .bind_text(4, fn.version)
+        .bind_int(5, at_ms)
+        .run();
+    transaction.commit();
+  }
+
+  // One write transaction: the versions chosen are cleared before any other writer can use them.
+  std::vector<FunctionSummary> drop_versions(std::string_view family, std::string_view keep_id,
+                                             std::int64_t cutoff_ms) override {
+    Lease lease(*this);
+    Session& session = *lease;
+    sqlite::WriteTransaction transaction(session.connection);
+    std::vector<std::int64_t> fids;
+    std::vector<FunctionSummary> dropped;
+    sqlite::Statement& select = session.superseded;
+    select.bind_text(1, family).bind_text(2, keep_id).bind_int(3, cutoff_ms);
+    while (select.step()) {
+      fids.push_back(select.column_int(0));
+      dropped.push_back({select.column_text(1), select.column_text(2),
+                         static_cast<std::uint64_t>(select.column_int(3)), std::string(family),
+                         select.column_text(4), select.column_int(5)});
+    }
+    select.reset();  // before writing: a statement must not step over rows being changed
+    for (const std::int64_t fid : fids) {
+      session.delete_entries.bind_int(1, fid).run();
+      session.cleared.bind_int(1, fid).run();
+    }
+    transaction.commit();
+    if (!fids.empty()) {
+      std::lock_guard lock(touches_mutex_);
+      std::erase_if(touches_, [&](const auto& touch) {
+        return std::find(fids.begin(), fids.end(), touch.second.fid) != fids.end();
+      });
+    }
+    return dropped;
   }
 
   std::unique_ptr<KeyLease> try_lease(const FunctionRef&, const Key128& key,
@@ -679,6 +770,29 @@ class SqliteStore final : public Store {
     return deleted;
   }
 
+  // Deletes up to kExpiredPerPut rows of `fid` written at or before `cutoff`, inside the caller's
+  // write transaction, and returns how many it deleted. Their remembered uses go with them.
+  std::int64_t drop_expired(Session& session, std::int64_t fid, std::int64_t cutoff) {
+    std::vector<KeyBytes> chosen;
+    sqlite::Statement& select = session.expired;
+    select.bind_int(1, fid).bind_int(2, cutoff).bind_int(3, kExpiredPerPut);
+    while (select.step()) {
+      const std::string key = select.column_blob(0);
+      KeyBytes bytes{};
+      std::copy_n(key.begin(), std::min(key.size(), bytes.size()), bytes.begin());
+      chosen.push_back(bytes);
+    }
+    select.reset();  // before deleting: a statement must not step over rows being changed
+    std::int64_t deleted = 0;
+    for (const KeyBytes& bytes : chosen) {
+      session.delete_entry.bind_int(1, fid).bind_blob(2, bytes.data(), bytes.size()).run();
+      deleted += session.connection.changes();
+      std::lock_guard lock(touches_mutex_);
+      touches_.erase(touch_key(fid, bytes));
+    }
+    return deleted;
+  }
+
   static void write_touch(Session& session, const Touch& touch) {
     session.touch.bind_int(1, touch.fid)
         .bind_blob(2, touch.key.data(), touch.key.size())
@@ -745,6 +859,10 @@ class SqliteStore final : public Store {
 
   std::mutex leases_mutex_;
   std::vector<Key128> memory_leases_;
+
+  // kAgeIndex exists (this process made sure of it; a rebuilt file loses it, and a put then
+  // finds expired rows without it, by a scan of the function's rows, until the process restarts).
+  std::atomic<bool> age_index_ready_{false};
 
   // Held from prepare_fork() to after_fork_*(), when they could be taken without waiting.
   std::unique_lock<std::mutex> pool_lock_;

@@ -19,15 +19,26 @@ namespace picocache {
 
 // Which function's entries an operation is about. `id` (32 hex chars) keys the data;
 // `name` ("qualified_name signature") is stored beside it so tools can list functions.
+// `family` (32 hex chars, CachedFunction::family_id()) is the same for every code version of one
+// function and `version` (CachedFunction::code_version(): "fp:<hex>" or "v:<text>") tells them
+// apart; empty in refs made by tools that only know the id. (Defaulted so that a ref made from
+// an id and a name alone stays warning-free.)
 struct FunctionRef {
   std::string_view id;
   std::string_view name;
+  std::string_view family = {};
+  std::string_view version = {};
 };
 
+// One listed function version. `family` and `version` are "" when no use was ever recorded for
+// it (record_use); `last_used_ms` is then 0.
 struct FunctionSummary {
   std::string id;
   std::string name;
   std::uint64_t size = 0;
+  std::string family = {};
+  std::string version = {};
+  std::int64_t last_used_ms = 0;  // milliseconds since the Unix epoch
 };
 
 // Why a store operation failed. Kept apart because they call for different reactions (a
@@ -77,6 +88,7 @@ struct StoreCapabilities {
   bool exact_size = true;            // size() is the exact count, never an estimate
   bool listing = true;               // functions() lists every function with entries
   bool cross_process_leases = true;  // leases exclude other processes, not only other threads
+  bool evicts_expired_first = true;  // a put drops entries older than its ttl before LRU victims
 };
 
 class Store {
@@ -92,7 +104,10 @@ class Store {
   virtual std::optional<StoredEntry> peek(const FunctionRef& fn, const Key128& key) = 0;
 
   // Inserts or replaces `key`, then evicts least recently used entries of `fn` until at most
-  // `entry.maxsize` remain (`unbounded` never evicts).
+  // `entry.maxsize` remain (`unbounded` never evicts). With `entry.ttl`, the entry may expire
+  // once older than it, and the put first drops (a bounded number of) the function's entries
+  // older than it, ahead of LRU victims (where capabilities().evicts_expired_first). get() may
+  // still return an expired entry: the runtime checks written_at against the ttl it has now.
   virtual void put(const FunctionRef& fn, const Key128& key, const EntryWrite& entry) = 0;
 
   // Removes every entry of `fn`; other functions keep theirs.
@@ -110,8 +125,31 @@ class Store {
   // How many entries `fn` holds now.
   virtual std::uint64_t size(const FunctionRef& fn) = 0;
 
-  // Every function with entries, for the command-line tool.
+  // Every function with entries, for the command-line tool: one row per code version.
   virtual std::vector<FunctionSummary> functions() = 0;
+
+  // Records that `fn` (its family and version) was used at `at_ms` (milliseconds since the Unix
+  // epoch): its last use becomes the later of the recorded one and `at_ms`. The runtime calls it
+  // at most once an hour per function and process (version_keeping.hpp). A store that cannot
+  // list (capabilities().listing false) records nothing: its old versions age out on their own.
+  virtual void record_use(const FunctionRef& fn, std::int64_t at_ms) {
+    (void)fn;
+    (void)at_ms;
+  }
+
+  // Removes the entries of every version of `family` except `keep_id` whose last recorded use is
+  // before `cutoff_ms`, as clear() would, and returns those versions with the sizes they had.
+  // A version with no recorded use is kept (its record may have been lost, e.g. evicted by
+  // Redis: only `picocache prune` removes it); versions without entries are left out. A store
+  // that cannot list removes and returns nothing.
+  virtual std::vector<FunctionSummary> drop_versions(std::string_view family,
+                                                     std::string_view keep_id,
+                                                     std::int64_t cutoff_ms) {
+    (void)family;
+    (void)keep_id;
+    (void)cutoff_ms;
+    return {};
+  }
 
   // Takes the lease on (fn, key) for `duration`, or returns nullptr when another holder has it.
   // Never waits for the other holder.

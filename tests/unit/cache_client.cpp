@@ -4,9 +4,17 @@
 //   cache_client sequence N     calls slow_square(0..N-1) once; prints "hits=H misses=M"
 //   cache_client stress SEED    300 calls of slow_square over 0..49 (maxsize 20) in an order
 //                               from SEED; exits 1 on a wrong value, 2 on any warning
+//   cache_client old-version D  writes 3 entries of another code version of slow_square ("v:0")
+//                               last used D days ago, straight through the store API: a version
+//                               an older build left behind
+#include "stores/store.hpp"
+#include "stores/store_registry.hpp"
+#include "stores/store_url.hpp"
+
 #include <picocache/picocache.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -52,6 +60,22 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "slow_square(%ld) gave a wrong value\n", n);
         return 1;
       }
+    }
+  } else if (mode == "old-version") {
+    const std::string id = picocache::hash_key("old version of " + slow_square_fn.id()).to_hex();
+    const picocache::FunctionRef old{id, slow_square_fn.display_name(), slow_square_fn.family_id(),
+                                     "v:0"};
+    const auto store = picocache::open_store(picocache::default_store_url());
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    store->record_use(old, now - number * 86'400'000LL);
+    for (long n = 0; n < 3; ++n) {
+      picocache::EntryWrite entry;
+      entry.value = "stale";
+      entry.check = "none";
+      entry.maxsize = 20;
+      store->put(old, picocache::hash_key(std::to_string(n)), entry);
     }
   } else {
     return 64;

@@ -15,7 +15,9 @@ grep -q "no such database file: picocache.db" err || { cat err; fail "unclear me
 
 "$client" sequence 5 >/dev/null
 "$cli" list >out || fail "list failed"
-grep -Eq "^[0-9a-f]{32} +5 +slow_square long \(long\)$" out || { cat out; fail "list does not show slow_square with 5 entries"; }
+# A row: id, code version (12 hex digits of the fingerprint, "version N", or "-"), last use, size.
+row='^[0-9a-f]{32} +([0-9a-f]{12}|-) +[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC +'
+grep -Eq "${row}5 +slow_square long \(long\)$" out || { cat out; fail "list does not show slow_square with 5 entries"; }
 
 PICOCACHE_URL=sqlite:other.db "$client" sequence 3 >/dev/null
 "$cli" --url sqlite:other.db list | grep -Eq " +3 +slow_square" || fail "--url is not used"
@@ -27,6 +29,38 @@ grep -q "no cached function matches 'no::such'" err || { cat err; fail "unclear 
 grep -qx "cleared 5 entries of slow_square long (long)" out || { cat out; fail "unexpected clear output"; }
 "$cli" list | grep -qx "no cached functions" || fail "the function is still listed after clear"
 "$client" sequence 5 | grep -qx "hits=0 misses=5" || fail "entries survived the clear"
+
+# Code versions. An older build's version (cache_client old-version D: 3 entries, last used D
+# days ago) unused for 8 days is dropped by the next run of the current one (default: 7 days).
+rm -f picocache.db picocache.db-*
+"$client" old-version 8
+"$client" sequence 5 >/dev/null
+"$cli" list >out
+[ "$(grep -c 'slow_square long (long)$' out)" -eq 1 ] || { cat out; fail "a version unused for 8 days was kept"; }
+# One last used 2 days ago is kept: list shows a row per version, the most recent first.
+"$client" old-version 2
+"$client" sequence 5 >/dev/null
+"$cli" list >out
+[ "$(grep -c 'slow_square long (long)$' out)" -eq 2 ] || { cat out; fail "list does not show both versions"; }
+grep -Eq "${row}5 +slow_square long \(long\)$" out || { cat out; fail "the current version is not listed"; }
+grep -Eq '^[0-9a-f]{32} +version 0 +[0-9-]{10} [0-9:]{5} UTC +3 +slow_square long \(long\)$' out ||
+  { cat out; fail "the older version is not listed as version 0 with 3 entries"; }
+grep slow_square out | head -1 | grep -q "version 0" && { cat out; fail "the older version is listed first"; }
+# prune keeps the most recently used version only, and says what it removed.
+"$cli" prune >out || fail "prune failed"
+grep -Eqx 'removed 3 entries of slow_square long \(long\) \(version 0, last used [0-9-]{10} [0-9:]{5} UTC\)' out ||
+  { cat out; fail "unexpected prune output"; }
+"$cli" list >out
+[ "$(grep -c 'slow_square long (long)$' out)" -eq 1 ] || { cat out; fail "prune left more than one version"; }
+grep -Eq "${row}5 +slow_square" out || { cat out; fail "prune did not keep the current version"; }
+"$cli" prune | grep -qx "nothing to prune: no function has more than one version" ||
+  fail "a second prune found something"
+"$client" sequence 5 | grep -qx "hits=5 misses=0" || fail "prune removed the current version's entries"
+# clear NAME clears every version.
+"$client" old-version 2
+"$cli" clear slow_square >out || fail "clear failed"
+[ "$(grep -c '^cleared' out)" -eq 2 ] || { cat out; fail "clear NAME did not clear both versions"; }
+"$cli" list | grep -qx "no cached functions" || fail "a version survived clear NAME"
 
 "$cli" --url "redis://u:hunter2@host:bad" list >out 2>err && fail "a bad URL was accepted"
 grep -q "hunter2" err && fail "the password was printed"

@@ -8,17 +8,21 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <bitset>
 #include <chrono>
 #include <cmath>
+#include <complex>
 #include <cstdint>
 #include <cstdlib>
 #include <deque>
 #include <limits>
 #include <list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -82,6 +86,30 @@ struct picocache::Codec<Empty> {
     return Empty{};
   }
   static void describe(std::string& schema) { schema += "rec<Empty>"; }
+};
+
+// Enums with codecs of the shape picocache-gen writes for the enums it sees (the text is pinned
+// by tests/lit/gen/enum_codecs.cpp): an unscoped enum without a fixed underlying type, whose
+// values are those of a 2-bit bit-field (0..3), and a flag enum with a fixed underlying type.
+enum Level { level_low, level_mid, level_high };
+enum class Access : std::uint8_t { read = 1, write = 2 };
+
+template <>
+struct picocache::Codec<Level> {
+  static constexpr std::size_t kMinEncodedSize = 1;
+  static void encode(Encoder& encoder, Level value) { detail::encode_enum(encoder, value); }
+  static Level decode(Decoder& decoder) { return detail::decode_enum<Level>(decoder, 0, 3); }
+  static void describe(std::string& schema) {
+    schema += "enum<u32;level_low=0,level_mid=1,level_high=2>";
+  }
+};
+
+template <>
+struct picocache::Codec<Access> {
+  static constexpr std::size_t kMinEncodedSize = 1;
+  static void encode(Encoder& encoder, Access value) { detail::encode_enum(encoder, value); }
+  static Access decode(Decoder& decoder) { return detail::decode_enum<Access>(decoder); }
+  static void describe(std::string& schema) { schema += "enum<u8;read=1,write=2>"; }
 };
 
 namespace picocache {
@@ -187,6 +215,85 @@ TEST(CodecRoundTrip, Enums) {
   expect_round_trip(Color::blue);
   expect_round_trip(Sign::negative);
   expect_round_trip(plain_a);
+}
+
+TEST(CodecRoundTrip, GeneratedEnumCodecs) {
+  expect_round_trip(level_high);
+  // 3 is no enumerator but lies in the enum's value range (a 2-bit bit-field).
+  expect_round_trip(static_cast<Level>(3));
+  // A flag combination of a fixed underlying type decodes as stored.
+  expect_round_trip(static_cast<Access>(static_cast<std::uint8_t>(Access::read) |
+                                        static_cast<std::uint8_t>(Access::write)));
+  expect_round_trip(static_cast<Access>(255));
+  // The same bytes as the generic enum codec: keys do not change with the codec.
+  EXPECT_EQ(encode(level_mid), encode(1U));
+}
+
+TEST(CodecDecodeErrors, UnscopedEnumOutsideItsRangeIsAMiss) {
+  EXPECT_THROW(decode<Level>(encode(4U)), DecodeError);
+  EXPECT_THROW(decode<Access>(encode(256U)), DecodeError);  // not an 8-bit value
+  // Through the store's header: a miss, not undefined behaviour.
+  std::string stored;
+  detail::append_value_header(stored, schema_fingerprint<Level>());
+  stored += encode(7U);
+  EXPECT_EQ(detail::decode_value<Level>(stored), std::nullopt);
+  stored.resize(detail::value_header_size);
+  stored += encode(2U);
+  EXPECT_EQ(detail::decode_value<Level>(stored), level_high);
+}
+
+TEST(CodecRoundTrip, OwningPointers) {
+  const auto unique =
+      decode<std::unique_ptr<std::string>>(encode(std::make_unique<std::string>("owned")));
+  ASSERT_NE(unique, nullptr);
+  EXPECT_EQ(*unique, "owned");
+  EXPECT_EQ(decode<std::unique_ptr<int>>(encode(std::unique_ptr<int>())), nullptr);
+  EXPECT_EQ(to_hex(encode(std::unique_ptr<int>())), "00");
+  EXPECT_EQ(to_hex(encode(std::make_unique<int>(5))), "010a");
+
+  const auto original = std::make_shared<const std::vector<int>>(std::vector<int>{1, 2});
+  const auto shared = decode<std::shared_ptr<const std::vector<int>>>(encode(original));
+  ASSERT_NE(shared, nullptr);
+  EXPECT_EQ(*shared, *original);
+  EXPECT_NE(shared.get(), original.get());  // a new object, never the encoded one
+  EXPECT_EQ(decode<std::shared_ptr<int>>(encode(std::shared_ptr<int>())), nullptr);
+  // unique_ptr and shared_ptr write the same bytes.
+  EXPECT_EQ(encode(std::make_shared<int>(5)), encode(std::make_unique<int>(5)));
+  const auto through = through_store(std::make_shared<std::string>("stored"));
+  ASSERT_TRUE(through.has_value());
+  ASSERT_NE(*through, nullptr);
+  EXPECT_EQ(**through, "stored");
+  EXPECT_THROW(decode<std::unique_ptr<int>>(from_hex("020a")), DecodeError);
+  EXPECT_THROW(decode<std::unique_ptr<int>>(from_hex("01")), DecodeError);
+}
+
+TEST(CodecRoundTrip, Bitsets) {
+  expect_round_trip(std::bitset<1>("1"));
+  expect_round_trip(std::bitset<12>("101000000011"));
+  expect_round_trip(std::bitset<64>(0x8000000000000001ULL));
+  expect_round_trip(std::bitset<0>());
+  EXPECT_EQ(to_hex(encode(std::bitset<12>("100000000011"))), "0308");
+  // A bit beyond N is not an Encoder's.
+  EXPECT_THROW(decode<std::bitset<12>>(from_hex("0310")), DecodeError);
+  EXPECT_THROW(decode<std::bitset<12>>(from_hex("03")), DecodeError);
+}
+
+TEST(CodecRoundTrip, Complex) {
+  expect_round_trip(std::complex<double>(1.5, -2.25));
+  expect_round_trip(std::complex<float>(0.5F, 3.0F));
+  EXPECT_EQ(encode(std::complex<float>(0.5F, 3.0F)), encode(std::complex<double>(0.5, 3.0)));
+  EXPECT_EQ(encode(std::complex<double>(-0.0, 1.0), EncodeMode::key),
+            encode(std::complex<double>(0.0, 1.0), EncodeMode::key));
+}
+
+TEST(CodecKeys, SpansEncodeTheirElementsAsAVector) {
+  const std::vector<int> values{3, 1, 4};
+  const std::span<const int> span(values);
+  EXPECT_EQ(encode(span, EncodeMode::key), encode(values, EncodeMode::key));
+  const std::array<std::string, 2> names{"a", "b"};
+  EXPECT_EQ(encode(std::span<const std::string, 2>(names), EncodeMode::key),
+            encode(std::vector<std::string>{"a", "b"}, EncodeMode::key));
+  EXPECT_EQ(schema_of<std::span<const int>>(), "vec<i>");
 }
 
 TEST(CodecRoundTrip, Floating) {
@@ -397,6 +504,35 @@ TEST(CodecKeys, VariantTypedness) {
             hash_key(encode(as_long, EncodeMode::typed_key)));
   EXPECT_EQ(to_hex(encode(as_int, EncodeMode::key)), "690a");
   EXPECT_EQ(to_hex(encode(as_long, EncodeMode::typed_key)), "010a");
+}
+
+// As in Python, where lru_cache(typed=True) treats (1,) and (1.0,) alike: typed tells the
+// alternatives of a variant argument apart, not those of a variant inside an argument.
+TEST(CodecKeys, TypedAppliesToTopLevelArgumentsOnly) {
+  using V = std::variant<int, long>;
+  const V as_int{std::in_place_index<0>, 5};
+  const V as_long{std::in_place_index<1>, 5L};
+  const EncodeMode typed = EncodeMode::typed_key;
+  EXPECT_NE(encode(as_int, typed), encode(as_long, typed));
+  EXPECT_EQ(encode(std::vector<V>{as_int}, typed), encode(std::vector<V>{as_long}, typed));
+  EXPECT_EQ(encode(std::vector<V>{as_int}, typed), encode(std::vector<V>{as_int}, EncodeMode::key));
+  EXPECT_EQ(encode(std::tuple<V>{as_int}, typed), encode(std::tuple<V>{as_long}, typed));
+  EXPECT_EQ(encode(std::optional<V>{as_int}, typed), encode(std::optional<V>{as_long}, typed));
+  EXPECT_EQ(encode(std::unordered_set<V>{as_int}, typed),
+            encode(std::unordered_set<V>{as_long}, typed));
+  // A variant inside the top-level variant is inside the argument too.
+  using Outer = std::variant<V, std::string>;
+  EXPECT_EQ(encode(Outer{as_int}, typed), encode(Outer{as_long}, typed));
+  // Every argument is top level: the second one of a call is still typed.
+  std::string first;
+  std::string second;
+  Encoder first_encoder(first, typed);
+  first_encoder.write(1);
+  first_encoder.write(as_int);
+  Encoder second_encoder(second, typed);
+  second_encoder.write(1);
+  second_encoder.write(as_long);
+  EXPECT_NE(first, second);
 }
 
 TEST(CodecKeys, VariantKindsNeverCollide) {
@@ -619,6 +755,11 @@ TEST(CodecSchema, Descriptions) {
   EXPECT_EQ((schema_of<std::variant<std::monostate, int, std::string>>()), "var<mono|i|s>");
   EXPECT_EQ(schema_of<std::chrono::milliseconds>(), "dur<1/1000,i>");
   EXPECT_EQ((schema_of<std::chrono::duration<double, std::ratio<60>>>()), "dur<60/1,f>");
+  EXPECT_EQ(schema_of<std::unique_ptr<int>>(), "ptr<i>");
+  EXPECT_EQ(schema_of<std::shared_ptr<const std::string>>(), "ptr<s>");
+  EXPECT_EQ(schema_of<std::bitset<12>>(), "bits<12>");
+  EXPECT_EQ(schema_of<std::complex<double>>(), "cplx<f>");
+  EXPECT_EQ(schema_of<Level>(), "enum<u32;level_low=0,level_mid=1,level_high=2>");
 }
 
 TEST(CodecSchema, FingerprintsTellShapesApart) {

@@ -13,8 +13,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
 #include <variant>
+#include <vector>
 
 namespace geo {
 
@@ -84,6 +89,37 @@ int square(int n) {
       [&]() -> int { return square_body(n); });
 }
 
+// One function as two builds compiled it: the same name and signature (so the same id), first
+// with maxsize = 8 and no ttl, then rebuilt with maxsize = 4 and ttl = 1.
+int rebuilt_calls = 0;
+int rebuilt_old(int n);
+int rebuilt_new(int n);
+static picocache::CachedFunction rebuilt_old_fn{picocache::address_of(&rebuilt_old),
+                                                "tests::rebuilt", "int (int)", 8, false};
+static picocache::CachedFunction rebuilt_new_fn{
+    picocache::address_of(&rebuilt_new),
+    "tests::rebuilt",
+    "int (int)",
+    4,
+    false,
+    picocache::FunctionOptions{true, picocache::kDefaultLockTimeout, std::chrono::seconds(1)}};
+int rebuilt_old(int n) {
+  return picocache::memoize<int>(
+      rebuilt_old_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> int {
+        ++rebuilt_calls;
+        return n + 1;
+      });
+}
+int rebuilt_new(int n) {
+  return picocache::memoize<int>(
+      rebuilt_new_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> int {
+        ++rebuilt_calls;
+        return n + 1;
+      });
+}
+
 int fib_calls = 0;
 long fib(int n);
 static picocache::CachedFunction fib_fn{picocache::address_of(&fib), "tests::fib", "long (int)",
@@ -119,7 +155,7 @@ static picocache::CachedFunction scale_double_fn{
     "double (double)",
     8,
     true,
-    picocache::FunctionOptions{false, std::chrono::milliseconds(250)}};
+    picocache::FunctionOptions{false, std::chrono::milliseconds(250), std::chrono::seconds(90)}};
 int scale(int n) {
   return picocache::memoize<int>(
       scale_int_fn, [&](picocache::Encoder& e) { e.write(n); }, [&]() -> int { return 2 * n; });
@@ -175,7 +211,76 @@ long typed(Number n) {
 
 int not_cached(int n) { return n; }
 
+// typed applies to the top-level arguments only: a variant inside a vector is untyped.
+int typed_inside_calls = 0;
+long typed_inside(const std::vector<Number>& numbers);
+static picocache::CachedFunction typed_inside_fn{picocache::address_of(&typed_inside),
+                                                 "tests::typed_inside",
+                                                 "long (const std::vector<Number> &)", 8, true};
+long typed_inside(const std::vector<Number>& numbers) {
+  return picocache::memoize<long>(
+      typed_inside_fn, [&](picocache::Encoder& e) { e.write(numbers); },
+      [&]() -> long { return ++typed_inside_calls, static_cast<long>(numbers.size()); });
+}
+
+// An owning-pointer result: stored by the object, every call gets its own.
+int shared_label_calls = 0;
+std::shared_ptr<std::string> shared_label(int n);
+static picocache::CachedFunction shared_label_fn{picocache::address_of(&shared_label),
+                                                 "tests::shared_label",
+                                                 "std::shared_ptr<std::string> (int)", 8, false};
+std::shared_ptr<std::string> shared_label(int n) {
+  return picocache::memoize<std::shared_ptr<std::string>>(
+      shared_label_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> std::shared_ptr<std::string> {
+        ++shared_label_calls;
+        if (n < 0) return nullptr;
+        return std::make_shared<std::string>("label " + std::to_string(n));
+      });
+}
+std::unique_ptr<int> unique_twice(int n);
+static picocache::CachedFunction unique_twice_fn{picocache::address_of(&unique_twice),
+                                                 "tests::unique_twice",
+                                                 "std::unique_ptr<int> (int)", 8, false};
+std::unique_ptr<int> unique_twice(int n) {
+  return picocache::memoize<std::unique_ptr<int>>(
+      unique_twice_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() { return std::make_unique<int>(2 * n); });
+}
+
+// One enum before and after its enumerators were reordered, with codecs of the shape
+// picocache-gen writes (tests/lit/gen/enum_codecs.cpp).
+namespace before {
+enum class Status { Ok, Error };
+}
+namespace after {
+enum class Status { Error, Ok };
+}
+
 }  // namespace tests
+
+template <>
+struct picocache::Codec<tests::before::Status> {
+  static constexpr std::size_t kMinEncodedSize = 1;
+  static void encode(Encoder& encoder, tests::before::Status value) {
+    ::picocache::detail::encode_enum(encoder, value);
+  }
+  static tests::before::Status decode(Decoder& decoder) {
+    return ::picocache::detail::decode_enum<tests::before::Status>(decoder);
+  }
+  static void describe(std::string& schema) { schema += "enum<i32;Ok=0,Error=1>"; }
+};
+template <>
+struct picocache::Codec<tests::after::Status> {
+  static constexpr std::size_t kMinEncodedSize = 1;
+  static void encode(Encoder& encoder, tests::after::Status value) {
+    ::picocache::detail::encode_enum(encoder, value);
+  }
+  static tests::after::Status decode(Decoder& decoder) {
+    return ::picocache::detail::decode_enum<tests::after::Status>(decoder);
+  }
+  static void describe(std::string& schema) { schema += "enum<i32;Error=0,Ok=1>"; }
+};
 
 namespace picocache {
 namespace {
@@ -190,13 +295,15 @@ class MemoizeTest : public ::testing::Test {
     url_ = "sqlite:" + dir_.file("cache.db");
     configure(url_);
     for (const char* name : {"tests::square", "tests::fib", "tests::never_cached",
-                             "tests::bounding_box", "tests::untyped", "tests::typed"}) {
+                             "tests::bounding_box", "tests::untyped", "tests::typed",
+                             "tests::typed_inside", "tests::shared_label", "tests::unique_twice"}) {
       cache_clear(name);
     }
     cache_clear(static_cast<int (*)(int)>(&tests::scale));
     cache_clear(static_cast<double (*)(double)>(&tests::scale));
     tests::square_calls = tests::fib_calls = tests::never_calls = tests::box_calls = 0;
     tests::untyped_calls = tests::typed_calls = 0;
+    tests::typed_inside_calls = tests::shared_label_calls = 0;
     set_log_handler([this](std::string_view line) { warnings_.emplace_back(line); });
   }
   void TearDown() override {
@@ -307,11 +414,13 @@ TEST_F(MemoizeTest, ParametersByPointerAndByName) {
   EXPECT_FALSE(square.typed);
   EXPECT_TRUE(square.single_flight);
   EXPECT_EQ(square.lock_timeout, kDefaultLockTimeout);
+  EXPECT_EQ(square.ttl, std::nullopt) << "ttl=none";
   EXPECT_EQ(cache_parameters("tests::fib").maxsize, std::nullopt);
   const CacheParameters scale = cache_parameters("tests::scale double (double)");
   EXPECT_TRUE(scale.typed);
   EXPECT_FALSE(scale.single_flight);
   EXPECT_EQ(scale.lock_timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(scale.ttl, std::chrono::milliseconds(90'000));
 }
 
 TEST_F(MemoizeTest, OverloadsNeverShareEntries) {
@@ -348,6 +457,46 @@ TEST_F(MemoizeTest, TypedDecidesWhetherTheArgumentTypeIsPartOfTheKey) {
   EXPECT_EQ(tests::typed_calls, 2);  // typed=true: int 5 and long 5 are different calls
 }
 
+TEST_F(MemoizeTest, TypedAppliesToTheTopLevelArgumentsOnly) {
+  // As lru_cache(typed=True) treats (1,) and (1.0,) alike.
+  tests::typed_inside({tests::Number(std::in_place_type<int>, 5)});
+  tests::typed_inside({tests::Number(std::in_place_type<long>, 5)});
+  EXPECT_EQ(tests::typed_inside_calls, 1);
+}
+
+TEST_F(MemoizeTest, OwningPointerResultsAreNeverSharedBetweenCallers) {
+  for (const bool tier : {true, false}) {
+    if (!tier) store_only();
+    cache_clear("tests::shared_label");
+    tests::shared_label_calls = 0;
+    const std::shared_ptr<std::string> first = tests::shared_label(3);
+    const std::shared_ptr<std::string> second = tests::shared_label(3);
+    ASSERT_NE(first, nullptr);
+    ASSERT_NE(second, nullptr);
+    EXPECT_EQ(*second, "label 3");
+    EXPECT_NE(first.get(), second.get()) << (tier ? "with" : "without") << " the tier";
+    EXPECT_EQ(tests::shared_label_calls, 1);
+    *first = "changed by the first caller";
+    EXPECT_EQ(*tests::shared_label(3), "label 3");
+    EXPECT_EQ(tests::shared_label(-1), nullptr);  // null is a value too
+    EXPECT_EQ(tests::shared_label(-1), nullptr);
+    EXPECT_EQ(tests::shared_label_calls, 2);
+  }
+  // A move-only result: decoded anew for every hit.
+  EXPECT_EQ(*tests::unique_twice(4), 8);
+  EXPECT_EQ(*tests::unique_twice(4), 8);
+  EXPECT_EQ(cache_info(&tests::unique_twice).hits, 1u);
+}
+
+TEST_F(MemoizeTest, AReorderedEnumsResultsAreMissesNotTheOtherEnumerator) {
+  EXPECT_NE(schema_fingerprint<tests::before::Status>(),
+            schema_fingerprint<tests::after::Status>());
+  const std::optional<std::string> stored = detail::encode_value(tests::before::Status::Ok);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(detail::decode_value<tests::after::Status>(*stored), std::nullopt);
+  EXPECT_EQ(detail::decode_value<tests::before::Status>(*stored), tests::before::Status::Ok);
+}
+
 TEST_F(MemoizeTest, ForeignOrTruncatedValuesAreMissesAndGetReplaced) {
   store_only();
   tests::square(4);
@@ -369,6 +518,26 @@ TEST_F(MemoizeTest, ForeignOrTruncatedValuesAreMissesAndGetReplaced) {
 // XXH3-128 is not collision resistant: another call's entry under the same key (a forged
 // collision, planted here under square(4)'s key with the check of other arguments) must be a
 // miss, never its result.
+// Changing only maxsize or ttl keeps the entries (they are no part of the function's identity),
+// and the new ttl applies to the entries already stored, also to those written without one.
+TEST_F(MemoizeTest, ARebuildThatOnlyChangesTtlAndMaxsizeKeepsTheEntriesUnderTheNewTtl) {
+  store_only();
+  EXPECT_EQ(tests::rebuilt_old_fn.id(), tests::rebuilt_new_fn.id());
+  cache_clear(&tests::rebuilt_old);
+  tests::rebuilt_calls = 0;
+  EXPECT_EQ(tests::rebuilt_old(5), 6);  // stored without a ttl
+  EXPECT_EQ(tests::rebuilt_new(5), 6);
+  EXPECT_EQ(tests::rebuilt_calls, 1) << "the rebuild lost the entry";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(tests::rebuilt_old(5), 6);
+  EXPECT_EQ(tests::rebuilt_calls, 1) << "without a ttl the entry stays fresh";
+  EXPECT_EQ(tests::rebuilt_new(5), 6);
+  EXPECT_EQ(tests::rebuilt_calls, 2) << "the new ttl did not apply to the stored entry";
+  EXPECT_EQ(tests::rebuilt_new(5), 6);
+  EXPECT_EQ(tests::rebuilt_calls, 2);
+  cache_clear(&tests::rebuilt_old);
+}
+
 TEST_F(MemoizeTest, AnEntryOfOtherArgumentsUnderTheSameKeyIsAMiss) {
   store_only();
   std::unique_ptr<Store> store = open_store(url_);

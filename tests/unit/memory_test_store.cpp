@@ -27,6 +27,11 @@ struct Data {
   std::map<std::string, std::map<std::pair<std::uint64_t, std::uint64_t>, Entry>> entries;
   std::set<std::pair<std::string, std::pair<std::uint64_t, std::uint64_t>>> leases;
   std::map<std::string, std::uint64_t> generations;  // id -> how many clears
+  struct Use {
+    std::string family, version;
+    std::int64_t last_used_ms = 0;
+  };
+  std::map<std::string, Use> uses;  // id -> its recorded use (record_use)
   std::uint64_t clock = 0;
 };
 
@@ -68,6 +73,10 @@ class MemoryTestStore final : public Store {
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count()};
     entry.last_used = ++data_.clock;
+    if (write.ttl) {  // as SQLite does: expired entries go first, at the function's next put
+      const std::int64_t cutoff = entry.stored.written_at - write.ttl->count();
+      std::erase_if(entries, [&](const auto& e) { return e.second.stored.written_at <= cutoff; });
+    }
     while (write.maxsize != unbounded && entries.size() > write.maxsize) {
       entries.erase(std::min_element(
           entries.begin(), entries.end(),
@@ -96,9 +105,37 @@ class MemoryTestStore final : public Store {
     std::lock_guard lock(data_.mutex);
     std::vector<FunctionSummary> result;
     for (const auto& [id, entries] : data_.entries) {
-      if (!entries.empty()) result.push_back({id, data_.names[id], entries.size()});
+      if (entries.empty()) continue;
+      const Data::Use& use = data_.uses[id];
+      result.push_back(
+          {id, data_.names[id], entries.size(), use.family, use.version, use.last_used_ms});
     }
     return result;
+  }
+
+  void record_use(const FunctionRef& fn, std::int64_t at_ms) override {
+    std::lock_guard lock(data_.mutex);
+    data_.names[std::string(fn.id)] = std::string(fn.name);
+    Data::Use& use = data_.uses[std::string(fn.id)];
+    use.family = fn.family;
+    use.version = fn.version;
+    use.last_used_ms = std::max(use.last_used_ms, at_ms);
+  }
+
+  std::vector<FunctionSummary> drop_versions(std::string_view family, std::string_view keep_id,
+                                             std::int64_t cutoff_ms) override {
+    std::lock_guard lock(data_.mutex);
+    std::vector<FunctionSummary> dropped;
+    for (const auto& [id, use] : data_.uses) {
+      if (use.family != family || id == keep_id || use.last_used_ms >= cutoff_ms) continue;
+      const auto it = data_.entries.find(id);
+      if (it == data_.entries.end() || it->second.empty()) continue;
+      dropped.push_back(
+          {id, data_.names[id], it->second.size(), use.family, use.version, use.last_used_ms});
+      data_.entries.erase(it);
+      ++data_.generations[id];
+    }
+    return dropped;
   }
 
   std::unique_ptr<KeyLease> try_lease(const FunctionRef& fn, const Key128& key,

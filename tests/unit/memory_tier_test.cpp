@@ -60,6 +60,25 @@ std::string text(int n) {
       });
 }
 
+// ttl = 1 s.
+std::atomic<int> quote_calls{0};
+long quote(int n);
+static picocache::CachedFunction quote_fn{
+    picocache::address_of(&quote),
+    "tiered::quote",
+    "long (int)",
+    8,
+    false,
+    picocache::FunctionOptions{true, picocache::kDefaultLockTimeout, std::chrono::seconds(1)}};
+long quote(int n) {
+  return picocache::memoize<long>(
+      quote_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> long {
+        ++quote_calls;
+        return 100L + n;
+      });
+}
+
 }  // namespace tiered
 
 namespace picocache {
@@ -95,10 +114,10 @@ class MemoryTierTest : public ::testing::Test {
       std::lock_guard lock(mutex_);
       warnings_.emplace_back(line);
     });
-    for (auto* fn : {&tiered::square_fn, &tiered::fib_fn, &tiered::text_fn}) {
+    for (auto* fn : {&tiered::square_fn, &tiered::fib_fn, &tiered::text_fn, &tiered::quote_fn}) {
       cache_clear(fn->qualified_name());
     }
-    tiered::square_calls = tiered::fib_calls = tiered::text_calls = 0;
+    tiered::square_calls = tiered::fib_calls = tiered::text_calls = tiered::quote_calls = 0;
   }
   void TearDown() override {
     set_log_handler({});
@@ -145,6 +164,31 @@ TEST_F(MemoryTierTest, MaxsizeTwoInOneProcessIsLruCacheOfTwo) {
   EXPECT_EQ(tiered::square(2), 4);
   EXPECT_EQ(tiered::square_calls, 4);
   EXPECT_EQ(detail::tier_usage(tiered::square_fn).entries, 2u);
+}
+
+TEST_F(MemoryTierTest, AnEntryOlderThanItsTtlIsNotAnsweredFromMemory) {
+  EXPECT_EQ(tiered::quote(1), 101);
+  const std::uint64_t before = store_counters().memory_hits;
+  EXPECT_EQ(tiered::quote(1), 101);
+  EXPECT_EQ(store_counters().memory_hits - before, 1u) << "within the ttl: from memory";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(tiered::quote(1), 101);
+  EXPECT_EQ(store_counters().memory_hits - before, 1u) << "an expired entry answered from memory";
+  EXPECT_EQ(tiered::quote_calls, 2) << "after the ttl the body runs again";
+  EXPECT_EQ(tiered::quote(1), 101);
+  EXPECT_EQ(tiered::quote_calls, 2) << "and its new result is kept";
+}
+
+// An entry the tier takes from the store keeps the store's write time, not the time it was read.
+TEST_F(MemoryTierTest, AnEntryReadFromTheStoreExpiresWhenTheStoredOneDoes) {
+  EXPECT_EQ(tiered::quote(2), 102);  // written now: t0
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  detail::tier_clear_all();          // as a new process: nothing in memory
+  EXPECT_EQ(tiered::quote(2), 102);  // from the store, into the tier (written at t0)
+  EXPECT_EQ(tiered::quote_calls, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // t0 + 1.3 s
+  EXPECT_EQ(tiered::quote(2), 102);
+  EXPECT_EQ(tiered::quote_calls, 2) << "the tier kept it for a ttl from when it read it";
 }
 
 TEST_F(MemoryTierTest, AFreshProcessStillFindsWhatTheStoreKept) {

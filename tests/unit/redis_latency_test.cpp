@@ -1,5 +1,5 @@
 // No store operation blocks the Redis server, at any size: a function with 100,000 entries
-// (written straight to the server by a pipelined writer, in layout 3) whose maxsize drops to 10,
+// (written straight to the server by a pipelined writer, in layout 4) whose maxsize drops to 10,
 // then a size() and a clear of 100,000 entries. The server's SLOWLOG, set to log every command
 // over 50 ms, must stay empty, and the size must converge to the new maxsize. Runs alone (ctest
 // RUN_SERIAL): a busy machine would make the server's own timings meaningless.

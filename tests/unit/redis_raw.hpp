@@ -1,5 +1,5 @@
 // RawRedis: a plain hiredis connection for the Redis tests, to look at and write what the store
-// keeps on the server without going through it (key layout 3, see redis_store.cpp), and to
+// keeps on the server without going through it (key layout 4, see redis_store.cpp), and to
 // pipeline many commands when a test needs a large store fast.
 #pragma once
 
@@ -137,9 +137,10 @@ class RawRedisConnection {
   redisContext* context_ = nullptr;
 };
 
-// Layout 3's key names: P = picocache:{<id>}:, the current generation's keys P g<gen>:...
-inline std::string function_prefix(std::string_view id) {
-  return "picocache:{" + std::string(id) + "}:";
+// Layout 4's key names: P = picocache:{<family>}:<id>:, the current generation's keys
+// P g<gen>:...; a ref without a family has its id as its family.
+inline std::string function_prefix(std::string_view id, std::string_view family = {}) {
+  return "picocache:{" + std::string(family.empty() ? id : family) + "}:" + std::string(id) + ":";
 }
 
 }  // namespace picocache::testing

@@ -157,9 +157,12 @@ std::string value_of(std::uint64_t n) {
   return "value-" + std::to_string(n) + std::string(40, static_cast<char>('a' + n % 26));
 }
 
-// Key names of layout 3 (see redis_store.cpp): P = picocache:{<id>}:, and the keys of the
-// function's current generation, P g<gen>:..., read from P gen.
-std::string prefix_of(std::string_view id) { return "picocache:{" + std::string(id) + "}:"; }
+// Key names of layout 4 (see redis_store.cpp): P = picocache:{<family>}:<id>:, where a ref
+// without a family (these tests') has its id as its family, and the keys of the function's
+// current generation, P g<gen>:..., read from P gen.
+std::string prefix_of(std::string_view id) {
+  return "picocache:{" + std::string(id) + "}:" + std::string(id) + ":";
+}
 std::string generation_prefix(RawRedis& raw, std::string_view id) {
   const std::string gen = raw.command({"GET", prefix_of(id) + "gen"}).text;
   if (gen.empty()) throw std::runtime_error("no generation for " + std::string(id));
@@ -223,6 +226,44 @@ TEST_F(RedisStoreTest, EveryKeyOfAFunctionSharesOneHashTag) {
   const auto members = raw.command({"ZRANGE", gen + "lru", "0", "-1"}).elements;
   EXPECT_EQ(std::set<std::string>(members.begin(), members.end()),
             (std::set<std::string>{key_of(1).to_hex(), key_of(2).to_hex()}));
+}
+
+// Key layout 4: every version of a function lives under its family's hash tag (one slot), with
+// the family's hash of last uses; a layout-3 key is neither listed nor read.
+TEST_F(RedisStoreTest, EveryVersionOfAFunctionSharesItsFamilysHashTag) {
+  auto store = open_store(server_->url());
+  const std::string family = "f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0";
+  const FunctionRef v1{function_id, "fib int (int)", family, "v:1"};
+  const FunctionRef v2{other_id, "fib int (int)", family, "v:2"};
+  store->record_use(v1, 1000);
+  store->record_use(v2, 2000);
+  put_value(*store, v1, key_of(1), value_of(1), 10);
+  put_value(*store, v2, key_of(1), value_of(2), 10);
+  RawRedis raw(*server_);
+  raw.command({"SET", "picocache:{" + std::string(other_id) + "}:name", "stale"});  // layout 3
+  const std::uint16_t slot = redis::key_slot(family);
+  std::size_t keys_of_family = 0;
+  for (const std::string& key : raw.keys()) {
+    if (key.rfind("picocache:{" + family + "}:", 0) != 0) continue;
+    ++keys_of_family;
+    EXPECT_EQ(redis::key_slot(key), slot) << key;
+  }
+  EXPECT_GE(keys_of_family, 9u);  // versions, and per version gen, name, version, v:..., lru
+  const std::string versions = "picocache:{" + family + "}:versions";
+  EXPECT_EQ(raw.command({"HGET", versions, function_id}).text, "1000");
+  EXPECT_EQ(raw.command({"HGET", versions, other_id}).text, "2000");
+  EXPECT_EQ(raw.command({"GET", testing::function_prefix(function_id, family) + "version"}).text,
+            "v:1");
+  const std::vector<FunctionSummary> listed = store->functions();
+  ASSERT_EQ(listed.size(), 2u) << "a layout-3 key was listed";
+  for (const FunctionSummary& row : listed) EXPECT_EQ(row.family, family);
+
+  const std::vector<FunctionSummary> dropped = store->drop_versions(family, other_id, 1500);
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped[0].id, function_id);
+  EXPECT_EQ(raw.command({"HGET", versions, function_id}).type, REDIS_REPLY_NIL)
+      << "a dropped version stays in the family's hash";
+  EXPECT_EQ(value_at(*store, v2, key_of(1)), value_of(2));
 }
 
 TEST_F(RedisStoreTest, RecencyIsTheTimeOfTheLastUseInMicroseconds) {
@@ -327,6 +368,44 @@ TEST_F(RedisStoreTest, EvictionDeletesTheValueKeys) {
   for (const std::string& key : raw.keys()) value_keys += is_value_key(key);
   EXPECT_EQ(value_keys, 8u);
   for (std::uint64_t n = 42; n < 50; ++n) EXPECT_EQ(value_at(*store, fib, key_of(n)), value_of(n));
+}
+
+// ttl = 1 s: after expiry, the function's next put leaves its index equal to its live value
+// keys (more entries than the put's ghost sample of 8, so the sample alone would not do it).
+TEST_F(RedisStoreTest, AfterTheTtlTheNextPutLeavesTheIndexEqualToTheLiveValueKeys) {
+  auto store = open_store(server_->url());
+  const auto put_with_ttl = [&](std::uint64_t n) {
+    const std::string value = value_of(n);
+    EntryWrite entry;
+    entry.value = value;
+    entry.maxsize = 100;
+    entry.ttl = std::chrono::seconds(1);
+    store->put(fib, key_of(n), entry);
+  };
+  for (std::uint64_t n = 0; n < 30; ++n) put_with_ttl(n);
+  RawRedis raw(*server_);
+  const auto value_keys = [&] {
+    std::set<std::string> hexes;
+    for (const std::string& key : raw.keys()) {
+      if (is_value_key(key)) hexes.insert(key.substr(key.rfind(':') + 1));
+    }
+    return hexes;
+  };
+  const auto index = [&] {
+    const auto members = raw.command({"ZRANGE", lru_key(raw, function_id), "0", "-1"}).elements;
+    return std::set<std::string>(members.begin(), members.end());
+  };
+  EXPECT_EQ(value_keys().size(), 30u);
+  EXPECT_EQ(index(), value_keys());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+
+  put_with_ttl(100);
+  EXPECT_EQ(value_keys(), (std::set<std::string>{key_of(100).to_hex()}));
+  EXPECT_EQ(index(), value_keys()) << "the index kept expired entries";
+  const std::string expiring = generation_prefix(raw, function_id) + "exp";
+  EXPECT_EQ(raw.command({"ZCARD", expiring}).integer, 1);
+  EXPECT_EQ(store->size(fib), 1u);
+  EXPECT_EQ(value_at(*store, fib, key_of(100)), value_of(100));
 }
 
 TEST_F(RedisStoreTest, UnboundedNeverEvicts) {

@@ -55,14 +55,15 @@ class RawDatabase {
       throw std::runtime_error(sql + ": " + why);
     }
   }
-  std::string text(const std::string& sql) {
+  // The first row's `column`, as text ("" when there is none).
+  std::string text(const std::string& sql, int column = 0) {
     sqlite3_stmt* statement = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
       throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
     }
     std::string result;
     if (sqlite3_step(statement) == SQLITE_ROW) {
-      const auto* value = sqlite3_column_text(statement, 0);
+      const auto* value = sqlite3_column_text(statement, column);
       result = value ? reinterpret_cast<const char*>(value) : "";
     }
     sqlite3_finalize(statement);
@@ -108,17 +109,42 @@ TEST_F(SqliteStoreTest, AnOlderLayoutIsRebuiltWithOneWarning) {
   put_value(*store, fn_, key(1), "v", 10);
   EXPECT_EQ(value_at(*store, fn_, key(1)), "v");
   RawDatabase raw(path_);
-  EXPECT_EQ(raw.text("PRAGMA user_version"), "3");
+  EXPECT_EQ(raw.text("PRAGMA user_version"), "4");
   EXPECT_EQ(raw.text("SELECT count(*) FROM picocache_entries"), "1");
   store.reset();
   open_store(url_);
   EXPECT_EQ(warnings_.size(), 1u) << "a current file is not rebuilt again";
 }
 
+// Layout 4 added the functions' family, version and last use (superseded code versions): a
+// layout-3 file is rebuilt like any older one.
+TEST_F(SqliteStoreTest, ALayoutThreeFileIsRebuiltWithTheVersionColumns) {
+  {
+    RawDatabase raw(path_);
+    raw.execute(
+        "CREATE TABLE picocache_functions (fid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
+        "name TEXT NOT NULL, size INTEGER NOT NULL DEFAULT 0, maxsize INTEGER, ttl_ms INTEGER, "
+        "generation INTEGER NOT NULL DEFAULT 0);"
+        "INSERT INTO picocache_functions (id, name, size) VALUES ('x', 'x int (int)', 0);"
+        "PRAGMA user_version = 3");
+  }
+  std::unique_ptr<Store> store = open_store(url_);
+  ASSERT_EQ(warnings_.size(), 1u);
+  EXPECT_THAT(warnings_[0], HasSubstr("layout 3"));
+  const FunctionRef versioned{fn_.id, fn_.name, "0123456789abcdef0123456789abcdef", "v:2"};
+  store->record_use(versioned, 1234);
+  put_value(*store, versioned, key(1), "v", 10);
+  RawDatabase raw(path_);
+  EXPECT_EQ(raw.text("PRAGMA user_version"), "4");
+  EXPECT_EQ(raw.text("SELECT family || ' ' || version || ' ' || last_used FROM "
+                     "picocache_functions WHERE size = 1"),
+            "0123456789abcdef0123456789abcdef v:2 1234");
+}
+
 TEST_F(SqliteStoreTest, ANewerLayoutIsLeftByteIdenticalAndTheProcessRunsUncached) {
   {
     RawDatabase raw(path_);
-    raw.execute("CREATE TABLE future (x); INSERT INTO future VALUES (42); PRAGMA user_version = 4");
+    raw.execute("CREATE TABLE future (x); INSERT INTO future VALUES (42); PRAGMA user_version = 5");
   }
   const std::string before = file_bytes(path_);
   try {
@@ -231,6 +257,35 @@ TEST_F(SqliteStoreTest, TheFunctionsRowHoldsTheLatestWritersMaxsizeAndTtl) {
   EXPECT_EQ(row(), "20 300000");
   put_value(*first, fn_, key(3), "x", unbounded);
   EXPECT_EQ(row(), "none none");
+}
+
+// The (fid, written_at) index that finds expired rows without a scan comes with the first put of a
+// function with a ttl (files without one never pay for its upkeep); a connection prepared before
+// it existed uses it too.
+TEST_F(SqliteStoreTest, TheFirstPutWithATtlAddsTheIndexExpiryReads) {
+  std::unique_ptr<Store> first = open_store(url_);
+  std::unique_ptr<Store> second = open_store(url_);
+  RawDatabase raw(path_);
+  const auto has_index = [&] {
+    return raw.text("SELECT count(*) FROM sqlite_master WHERE name = 'picocache_entries_by_age'");
+  };
+  put_value(*first, fn_, key(1), "v", 10);
+  put_value(*second, fn_, key(2), "v", 10);
+  EXPECT_EQ(has_index(), "0") << "made without any ttl";
+  EntryWrite entry;
+  entry.value = "w";
+  entry.maxsize = 10;
+  entry.ttl = std::chrono::milliseconds(1);
+  first->put(fn_, key(3), entry);
+  EXPECT_EQ(has_index(), "1");
+  EXPECT_THAT(raw.text("EXPLAIN QUERY PLAN SELECT key FROM picocache_entries WHERE fid = 1 AND "
+                       "written_at <= 5 ORDER BY written_at LIMIT 64",
+                       3),
+              HasSubstr("picocache_entries_by_age"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  second->put(fn_, key(4), entry);  // every row is older than 1 ms now, but 4
+  EXPECT_EQ(second->size(fn_), 1u);
+  EXPECT_EQ(value_at(*second, fn_, key(4)), "w");
 }
 
 // clear_generation() changes with every clear made through any store on the file, and a clear

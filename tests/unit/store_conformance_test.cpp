@@ -2,8 +2,10 @@
 // (file and memory), Redis (a private redis-server, and a private three-master Redis Cluster)
 // when built with it, and the test-only
 // `testmem:` store registered by this binary. A store-specific test belongs in its own file.
+#include "entry_age.hpp"
 #include "entry_check.hpp"
 #include "memory_test_store.hpp"
+#include "memory_tier.hpp"
 #include "store_calls.hpp"
 #include "stores/store.hpp"
 #include "stores/store_registry.hpp"
@@ -26,10 +28,33 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <thread>
+
+// A cached function with ttl = 1 s, for the memoize-level ttl case (as picocache-gen would
+// write it for `[[picocache::cached(maxsize = 10, ttl = 1)]]`).
+namespace conformance {
+int ttl_calls = 0;
+int ttl_square(int n);
+picocache::CachedFunction ttl_square_fn{
+    picocache::address_of(&ttl_square),
+    "conformance::ttl_square",
+    "int (int)",
+    10,
+    false,
+    picocache::FunctionOptions{true, picocache::kDefaultLockTimeout, std::chrono::seconds(1)}};
+int ttl_square(int n) {
+  return picocache::memoize<int>(
+      ttl_square_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> int {
+        ++ttl_calls;
+        return n * n;
+      });
+}
+}  // namespace conformance
 
 namespace picocache {
 namespace {
@@ -141,6 +166,38 @@ class StoreConformance : public ::testing::TestWithParam<StoreCase> {
         hash_key(std::string(info->test_suite_name()) + info->name() + name).to_hex()));
     return {*ids_.back(), *names_.back()};
   }
+
+  // A code version `version` of the function `name` of this test: versions of one name share
+  // a family (as a CachedFunction's do) and differ in id.
+  FunctionRef version_of(const std::string& name, const std::string& version) {
+    const FunctionRef base = function(name + " " + version);
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    names_.push_back(std::make_unique<std::string>(name + " int (int)"));
+    ids_.push_back(std::make_unique<std::string>(
+        hash_key(std::string("family ") + info->test_suite_name() + info->name() + name).to_hex()));
+    const std::string& family = *ids_.back();
+    ids_.push_back(std::make_unique<std::string>(version));
+    return {base.id, *names_[names_.size() - 1], family, *ids_.back()};
+  }
+
+  // The listed rows of `fns` (by id), in the order of `fns`; a missing one is reported.
+  std::vector<FunctionSummary> listed(std::initializer_list<FunctionRef> fns) {
+    const std::vector<FunctionSummary> all = store_->functions();
+    std::vector<FunctionSummary> rows;
+    for (const FunctionRef& fn : fns) {
+      const auto it = std::find_if(all.begin(), all.end(),
+                                   [&](const FunctionSummary& row) { return row.id == fn.id; });
+      if (it != all.end()) rows.push_back(*it);
+    }
+    return rows;
+  }
+
+  static std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  static constexpr std::int64_t kDayMs = 86'400'000;
 
   static Key128 key(std::uint64_t n) { return hash_key(std::to_string(n)); }
 
@@ -270,6 +327,82 @@ TEST_P(StoreConformance, FunctionsListsNamesAndSizes) {
   EXPECT_EQ(mine[0].size, 2u);
 }
 
+// Superseded code versions (issue #14): one row per version, with its family, version and use.
+TEST_P(StoreConformance, TwoVersionsOfOneFunctionAreListedWithTheirLastUse) {
+  SKIP_UNLESS_STORE_CAN(listing, "list its functions");
+  const FunctionRef a = version_of("f", "v:1");
+  const FunctionRef b = version_of("f", "fp:0123456789abcdef0123456789abcdef");
+  ASSERT_EQ(a.family, b.family);
+  ASSERT_NE(a.id, b.id);
+  const std::int64_t now = now_ms();
+  store_->record_use(a, now - 3 * kDayMs);
+  store_->record_use(b, now);
+  store_->record_use(a, now - 5 * kDayMs);  // an older use never moves the last one back
+  put_value(*store_, a, key(1), "a1", 10);
+  put_value(*store_, a, key(2), "a2", 10);
+  put_value(*store_, b, key(1), "b1", 10);
+  const std::vector<FunctionSummary> rows = listed({a, b});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].name, "f int (int)");
+  EXPECT_EQ(rows[0].family, a.family);
+  EXPECT_EQ(rows[0].version, "v:1");
+  EXPECT_EQ(rows[0].last_used_ms, now - 3 * kDayMs);
+  EXPECT_EQ(rows[0].size, 2u);
+  EXPECT_EQ(rows[1].name, "f int (int)");
+  EXPECT_EQ(rows[1].family, b.family);
+  EXPECT_EQ(rows[1].version, "fp:0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(rows[1].last_used_ms, now);
+  EXPECT_EQ(rows[1].size, 1u);
+  // The versions' entries stay apart.
+  EXPECT_EQ(value_at(*store_, a, key(1)), "a1");
+  EXPECT_EQ(value_at(*store_, b, key(1)), "b1");
+}
+
+TEST_P(StoreConformance, DroppingVersionsUnusedSinceACutoffRemovesOnlyTheirEntries) {
+  SKIP_UNLESS_STORE_CAN(listing, "list its functions");
+  const FunctionRef old_version = version_of("f", "v:1");
+  const FunctionRef recent = version_of("f", "v:2");
+  const FunctionRef current = version_of("f", "v:3");
+  const FunctionRef other_family = version_of("g", "v:1");
+  const std::int64_t now = now_ms();
+  store_->record_use(old_version, now - 8 * kDayMs);
+  store_->record_use(recent, now - kDayMs / 24);  // an hour ago
+  store_->record_use(current, now);
+  store_->record_use(other_family, now - 30 * kDayMs);
+  put_value(*store_, old_version, key(1), "old1", 10);
+  put_value(*store_, old_version, key(2), "old2", 10);
+  put_value(*store_, recent, key(1), "recent", 10);
+  put_value(*store_, current, key(1), "current", 10);
+  put_value(*store_, other_family, key(1), "g", 10);
+  const std::vector<FunctionSummary> dropped =
+      store_->drop_versions(current.family, current.id, now - 7 * kDayMs);
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped[0].id, old_version.id);
+  EXPECT_EQ(dropped[0].version, "v:1");
+  EXPECT_EQ(dropped[0].size, 2u);
+  EXPECT_EQ(value_at(*store_, old_version, key(1)), std::nullopt);
+  EXPECT_EQ(value_at(*store_, old_version, key(2)), std::nullopt);
+  EXPECT_EQ(store_->size(old_version), 0u);
+  EXPECT_EQ(value_at(*store_, recent, key(1)), "recent");
+  EXPECT_EQ(value_at(*store_, current, key(1)), "current");
+  EXPECT_EQ(value_at(*store_, other_family, key(1)), "g") << "another family was dropped";
+  const std::vector<FunctionSummary> rows = listed({old_version, recent, current});
+  ASSERT_EQ(rows.size(), 2u) << "the dropped version is still listed";
+  EXPECT_EQ(rows[0].id, recent.id);
+  EXPECT_EQ(rows[1].id, current.id);
+  // Nothing is left to drop, and the kept id is never dropped, however old its use.
+  EXPECT_TRUE(store_->drop_versions(current.family, current.id, now - 7 * kDayMs).empty());
+  const std::vector<FunctionSummary> all_but_recent =
+      store_->drop_versions(current.family, recent.id, now + 1);
+  ASSERT_EQ(all_but_recent.size(), 1u) << "versions without entries are not listed as dropped";
+  EXPECT_EQ(all_but_recent[0].id, current.id);
+  EXPECT_EQ(value_at(*store_, recent, key(1)), "recent");
+  EXPECT_EQ(value_at(*store_, current, key(1)), std::nullopt);
+  // A dropped version caches again.
+  put_value(*store_, old_version, key(3), "again", 10);
+  EXPECT_EQ(value_at(*store_, old_version, key(3)), "again");
+}
+
 TEST_P(StoreConformance, ASecondStoreOnTheSameUrlSeesTheEntries) {
   SKIP_UNLESS_STORE_CAN(shared, "share entries with another store on the same URL");
   const FunctionRef fn = function("f");
@@ -354,6 +487,96 @@ TEST_P(StoreConformance, AnEntryWithATtlIsStored) {
   write.ttl = std::chrono::minutes(5);
   store_->put(fn, key(1), write);
   EXPECT_EQ(value_at(*store_, fn, key(1)), "v");
+}
+
+// ttl = 1 s through the Store interface: entries put with `ttl` and how tests read them.
+class TtlEntries {
+ public:
+  static constexpr std::chrono::milliseconds kTtl = std::chrono::seconds(1);
+  explicit TtlEntries(Store& store) : store_(store) {}
+  void put(const FunctionRef& fn, std::uint64_t n, std::uint64_t maxsize) {
+    EntryWrite write;
+    const std::string value = "v" + std::to_string(n);
+    write.value = value;
+    write.maxsize = maxsize;
+    write.ttl = kTtl;
+    store_.put(fn, key(n), write);
+  }
+  // There, and written less than the ttl ago (what the runtime checks, entry_age.hpp): a store
+  // may drop an expired entry itself or return it for that check.
+  bool fresh(const FunctionRef& fn, std::uint64_t n) {
+    const std::optional<StoredEntry> entry = store_.get(fn, key(n));
+    return entry && entry->value == "v" + std::to_string(n) &&
+           !detail::expired(entry->written_at, kTtl, detail::epoch_ms());
+  }
+  static Key128 key(std::uint64_t n) { return hash_key(std::to_string(n)); }
+
+ private:
+  Store& store_;
+};
+
+// Fresh before the ttl, not after 1.5 s; the next put of the function drops the expired entries
+// from the size (stores with an exact size; memcached's counts them until its index evicts them).
+TEST_P(StoreConformance, EntriesOlderThanTheirTtlAreMissesAndTheNextPutDropsThem) {
+  TtlEntries ttl(*store_);
+  const FunctionRef fn = function("f");
+  for (std::uint64_t n = 1; n <= 3; ++n) ttl.put(fn, n, 10);
+  EXPECT_TRUE(ttl.fresh(fn, 1));
+  EXPECT_EQ(store_->size(fn), 3u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+
+  EXPECT_FALSE(ttl.fresh(fn, 1)) << "an entry older than its ttl must be a miss";
+  ttl.put(fn, 4, 10);
+  EXPECT_TRUE(ttl.fresh(fn, 4));
+  if (store_->capabilities().exact_size) {
+    EXPECT_EQ(store_->size(fn), 1u) << "the put must drop the expired entries";
+  } else {
+    EXPECT_GE(store_->size(fn), 1u);
+    EXPECT_LE(store_->size(fn), 4u);
+  }
+}
+
+// At maxsize 2, an expired entry goes before a live one even when it was used more recently.
+TEST_P(StoreConformance, ExpiredEntriesGoAheadOfTheLeastRecentlyUsed) {
+  SKIP_UNLESS_STORE_CAN(evicts_expired_first, "tell expired entries from live ones at a put");
+  TtlEntries ttl(*store_);
+  const FunctionRef fn = function("f");
+  ttl.put(fn, 1, 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ttl.put(fn, 2, 2);
+  (void)store_->get(fn, TtlEntries::key(1));  // a use: 1 is now the most recently used
+  ttl.put(fn, 3, 2);
+  EXPECT_TRUE(ttl.fresh(fn, 2)) << "a live entry was evicted before an expired one";
+  EXPECT_TRUE(ttl.fresh(fn, 3));
+  EXPECT_FALSE(ttl.fresh(fn, 1));
+}
+
+// The same through memoize<R>(), the store alone (the tier off; memory_tier_test has its own
+// ttl case): a hit before the ttl, the body again after it, and the new result stored.
+TEST_P(StoreConformance, ACachedFunctionRunsAgainOnceItsTtlHasPassed) {
+  configure(url_);
+  detail::set_tier_budget(0);
+  cache_clear(&conformance::ttl_square);
+  conformance::ttl_calls = 0;
+  EXPECT_EQ(cache_parameters(&conformance::ttl_square).ttl, std::chrono::milliseconds(1000));
+  EXPECT_EQ(conformance::ttl_square(3), 9);
+  EXPECT_EQ(conformance::ttl_square(4), 16);
+  EXPECT_EQ(conformance::ttl_square(3), 9);
+  EXPECT_EQ(conformance::ttl_calls, 2) << "a call within the ttl must be a hit";
+  EXPECT_EQ(cache_info(&conformance::ttl_square).currsize, 2u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+
+  EXPECT_EQ(conformance::ttl_square(3), 9);
+  EXPECT_EQ(conformance::ttl_calls, 3) << "a call after the ttl must run the body";
+  EXPECT_EQ(conformance::ttl_square(3), 9);
+  EXPECT_EQ(conformance::ttl_calls, 3) << "the new result must be stored";
+  if (store_->capabilities().exact_size) {
+    EXPECT_EQ(cache_info(&conformance::ttl_square).currsize, 1u) << "4 expired: not counted";
+  } else {
+    EXPECT_LE(cache_info(&conformance::ttl_square).currsize, 2u);
+  }
+  cache_clear(&conformance::ttl_square);
+  detail::set_tier_budget(detail::kDefaultMemoryBudget);
 }
 
 TEST_P(StoreConformance, ALeaseExcludesOtherTakersUntilReleased) {

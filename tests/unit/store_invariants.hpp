@@ -1,9 +1,9 @@
 // What the crash and load tests check in a store after the fact, read straight from it: the
 // SQLite file's integrity and each function's size row against its real entry count, and the
 // Redis store's recency index against its values. The queries know the store's layout (SQLite:
-// picocache_functions(fid, id, name, size, ...) and picocache_entries(fid, key, ...) (layout 3,
-// sqlite_store.cpp); Redis: picocache:{ID}:gen holding GEN, picocache:{ID}:gGEN:lru,
-// picocache:{ID}:gGEN:v:KEY and picocache:{ID}:name (layout 3, redis_store.cpp)); they are kept
+// picocache_functions(fid, id, name, size, ...) and picocache_entries(fid, key, ...) (layout 4,
+// sqlite_store.cpp); Redis: P gen holding GEN, P gGEN:lru, P gGEN:v:KEY and P name, with
+// P = picocache:{FAMILY}:ID: (layout 4, redis_store.cpp)); they are kept
 // here, in one place, so a change of layout changes only this file.
 #pragma once
 
@@ -114,15 +114,15 @@ inline std::vector<FunctionCount> redis_functions(const std::string& host, int p
     return std::unique_ptr<redisReply, void (*)(void*)>(reply, freeReplyObject);
   };
   std::vector<FunctionCount> counts;
-  const auto keys = command({"KEYS", "picocache:{*}:gen"});
+  const auto keys = command({"KEYS", "picocache:{*}:*:gen"});
   for (std::size_t i = 0; i < keys->elements; ++i) {
     const std::string gen_key(keys->element[i]->str, keys->element[i]->len);
-    const std::string prefix = gen_key.substr(0, gen_key.size() - 3);  // "picocache:{ID}:"
+    const std::string prefix = gen_key.substr(0, gen_key.size() - 3);  // "picocache:{F}:ID:"
     const auto gen = command({"GET", gen_key});
     if (!gen->str) continue;
     const std::string current = prefix + "g" + std::string(gen->str, gen->len) + ":";
     FunctionCount count;
-    count.id = prefix.substr(11, prefix.size() - 13);
+    count.id = prefix.substr(prefix.size() - 33, 32);
     count.size = command({"ZCARD", current + "lru"})->integer;
     count.entries = static_cast<std::int64_t>(command({"KEYS", current + "v:*"})->elements);
     const auto name = command({"GET", prefix + "name"});

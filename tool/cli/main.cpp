@@ -1,8 +1,12 @@
 // picocache: inspects and clears PicoCache stores from the command line.
 //
-//   picocache [--url URL] list              functions with entries, their sizes and names
-//   picocache [--url URL] clear NAME|ID     removes one function's entries
+//   picocache [--url URL] list              function versions with entries: their ids, code
+//                                           versions, last uses, sizes and names
+//   picocache [--url URL] clear NAME|ID     removes one function's entries (every version of it
+//                                           for a NAME, that version for an ID)
 //   picocache [--url URL] clear --all       removes every function's entries
+//   picocache [--url URL] prune             removes every version of each function but the
+//                                           most recently used one
 //   picocache stores                        the kinds of store and their URL forms
 //   picocache stats -- COMMAND [ARGS...]    runs COMMAND, then prints its store counters
 //
@@ -18,10 +22,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <exception>
 #include <fstream>
 #include <string>
@@ -34,6 +40,7 @@ constexpr std::string_view kUsage =
     "usage: picocache [--url URL] list\n"
     "       picocache [--url URL] clear NAME|ID\n"
     "       picocache [--url URL] clear --all\n"
+    "       picocache [--url URL] prune\n"
     "       picocache stores\n"
     "       picocache stats -- COMMAND [ARGS...]\n"
     "The store is --url, else $PICOCACHE_URL, else sqlite:picocache.db.\n";
@@ -62,14 +69,69 @@ int stores() {
   return 0;
 }
 
+// How a listing shows a code version: a fingerprint's first 12 hex digits, "version 2" for the
+// annotation's `version = 2`, "-" when none was recorded.
+std::string version_label(std::string_view version) {
+  if (version.substr(0, 3) == "fp:") return std::string(version.substr(3, 12));
+  if (version.substr(0, 2) == "v:") return fmt::format("version {}", version.substr(2));
+  if (version.empty()) return "-";
+  return std::string(version);
+}
+
+// A last use as "YYYY-MM-DD HH:MM UTC", or "-" when none was recorded.
+std::string last_used_label(std::int64_t ms) {
+  if (ms <= 0) return "-";
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &utc);
+  return text;
+}
+
+// One row per version, a function's versions together, the most recently used first.
+std::vector<picocache::FunctionSummary> by_function(std::vector<picocache::FunctionSummary> all) {
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    if (a.name != b.name) return a.name < b.name;
+    if (a.last_used_ms != b.last_used_ms) return a.last_used_ms > b.last_used_ms;
+    return a.id < b.id;
+  });
+  return all;
+}
+
 int list(picocache::Store& store) {
-  const auto functions = store.functions();
+  const auto functions = by_function(store.functions());
   if (functions.empty()) {
     fmt::print("no cached functions\n");
     return 0;
   }
-  fmt::print("{:<32}  {:>8}  {}\n", "ID", "ENTRIES", "FUNCTION");
-  for (const auto& f : functions) fmt::print("{:<32}  {:>8}  {}\n", f.id, f.size, f.name);
+  fmt::print("{:<32}  {:<14}  {:<20}  {:>8}  {}\n", "ID", "VERSION", "LAST USED", "ENTRIES",
+             "FUNCTION");
+  for (const auto& f : functions) {
+    fmt::print("{:<32}  {:<14}  {:<20}  {:>8}  {}\n", f.id, version_label(f.version),
+               last_used_label(f.last_used_ms), f.size, f.name);
+  }
+  return 0;
+}
+
+picocache::FunctionRef ref_of(const picocache::FunctionSummary& f) {
+  return picocache::FunctionRef{f.id, f.name, f.family, f.version};
+}
+
+// Keeps each function's most recently used version (the first of its rows in by_function's
+// order) and clears the others.
+int prune(picocache::Store& store) {
+  const auto functions = by_function(store.functions());
+  std::size_t removed = 0;
+  for (std::size_t i = 0; i < functions.size(); ++i) {
+    const auto& f = functions[i];
+    if (i == 0 || functions[i - 1].name != f.name) continue;  // the one kept
+    store.clear(ref_of(f));
+    fmt::print("removed {} entries of {} ({}, last used {})\n", f.size, f.name,
+               version_label(f.version), last_used_label(f.last_used_ms));
+    ++removed;
+  }
+  if (removed == 0) fmt::print("nothing to prune: no function has more than one version\n");
   return 0;
 }
 
@@ -81,7 +143,7 @@ int clear(picocache::Store& store, std::string_view what) {
     return 1;
   }
   for (const auto& f : targets) {
-    store.clear(picocache::FunctionRef{f.id, f.name});
+    store.clear(ref_of(f));
     fmt::print("cleared {} entries of {}\n", f.size, f.name);
   }
   return 0;
@@ -151,6 +213,10 @@ int main(int argc, char** argv) {
     if (args[0] == "list" && args.size() == 1) {
       auto store = open_existing(url);
       return list(*store);
+    }
+    if (args[0] == "prune" && args.size() == 1) {
+      auto store = open_existing(url);
+      return prune(*store);
     }
     if (args[0] == "clear" && args.size() == 2) {
       auto store = open_existing(url);

@@ -127,6 +127,18 @@ bool UserCodecs::has_codec(QualType type) const {
   return false;
 }
 
+bool UserCodecs::mentions_codec(QualType type) const {
+  if (!codec_ || type.isNull()) return false;
+  for (const clang::ClassTemplateSpecializationDecl* specialization : codec_->specializations()) {
+    const clang::TemplateArgumentList& arguments = specialization->getTemplateArgs();
+    if (arguments.size() > 0 && arguments[0].getKind() == clang::TemplateArgument::Type &&
+        context_->hasSameType(arguments[0].getAsType(), type)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<HolderForm> classify_holder(QualType type, Usage usage, const UserCodecs& codecs) {
   if (type.isNull()) return std::nullopt;
   const QualType canonical = type.getCanonicalType().getUnqualifiedType();
@@ -141,6 +153,11 @@ std::optional<HolderForm> classify_holder(QualType type, Usage usage, const User
   if (!record || codecs.has_codec(canonical)) return std::nullopt;
   if (in_standard_library(*record)) {
     const llvm::StringRef name = record->getName();
+    // An owning pointer in a result is encoded by the object it owns (pointer_codecs.hpp): data.
+    // In a key it stays a holder: a function taking one usually cares about the object's
+    // identity, and its address is no key.
+    if (usage == Usage::Result && (name == "unique_ptr" || name == "shared_ptr"))
+      return std::nullopt;
     if (std_pointers().contains(name)) return HolderForm::SmartPointer;
     if (std_handles().contains(name)) return HolderForm::Resource;
     if (std_views().contains(name) && usage == Usage::Result) return HolderForm::View;

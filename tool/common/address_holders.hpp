@@ -41,7 +41,8 @@ enum class HolderForm {
   FunctionPointer,  // R (*)(A...), and pointers to member functions
   MemberPointer,    // T C::*
   Reference,        // T&, T&&
-  SmartPointer,     // std::unique_ptr, shared_ptr, weak_ptr, reference_wrapper, ...
+  SmartPointer,     // std::unique_ptr, shared_ptr (in keys only: results are encoded by the
+                    // object they own), weak_ptr, reference_wrapper, ...
   View,             // std::string_view, std::span, std::initializer_list (in results only)
   Resource,         // std::thread, mutexes, std::function, futures, streams, random_device, ...
   Closure,          // a lambda's closure type
@@ -55,7 +56,8 @@ enum class Usage {
              // refers to is encoded), and views (std::string_view) encode the data they show
   Member,    // a field of *this, encoded into the key: views are fine, reference fields are not
   Result,    // stored and decoded later: references and views would point into memory of the
-             // call that produced them
+             // call that produced them; std::unique_ptr and std::shared_ptr are data (the object
+             // they own is stored)
 };
 
 // The user-written codecs of one translation unit: explicit specializations of picocache::Codec
@@ -67,6 +69,9 @@ class UserCodecs {
 
   // True when the TU has a user-written picocache::Codec for `type` (a record type).
   bool has_codec(clang::QualType type) const;
+  // True when the TU already has picocache::Codec<type> in any form (a user's specialization, or
+  // one the code instantiated): a specialization picocache-gen writes after it would not compile.
+  bool mentions_codec(clang::QualType type) const;
 
  private:
   const clang::ASTContext* context_;

@@ -1,4 +1,4 @@
-// The one duration grammar of picocache::cached's keys (`lock_timeout`, and `ttl` next):
+// The one duration grammar of picocache::cached's keys (`lock_timeout`, `ttl`):
 // an integer is seconds (`30`, `1'000`), a string is an integer with a unit (`"250ms"`, `"90s"`,
 // `"15min"`, `"12h"`, `"7d"`). Zero is not a duration: each key says what it would mean instead.
 #pragma once

@@ -121,9 +121,13 @@ std::optional<ParsedSpecifier> parse_specifier(const std::vector<Token>& tokens,
 }
 
 // The keys picocache::cached takes, in the order messages list them.
-constexpr llvm::StringLiteral kKeys[] = {"maxsize", "typed", "single_flight", "lock_timeout"};
+constexpr llvm::StringLiteral kKeys[] = {"maxsize", "typed", "ttl", "version", "single_flight",
+                                         "lock_timeout"};
 constexpr llvm::StringLiteral kKeyList =
-    "the keys are 'maxsize', 'typed', 'single_flight' and 'lock_timeout'";
+    "the keys are 'maxsize', 'typed', 'ttl', 'version', 'single_flight' and 'lock_timeout'";
+
+// The position of `name` in kKeys.
+std::size_t key_index(llvm::StringRef name) { return llvm::find(kKeys, name) - std::begin(kKeys); }
 
 // Parses the `key = value` list of one annotation into `annotation`, adding problems.
 void parse_arguments(const std::vector<Token>& tokens, std::size_t open, std::size_t close,
@@ -148,7 +152,9 @@ void parse_arguments(const std::vector<Token>& tokens, std::size_t open, std::si
     if (end - i < 3 || !is_identifier(key) || !tokens[i + 1].is(tok::equal)) {
       problem(key.getLocation(), "expected 'key = value' in picocache::cached arguments",
               "the keys are 'maxsize' (an integer or 'none'), 'typed' and 'single_flight' "
-              "('true' or 'false') and 'lock_timeout' (a duration), e.g. "
+              "('true' or 'false'), 'ttl' (a duration or 'none'), 'version' (a string or an "
+              "integer) and 'lock_timeout' (a "
+              "duration), e.g. "
               "[[picocache::cached(maxsize = 256, typed = true)]]");
       i = end + 1;
       continue;
@@ -191,6 +197,27 @@ void parse_arguments(const std::vector<Token>& tokens, std::size_t open, std::si
         } else {
           bad_value("maxsize is a non-negative integer (0 caches nothing) or 'none' (no limit)");
         }
+      } else if (name == "version") {
+        // 2 and "2" are one version: the text without quotes.
+        std::string text;
+        if (single && value.is(tok::numeric_constant)) {
+          text = spelling(value).str();
+          if (text.empty() || !llvm::all_of(text, llvm::isDigit)) text.clear();
+        } else if (single && value.is(tok::string_literal) && spelling(value).size() > 2 &&
+                   spelling(value).front() == '"') {
+          text = spelling(value).drop_front().drop_back().str();
+          if (llvm::any_of(text, [](char c) { return c == '\\' || !llvm::isPrint(c); })) {
+            text.clear();
+          }
+        }
+        if (text.empty()) {
+          bad_value(
+              "version is a non-empty string or a non-negative integer (version = \"2\" "
+              "and version = 2 are the same, without escapes); it replaces the code "
+              "fingerprint: results are kept across edits until the version changes");
+        } else {
+          annotation.version = text;
+        }
       } else if (name == "typed" || name == "single_flight") {
         if (!boolean) {
           bad_value((name + " is 'true' or 'false'").str());
@@ -198,6 +225,23 @@ void parse_arguments(const std::vector<Token>& tokens, std::size_t open, std::si
           annotation.typed = *boolean;
         } else {
           annotation.single_flight = *boolean;
+        }
+      } else if (name == "ttl") {
+        std::optional<std::chrono::milliseconds> duration;
+        if (single && value.isOneOf(tok::numeric_constant, tok::string_literal))
+          duration = parse_annotation_duration(spelling(value));
+        if (single && is_identifier(value, "none")) {
+          annotation.ttl.reset();
+        } else if (!duration) {
+          bad_value(std::string(kDurationGrammar) +
+                    ", or 'none' (the default: entries never expire); an entry older than its ttl "
+                    "is a miss");
+        } else if (duration->count() == 0) {
+          bad_value(
+              "ttl = 0 would keep nothing: write maxsize = 0 to cache nothing, or "
+              "ttl = none for no expiry");
+        } else {
+          annotation.ttl = *duration;
         }
       } else {  // lock_timeout
         std::optional<std::chrono::milliseconds> duration;
@@ -216,7 +260,8 @@ void parse_arguments(const std::vector<Token>& tokens, std::size_t open, std::si
     }
     i = end + 1;
   }
-  const SourceLocation single_flight_at = seen[2], lock_timeout_at = seen[3];
+  const SourceLocation single_flight_at = seen[key_index("single_flight")],
+                       lock_timeout_at = seen[key_index("lock_timeout")];
   if (!annotation.single_flight && lock_timeout_at.isValid()) {
     problem(lock_timeout_at, "'lock_timeout' has no effect with 'single_flight = false'",
             "single_flight = false given here", single_flight_at);
@@ -236,8 +281,10 @@ bool contains(const clang::SourceManager& sm, llvm::ArrayRef<clang::SourceRange>
 std::string CachedAnnotation::options_text() const {
   std::string text = "maxsize=" + (unbounded ? std::string("none") : std::to_string(maxsize)) +
                      ", typed=" + (typed ? "true" : "false");
+  if (ttl) text += ", ttl=" + std::to_string(ttl->count()) + "ms";
   if (!single_flight) text += ", single_flight=false";
   if (lock_timeout) text += ", lock_timeout=" + std::to_string(lock_timeout->count()) + "ms";
+  if (version) text += ", version=\"" + *version + "\"";
   return text;
 }
 

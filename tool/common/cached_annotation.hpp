@@ -9,7 +9,9 @@
 //      each attribute-specifier `[[ ... ]]`, including `[[using picocache: cached]]` and lists
 //      such as `[[nodiscard, picocache::cached(maxsize = 8)]]`, and parses the arguments itself
 //      (keys `maxsize` = non-negative integer or `none`, `typed` = `true`/`false`,
-//      `single_flight` = `true`/`false`, `lock_timeout` = a duration, annotation_duration.hpp).
+//      `single_flight` = `true`/`false`, `lock_timeout` = a duration, annotation_duration.hpp,
+//      `ttl` = a duration or `none`,
+//      `version` = a non-empty string or a non-negative integer, kept as text: "2" for both).
 //   2. Each annotation remembers the attribute-specifier-seq it sits in: the token after the
 //      whole sequence and the token before it.
 //   3. find(decl) returns the annotation that appertains to `decl`: the one whose sequence ends
@@ -59,20 +61,24 @@ struct CachedAnnotation {
   std::uint64_t maxsize = kDefaultMaxsize;  // meaningless when unbounded
   bool unbounded = false;                   // maxsize=none
   bool typed = false;
+  std::optional<std::chrono::milliseconds> ttl;           // nullopt: ttl=none (never expires)
   bool single_flight = true;                              // concurrent misses of a key run it once
   std::optional<std::chrono::milliseconds> lock_timeout;  // nullopt: the runtime's default
-  bool valid = true;                                      // false when its arguments had errors
+  std::optional<std::string> version;  // `version = "2"` or `2`: replaces the code fingerprint
+  bool valid = true;                   // false when its arguments had errors
 
-  // "maxsize=128, typed=false" (and the single-flight keys when given): the effective options,
-  // for comments and messages.
+  // "maxsize=128, typed=false" (and ttl and the single-flight keys when given): the effective
+  // options, for comments and messages.
   std::string options_text() const;
   bool same_options(const CachedAnnotation& other) const {
     return unbounded == other.unbounded && typed == other.typed &&
            (unbounded || maxsize == other.maxsize) && single_flight == other.single_flight &&
-           lock_timeout == other.lock_timeout;
+           lock_timeout == other.lock_timeout && ttl == other.ttl && version == other.version;
   }
   // Whether the generated code must pass FunctionOptions (anything but their defaults).
-  bool has_function_options() const { return !single_flight || lock_timeout.has_value(); }
+  bool has_function_options() const {
+    return !single_flight || lock_timeout.has_value() || ttl.has_value();
+  }
 };
 
 // A malformed annotation: reported by the caller as an error at `location`, with an optional

@@ -6,6 +6,7 @@
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/DeclTemplate.h>
+#include <clang/Basic/SourceManager.h>
 #include <llvm/ADT/SmallPtrSet.h>
 #include <llvm/ADT/StringSwitch.h>
 
@@ -16,10 +17,9 @@ namespace picocache::gen {
 
 namespace {
 
-constexpr llvm::StringLiteral kCodecHint =
-    "to cache it anyway, write a codec: template <> struct picocache::Codec<T> { static void "
-    "encode(Encoder&, const T&); static T decode(Decoder&); static void describe(std::string&); "
-    "} (see picocache/codec.hpp)";
+// C arrays inside a record rebuilt by aggregate initialisation are written out element by
+// element; past this many the generated text would be unreasonable.
+constexpr std::uint64_t kMaxAggregateArrayElements = 256;
 constexpr llvm::StringLiteral kNoStandardCodec =
     "a standard library type PicoCache has no codec for";
 
@@ -32,7 +32,20 @@ bool in_std(const clang::Decl* decl) {
 }
 
 // The element kinds of the standard templates the runtime has codecs for.
-enum class Standard { none, string, string_view, one, two_keyed, pair, pack, duration };
+enum class Standard {
+  none,
+  string,
+  string_view,
+  one,
+  two_keyed,
+  pair,
+  pack,
+  duration,
+  owner,
+  span,
+  bitset,
+  complex
+};
 
 Standard standard_kind(llvm::StringRef name) {
   return llvm::StringSwitch<Standard>(name)
@@ -44,6 +57,10 @@ Standard standard_kind(llvm::StringRef name) {
       .Case("pair", Standard::pair)
       .Cases("tuple", "variant", Standard::pack)
       .Case("duration", Standard::duration)
+      .Cases("unique_ptr", "shared_ptr", Standard::owner)
+      .Case("span", Standard::span)
+      .Case("bitset", Standard::bitset)
+      .Case("complex", Standard::complex)
       .Default(Standard::none);
 }
 
@@ -51,16 +68,17 @@ Standard standard_kind(llvm::StringRef name) {
 
 struct CodecPlanner::Walk {
   const Subject& subject;
-  std::vector<const clang::CXXRecordDecl*>& records;
+  std::vector<const clang::TagDecl*>& records;
   llvm::SmallPtrSet<const clang::CXXRecordDecl*, 8> active;
+  std::vector<const clang::CXXRecordDecl*> stack;  // the records being walked, outermost first
 };
 
 CodecPlanner::CodecPlanner(clang::ASTContext& context, Reporter& reporter)
     : context_(context), reporter_(reporter), codecs_(context) {}
 
 bool CodecPlanner::plan(clang::QualType type, const Subject& subject,
-                        std::vector<const clang::CXXRecordDecl*>& records) {
-  Walk state{subject, records, {}};
+                        std::vector<const clang::TagDecl*>& records) {
+  Walk state{subject, records, {}, {}};
   return walk(type.getNonReferenceType(), subject.decode, state, subject.root, nullptr);
 }
 
@@ -85,6 +103,36 @@ RecordPlan& CodecPlanner::plan_for(const clang::CXXRecordDecl* record) {
     plans_.push_back(std::move(plan));
   }
   return plans_[it->second];
+}
+
+bool CodecPlanner::in_main_file(const clang::Decl& decl) const {
+  const clang::SourceManager& sources = context_.getSourceManager();
+  return sources.isWrittenInMainFile(sources.getExpansionLoc(decl.getLocation()));
+}
+
+std::string CodecPlanner::codec_hint(clang::QualType type, const Walk& state) const {
+  // Inside a record of another file (a library's), the codec is for the outermost such record
+  // being walked: the user can write it without changing that library.
+  clang::QualType target = type.getNonReferenceType().getUnqualifiedType();
+  for (const clang::CXXRecordDecl* record : state.stack) {
+    if (!in_main_file(*record) && !in_std(record)) {
+      target = context_.getRecordType(record);
+      break;
+    }
+  }
+  const std::string name = readable_type_text(target, context_);
+  std::string hint = "to cache it anyway, write a codec for '" + name +
+                     "' (see picocache/codec.hpp): template <> struct picocache::Codec<" + name +
+                     "> { static void encode(picocache::Encoder& e, const " + name +
+                     "& value) { e.write(/* each part of value */); }";
+  if (state.subject.decode) {
+    hint += " static " + name + " decode(picocache::Decoder& d) { return " + name +
+            "(d.read</* each part's type */>()); }";
+  }
+  hint += " static void describe(std::string& schema) { schema += \"" + name +
+          "{...}\"; /* name each part and its type */ } };";
+  if (!state.subject.decode) hint += " (encode-only: it is only part of the key)";
+  return hint;
 }
 
 bool CodecPlanner::fail(Walk& state, const std::string& path, clang::QualType type,
@@ -134,13 +182,23 @@ bool CodecPlanner::refuse_holder(Walk& state, const std::string& path, clang::Qu
                     "cannot be read back: a string_view would point into the store's buffer", field,
                     "return std::string instead");
       }
-      return fail(state, path, type, kNoStandardCodec.str(), field, kCodecHint.str());
+      return fail(state, path, type, kNoStandardCodec.str(), field, codec_hint(type, state));
     }
     case tooling::HolderForm::SmartPointer:
-    case tooling::HolderForm::Resource:
+      if (!state.subject.decode) {
+        return fail(state, path, type, "a smart pointer: its address is no key", field,
+                    "pass the object by const reference (or by value)");
+      }
       break;
+    case tooling::HolderForm::Resource: {
+      // A handle is no data: the codec to write is for the record holding it, which knows what
+      // of it is.
+      const clang::QualType holder =
+          state.stack.empty() ? type : context_.getRecordType(state.stack.back());
+      return fail(state, path, type, kNoStandardCodec.str(), field, codec_hint(holder, state));
+    }
   }
-  return fail(state, path, type, kNoStandardCodec.str(), field, kCodecHint.str());
+  return fail(state, path, type, kNoStandardCodec.str(), field, codec_hint(type, state));
 }
 
 bool CodecPlanner::walk(clang::QualType type, bool decode, Walk& state, const std::string& path,
@@ -158,22 +216,74 @@ bool CodecPlanner::walk(clang::QualType type, bool decode, Walk& state, const st
         return true;
       case clang::BuiltinType::LongDouble:
         return fail(state, path, type, "no codec: its size and layout differ between platforms",
-                    field, "use double, or " + kCodecHint.str());
+                    field, "use double, or " + codec_hint(type, state));
       case clang::BuiltinType::NullPtr:
         return fail(state, path, type, "no value to cache", field, "remove the parameter");
       default:
         if (builtin->isInteger() && context_.getTypeSize(canonical) <= 64) return true;
-        return fail(state, path, type, "no codec", field, kCodecHint.str());
+        return fail(state, path, type, "no codec", field, codec_hint(type, state));
     }
   }
-  if (canonical->isEnumeralType()) return true;
+  if (const auto* enum_type = canonical->getAs<clang::EnumType>()) {
+    plan_enum(enum_type->getDecl()->getDefinition(), state);
+    return true;
+  }
+  if (const auto* array = context_.getAsConstantArrayType(canonical)) {
+    return walk_array(*array, type, decode, state, path, field);
+  }
   if (canonical->isArrayType()) {
-    return fail(state, path, type, "a C array", field, "use std::array or std::vector");
+    return fail(state, path, type, "a C array without a known size", field,
+                "use std::array or std::vector");
   }
   if (const clang::CXXRecordDecl* record = canonical->getAsCXXRecordDecl()) {
     return walk_record(record, type, decode, state, path, field);
   }
-  return fail(state, path, type, "no codec", field, kCodecHint.str());
+  return fail(state, path, type, "no codec", field, codec_hint(type, state));
+}
+
+bool CodecPlanner::walk_array(const clang::ConstantArrayType& array, clang::QualType type,
+                              bool decode, Walk& state, const std::string& path,
+                              const clang::FieldDecl* field) {
+  // Arrays are members of records only (parameters decay to pointers): the record's codec writes
+  // their elements.
+  if (!field) {
+    return fail(state, path, type, "a C array outside a record", field,
+                "use std::array or std::vector");
+  }
+  if (array.getSize().isZero()) {
+    return fail(state, path, type, "a zero-length array", field, codec_hint(type, state));
+  }
+  return walk(array.getElementType(), decode, state, path + "[]", field);
+}
+
+// The number of elements of `type` through all its array dimensions (1 for a non-array).
+static std::uint64_t array_elements(const clang::ASTContext& context, clang::QualType type) {
+  std::uint64_t count = 1;
+  while (const auto* array = context.getAsConstantArrayType(type)) {
+    count *= array->getSize().getZExtValue();
+    type = array->getElementType();
+  }
+  return count;
+}
+
+void CodecPlanner::plan_enum(const clang::EnumDecl* decl, Walk& state) {
+  // Enums generated code cannot name keep the runtime's generic enum codec.
+  if (!decl || decl->isDependentType() || !decl->getIdentifier() || in_std(decl)) return;
+  // A user's Codec<E>, or one the code already instantiated, stays.
+  if (codecs_.mentions_codec(context_.getEnumType(decl))) return;
+  for (const clang::DeclContext* context = decl->getDeclContext(); context;
+       context = context->getParent()) {
+    if (context->isFunctionOrMethod()) return;
+  }
+  const clang::Decl* scope = decl;
+  while (llvm::isa<clang::CXXRecordDecl>(scope->getDeclContext())) {
+    if (scope->getAccess() != clang::AS_public) return;
+    scope = llvm::cast<clang::CXXRecordDecl>(scope->getDeclContext());
+    if (llvm::isa<clang::ClassTemplateSpecializationDecl>(scope)) return;
+  }
+  if (std::find(state.records.begin(), state.records.end(), decl) == state.records.end()) {
+    state.records.push_back(decl);
+  }
 }
 
 bool CodecPlanner::walk_standard(const clang::CXXRecordDecl* record, clang::QualType type,
@@ -185,7 +295,7 @@ bool CodecPlanner::walk_standard(const clang::CXXRecordDecl* record, clang::Qual
   const auto* instance = llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(record);
   if (!instance) {
     if (record->getName() == "monostate") return true;
-    return fail(state, path, type, no_codec, field, kCodecHint.str());
+    return fail(state, path, type, no_codec, field, codec_hint(type, state));
   }
   const clang::TemplateArgumentList& args = instance->getTemplateArgs();
   auto argument = [&](unsigned i) -> clang::QualType {
@@ -206,12 +316,12 @@ bool CodecPlanner::walk_standard(const clang::CXXRecordDecl* record, clang::Qual
       if (is_char(0)) return true;
       return fail(state, path, type,
                   "a string of other characters than char (only std::string has a codec)", field,
-                  kCodecHint.str());
+                  codec_hint(type, state));
     case Standard::string_view:
       // Encoded only: classify_holder() refused it as a result.
       if (is_char(0)) return true;
       return fail(state, path, type, "a string view of other characters than char", field,
-                  kCodecHint.str());
+                  codec_hint(type, state));
     case Standard::one:
       return element(0, "[]");
     case Standard::two_keyed:
@@ -234,10 +344,58 @@ bool CodecPlanner::walk_standard(const clang::CXXRecordDecl* record, clang::Qual
     }
     case Standard::duration:
       return element(0, ".count()");
+    case Standard::owner: {
+      // Only results reach here (classify_holder refuses owning pointers as parameters).
+      const clang::QualType object = argument(0);
+      if (object.isNull() || object->isArrayType() || object->isVoidType()) {
+        return fail(state, path, type, "an owning pointer to an array or to void", field,
+                    codec_hint(type, state));
+      }
+      if (instance->getName() == "unique_ptr") {
+        const clang::QualType deleter = argument(1);
+        const clang::CXXRecordDecl* deleter_record =
+            deleter.isNull() ? nullptr : deleter->getAsCXXRecordDecl();
+        if (!deleter_record || deleter_record->getName() != "default_delete") {
+          return fail(state, path, type, "a std::unique_ptr with a custom deleter", field,
+                      codec_hint(type, state));
+        }
+      }
+      if (const clang::CXXRecordDecl* pointee = object->getAsCXXRecordDecl()) {
+        const clang::CXXRecordDecl* pointee_definition = pointee->getDefinition();
+        if (pointee_definition && pointee_definition->isPolymorphic()) {
+          return fail(state, path, type,
+                      "a pointer to a polymorphic class: the object may be of a derived class, "
+                      "which encoding '" +
+                          readable_type_text(object, context_) + "' would slice off",
+                      field, "return the concrete type, or " + codec_hint(type, state));
+        }
+      }
+      return element(0, "->");
+    }
+    case Standard::span: {
+      const clang::QualType element_type = argument(0);
+      if (!element_type.isNull() && !element_type.isConstQualified()) {
+        return fail(state, path, type,
+                    "a span of non-const elements: the body could change the caller's data", field,
+                    "take std::span<const " + readable_type_text(element_type, context_) + ">");
+      }
+      return element(0, "[]");
+    }
+    case Standard::bitset:
+      return true;
+    case Standard::complex: {
+      const clang::QualType element_type = argument(0);
+      if (!element_type.isNull() && (context_.hasSameType(element_type, context_.FloatTy) ||
+                                     context_.hasSameType(element_type, context_.DoubleTy))) {
+        return true;
+      }
+      return fail(state, path, type, "a std::complex of other than float or double", field,
+                  "use std::complex<double>");
+    }
     case Standard::none:
       break;
   }
-  return fail(state, path, type, no_codec, field, kCodecHint.str());
+  return fail(state, path, type, no_codec, field, codec_hint(type, state));
 }
 
 bool CodecPlanner::walk_record(const clang::CXXRecordDecl* record, clang::QualType type,
@@ -255,7 +413,7 @@ bool CodecPlanner::walk_record(const clang::CXXRecordDecl* record, clang::QualTy
 
   if (definition->isUnion()) {
     return fail(state, path, type, "a union (which member is active cannot be known)", field,
-                "use std::variant, or " + kCodecHint.str());
+                "use std::variant, or " + codec_hint(type, state));
   }
   if (definition->isLocalClass()) {
     return fail(state, path, type,
@@ -269,26 +427,41 @@ bool CodecPlanner::walk_record(const clang::CXXRecordDecl* record, clang::QualTy
        scope && llvm::isa<clang::CXXRecordDecl>(scope->getDeclContext());
        scope = llvm::cast<clang::CXXRecordDecl>(scope->getDeclContext())) {
     if (scope->getAccess() != clang::AS_public) {
-      return fail(
-          state, path, type, "a non-public nested class, which a generated codec cannot name",
-          field, "make '" + scope->getQualifiedNameAsString() + "' public, or " + kCodecHint.str());
+      const std::string codec = codec_hint(type, state);
+      return fail(state, path, type,
+                  "a non-public nested class, which a generated codec cannot name", field,
+                  in_main_file(*scope)
+                      ? "make '" + scope->getQualifiedNameAsString() + "' public, or " + codec
+                      : codec);
     }
   }
   if (state.active.contains(definition))
     return true;  // a recursive type: its codec is being planned
   state.active.insert(definition);
+  state.stack.push_back(definition);
+  const bool walked = walk_record_parts(definition, type, decode, state, path, field);
+  state.stack.pop_back();
+  state.active.erase(definition);
+  if (!walked) return false;
+  if (std::find(state.records.begin(), state.records.end(), definition) == state.records.end()) {
+    state.records.push_back(definition);
+  }
+  return true;
+}
 
+bool CodecPlanner::walk_record_parts(const clang::CXXRecordDecl* definition, clang::QualType type,
+                                     bool decode, Walk& state, const std::string& path,
+                                     const clang::FieldDecl* field) {
   plan_for(definition);
-  const std::string record_name = definition->getQualifiedNameAsString();
   for (const clang::CXXBaseSpecifier& base : definition->bases()) {
     const std::string base_path = (path == "*this" ? "this->" : path + ".") + "<base " +
                                   readable_type_text(base.getType(), context_) + ">";
     if (base.isVirtual()) {
-      return fail(state, path, type, "a class with a virtual base", field, kCodecHint.str());
+      return fail(state, path, type, "a class with a virtual base", field, codec_hint(type, state));
     }
     if (base.getAccessSpecifier() != clang::AS_public) {
       return fail(state, path, type, "a class with a non-public base", field,
-                  "make the base public, or " + kCodecHint.str());
+                  "make the base public, or " + codec_hint(type, state));
     }
     if (!walk(base.getType(), decode, state, base_path, field)) return false;
   }
@@ -299,53 +472,87 @@ bool CodecPlanner::walk_record(const clang::CXXRecordDecl* record, clang::QualTy
     const clang::QualType member_type = member->getType();
     if (member->isAnonymousStructOrUnion()) {
       return fail(state, path, type, "a class with an anonymous struct or union member", member,
-                  kCodecHint.str());
+                  codec_hint(type, state));
     }
     if (member_type->isReferenceType()) {
       return fail(state, member_path, member_type, "a reference member", member,
-                  "hold the value itself, or " + kCodecHint.str());
+                  "hold the value itself, or " + codec_hint(type, state));
     }
     if (member->isBitField() && member->getAccess() != clang::AS_public) {
+      const std::string codec = codec_hint(type, state);
       return fail(state, member_path, member_type,
                   "a non-public bit-field, which a generated codec cannot reach", member,
-                  "make it public, or " + kCodecHint.str());
-    }
-    if (decode && member_type.isConstQualified()) {
-      return fail(state, member_path, member_type,
-                  "a const member: the generated decoder assigns the members of a "
-                  "default-constructed value",
-                  member, "drop the const, or " + kCodecHint.str());
+                  in_main_file(*definition) ? "make it public, or " + codec : codec);
     }
     if (!walk(member_type, decode, state, member_path, member)) return false;
   }
-  if (decode) {
-    bool constructible = false;
-    bool declared = false;
-    for (const clang::CXXConstructorDecl* constructor : definition->ctors()) {
-      if (!constructor->isDefaultConstructor()) continue;
-      declared = true;
-      constructible = !constructor->isDeleted() && constructor->getAccess() == clang::AS_public;
+  if (!decode) return true;
+  bool constructible = false;
+  bool declared = false;
+  for (const clang::CXXConstructorDecl* constructor : definition->ctors()) {
+    if (!constructor->isDefaultConstructor()) continue;
+    declared = true;
+    constructible = !constructor->isDeleted() && constructor->getAccess() == clang::AS_public;
+  }
+  if (!declared) {
+    // Implicit, unless other constructors suppress it.
+    constructible = definition->needsImplicitDefaultConstructor();
+  }
+  // A const member, or a member rebuilt by aggregate initialisation (no default constructor,
+  // or itself const members), cannot be assigned: then the record must be rebuilt that way too.
+  const clang::FieldDecl* const_member = nullptr;
+  const clang::FieldDecl* aggregate_member = nullptr;
+  for (const clang::FieldDecl* member : definition->fields()) {
+    if (member->isUnnamedBitField()) continue;
+    const clang::QualType element = context_.getBaseElementType(member->getType());
+    if (element.isConstQualified() && !const_member) const_member = member;
+    const clang::CXXRecordDecl* member_record = element->getAsCXXRecordDecl();
+    if (member_record && member_record->getDefinition()) {
+      const auto found = plan_index_.find(member_record->getDefinition());
+      if (found != plan_index_.end() &&
+          plans_[found->second].decode == RecordPlan::Decode::aggregate && !aggregate_member) {
+        aggregate_member = member;
+      }
     }
-    if (!declared) {
-      // Implicit, unless other constructors suppress it. (Members that make it deleted are
-      // refused above or checked when their own types are walked.)
-      constructible = definition->needsImplicitDefaultConstructor();
-    }
-    if (!constructible) {
-      fail(state, path, type,
-           "a class without a public default constructor: the generated decoder default-constructs "
-           "the "
-           "value and assigns its members",
-           field,
-           "add a public default constructor to '" + record_name + "', or " + kCodecHint.str());
-      return false;
-    }
+  }
+  const bool ours = in_main_file(*definition);
+  const auto change_or_codec = [&](const std::string& change) {
+    const std::string codec = codec_hint(type, state);
+    return ours ? change + ", or " + codec : codec;
+  };
+  if (constructible && !const_member && !aggregate_member) {
     plan_for(definition).decodable = true;
+    plan_for(definition).decode = RecordPlan::Decode::assign;
+    return true;
   }
-  state.active.erase(definition);
-  if (std::find(state.records.begin(), state.records.end(), definition) == state.records.end()) {
-    state.records.push_back(definition);
+  if (!definition->isAggregate()) {
+    if (const_member) {
+      const std::string member_path =
+          (path == "*this" ? "this->" : path + ".") + const_member->getNameAsString();
+      return fail(state, member_path, const_member->getType(),
+                  "a const member of a class that is not an aggregate: the generated decoder "
+                  "assigns the members of a default-constructed value",
+                  const_member, change_or_codec("drop the const"));
+    }
+    return fail(state, path, type,
+                "a class without a public default constructor that is not an aggregate: the "
+                "generated decoder default-constructs the value and assigns its members",
+                field,
+                change_or_codec("add a public default constructor to '" +
+                                definition->getQualifiedNameAsString() + "'"));
   }
+  for (const clang::FieldDecl* member : definition->fields()) {
+    if (array_elements(context_, member->getType()) > kMaxAggregateArrayElements) {
+      const std::string member_path =
+          (path == "*this" ? "this->" : path + ".") + member->getNameAsString();
+      return fail(state, member_path, member->getType(),
+                  "a C array of more than " + std::to_string(kMaxAggregateArrayElements) +
+                      " elements in a record rebuilt by aggregate initialisation",
+                  member, change_or_codec("use std::array"));
+    }
+  }
+  plan_for(definition).decodable = true;
+  plan_for(definition).decode = RecordPlan::Decode::aggregate;
   return true;
 }
 

@@ -7,6 +7,10 @@
 //     static T decode(Decoder&);                // only when T can be decoded (CodecPlanner)
 //     static void describe(std::string&);       // "rec<ns::T;^<base>;name:<schema>;...>"
 //   };
+// decode() default-constructs T and assigns its members, or, for an aggregate with const members
+// or without a default constructor, returns T{read<Base>()..., read<M>()...}. C array members are
+// written element by element. For an enum E it writes a Codec<E> whose description names the
+// enumerators (see codec() below).
 // The description names every member with its type's description, so the schema fingerprint of
 // a result changes when a member is added, removed, renamed or retyped (or the record renamed).
 // A recursive type describes itself by name where it recurs.
@@ -32,7 +36,9 @@
 
 namespace clang {
 class ASTContext;
+class EnumDecl;
 class FunctionDecl;
+class TagDecl;
 }  // namespace clang
 
 namespace picocache::gen {
@@ -51,7 +57,10 @@ class CodecWriter {
   // The codec of `record`, at global scope; empty if it was already written. Guarded by a macro
   // named after the record, so that generated files that a unity build puts in one translation
   // unit define each codec once.
-  std::string codec(const clang::CXXRecordDecl* record);
+  // For an enum: encode and decode by the underlying value (decode checks the value range of an
+  // enum without a fixed underlying type), described by its enumerators,
+  // "enum<i32;Ok=0,Error=1>", so that reordering or renumbering them changes the schema.
+  std::string codec(const clang::TagDecl* record);
 
   // An expression for a pointer to a member function that code at global scope cannot name
   // (non-public): declares an access tag (appended to `declarations`) and returns the call that
@@ -63,6 +72,10 @@ class CodecWriter {
   // static_asserts on the size of `record` and the offsets of its public members, as Clang laid
   // them out here.
   std::string layout_tripwire(const clang::CXXRecordDecl& record, const RecordPlan& plan) const;
+  std::string enum_codec(const clang::EnumDecl& decl);
+  // The initialiser of a member of `type` (`code` names it) in aggregate initialisation: a read,
+  // or for a C array a braced list of its elements' initialisers.
+  std::string aggregate_initialiser(clang::QualType type, const std::string& code) const;
   // Declares a tag for `arguments` ("<pointer type>, &C::member") and returns its name.
   std::string access_tag(const std::string& arguments, std::string& declarations);
 
@@ -70,7 +83,7 @@ class CodecWriter {
   const CodecPlanner& planner_;
   std::string unit_;
   unsigned next_tag_ = 0;
-  std::vector<const clang::CXXRecordDecl*> written_;
+  std::vector<const clang::TagDecl*> written_;
 };
 
 }  // namespace picocache::gen

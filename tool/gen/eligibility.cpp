@@ -162,11 +162,9 @@ bool check_definition(const clang::FunctionDecl& definition, clang::SourceLocati
                   "a coroutine's result is a handle to a computation, not a value; cache a plain "
                   "function that the coroutine calls");
   }
-  if (llvm::isa_and_nonnull<clang::CXXTryStmt>(body)) {
-    return refuse(reporter, at,
-                  "cached function " + name + " has a function-try-block, which is not supported",
-                  "put the try block inside the function body");
-  }
+  // A function-try-block's try block is rewritten as a body is; its handlers stay after it.
+  if (const auto* try_block = llvm::dyn_cast_or_null<clang::CXXTryStmt>(body))
+    body = try_block->getTryBlock();
   const auto* compound = llvm::dyn_cast_or_null<clang::CompoundStmt>(body);
   if (!compound) return false;
   const clang::SourceLocation open = compound->getLBracLoc(), close = compound->getRBracLoc();

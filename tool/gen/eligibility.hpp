@@ -4,7 +4,7 @@
 //     member functions, members of local classes, friend functions defined in a class, C variadic
 //     functions, templates, deleted or defaulted functions, constexpr/consteval functions, main;
 //   - results that cannot be cached: void, references;
-//   - for the definition being rewritten: coroutines, function-try-blocks, a definition outside
+//   - for the definition being rewritten: coroutines, a definition outside
 //     the source file being rewritten (a header), a body whose braces come from a macro.
 #pragma once
 

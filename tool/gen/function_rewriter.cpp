@@ -370,16 +370,19 @@ void write_body_function(const CachedFunctionInfo& info, const std::string& acce
   }
 }
 
-// The CachedFunction constructor's sixth argument, or "" when the annotation keeps the defaults
-// (so code generated before the single-flight keys existed reads the same).
+// The CachedFunction constructor's last (eighth) argument, or "" when the annotation keeps the
+// defaults (so code generated before the single-flight keys existed reads the same).
 std::string function_options(const tooling::CachedAnnotation& options) {
   if (!options.has_function_options()) return "";
   std::string text = ",\n      ::picocache::FunctionOptions{";
   text += options.single_flight ? "true, " : "false, ";
-  // Both fields: -Wmissing-field-initializers would warn about the second one left out.
+  // Every field: -Wmissing-field-initializers would warn about one left out.
   text += options.lock_timeout
               ? "::std::chrono::milliseconds(" + std::to_string(options.lock_timeout->count()) + ")"
               : "::picocache::kDefaultLockTimeout";
+  text += ", ";
+  text += options.ttl ? "::std::chrono::milliseconds(" + std::to_string(options.ttl->count()) + ")"
+                      : "::picocache::kNoTtl";
   return text + "}";
 }
 
@@ -565,14 +568,27 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
     address =
         "::picocache::address_of(" + writer.member_function_pointer(function, rewrite.after) + ")";
   }
+  // The key's types, decayed as key_schema decays them: the class of a non-static member first.
+  std::vector<std::string> key_types;
+  if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&function);
+      method && !method->isStatic()) {
+    key_types.push_back(code_record(*method->getParent(), context));
+  }
+  for (const clang::ParmVarDecl* parameter : function.parameters()) {
+    if (!parameter->getIdentifier()) continue;  // not part of the key
+    key_types.push_back(
+        code_type(parameter->getType().getNonReferenceType().getUnqualifiedType(), context));
+  }
   const tooling::CachedAnnotation& options = *info.options;
   const std::string maxsize =
       options.unbounded ? "::picocache::unbounded" : std::to_string(options.maxsize) + "ULL";
   // Never destroyed: static destructors and threads still running at exit may call it.
   const std::string construction =
       "*new ::picocache::CachedFunction{\n      " + address + ",\n      " + name + ", " +
-      cpp_string_literal(signature_text(function, context)) + ", " + maxsize + ", " +
-      (options.typed ? "true" : "false") + function_options(options) + "}";
+      cpp_string_literal(signature_text(function, context)) + ", " +
+      cpp_string_literal(info.code_version) + ", ::picocache::key_schema<" +
+      llvm::join(key_types, ", ") + ">(), " + maxsize + ", " + (options.typed ? "true" : "false") +
+      function_options(options) + "}";
   if (templated) {
     rewrite.before = "#include <picocache/template_arguments.hpp>\n";
     rewrite.body_open =

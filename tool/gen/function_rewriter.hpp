@@ -50,9 +50,10 @@ struct FunctionRewrite {
 struct CachedFunctionInfo {
   const clang::FunctionDecl* definition;
   const tooling::CachedAnnotation* options;
-  unsigned id;             // picocache_fn_<id><unit>
-  std::string unit;        // unique per generated file: "_" and 8 hex digits
-  std::string store_name;  // "geo::area"
+  unsigned id;               // picocache_fn_<id><unit>
+  std::string unit;          // unique per generated file: "_" and 8 hex digits
+  std::string store_name;    // "geo::area"
+  std::string code_version;  // "fp:<32 hex>" (code_fingerprint.hpp) or "v:<annotation's version>"
   // Code in the body that the preprocessor skipped (an #if branch not taken): the rewrite cannot
   // see it, so a member keeps the lambda shape (the branch may be compiled with other flags).
   bool body_has_skipped_code = false;

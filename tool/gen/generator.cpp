@@ -10,6 +10,7 @@
 #include "generator.hpp"
 
 #include "annotation_targets.hpp"
+#include "code_fingerprint.hpp"
 #include "codec_planner.hpp"
 #include "codec_writer.hpp"
 #include "eligibility.hpp"
@@ -23,6 +24,7 @@
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/DeclTemplate.h>
+#include <clang/AST/StmtCXX.h>
 #include <clang/Basic/DiagnosticSema.h>
 #include <clang/Basic/SourceManager.h>
 #include <clang/Frontend/CompilerInstance.h>
@@ -170,13 +172,13 @@ class Consumer : public clang::ASTConsumer {
   struct Planned {
     const clang::FunctionDecl* definition;
     const CachedAnnotation* annotation;
-    std::vector<const clang::CXXRecordDecl*> records;
+    std::vector<const clang::TagDecl*> records;
   };
 
   void report_index_problems(const AnnotationIndex& index, Reporter& reporter);
   void check_ignored_attributes(const AnnotationIndex& index, Reporter& reporter);
   bool plan_function(const clang::FunctionDecl& definition, CodecPlanner& planner,
-                     Reporter& reporter, std::vector<const clang::CXXRecordDecl*>& records);
+                     Reporter& reporter, std::vector<const clang::TagDecl*>& records);
   std::string rewrite(const AnnotationIndex& index, const std::vector<Planned>& planned,
                       const CodecPlanner& planner);
 
@@ -239,8 +241,7 @@ void Consumer::check_ignored_attributes(const AnnotationIndex& index, Reporter& 
 }
 
 bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner& planner,
-                             Reporter& reporter,
-                             std::vector<const clang::CXXRecordDecl*>& records) {
+                             Reporter& reporter, std::vector<const clang::TagDecl*>& records) {
   const clang::ASTContext& context = *context_;
   const std::string name = "'" + definition.getQualifiedNameAsString() + "'";
   bool ok = true;
@@ -330,7 +331,7 @@ void Consumer::HandleTranslationUnit(clang::ASTContext& context) {
       continue;
     }
     if (!check_definition(*definition, at, sources, reporter)) continue;
-    std::vector<const clang::CXXRecordDecl*> records;
+    std::vector<const clang::TagDecl*> records;
     if (!plan_function(*definition, planner, reporter, records)) continue;
     planned.push_back({definition, first.annotation, std::move(records)});
     for (const AnnotatedDeclaration& other : declarations) rewritten_.insert(other.annotation);
@@ -386,7 +387,7 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     std::string head;
     bool close = true;
     Scopes scopes;
-    std::vector<const clang::CXXRecordDecl*> records;
+    std::vector<const clang::TagDecl*> records;
     std::string text;
     bool reopen = true;
     std::string tail;
@@ -398,6 +399,7 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
       "_" +
       llvm::utohexstr(llvm::xxh3_64bits(request_.original_name), /*LowerCase=*/true).substr(0, 8);
   CodecWriter writer(context, planner, unit);
+  const ProjectFiles project(request_.project_roots);
   unsigned id = 0;
   for (const Planned& function : planned) {
     const clang::FunctionDecl& definition = *function.definition;
@@ -405,8 +407,12 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     const bool in_class = llvm::isa<clang::CXXRecordDecl>(definition.getLexicalDeclContext());
     const unsigned before = sources.getFileOffset(
         index.declaration_start(sources.getExpansionLoc(declaration_begin(*outer))));
-    const auto* body = llvm::cast<clang::CompoundStmt>(definition.getBody());
-    unsigned after = offset(body->getRBracLoc()) + 1;
+    // A function-try-block: the try block is the body; what follows the function follows its
+    // last handler.
+    const auto* try_block = llvm::dyn_cast<clang::CXXTryStmt>(definition.getBody());
+    const auto* body = try_block ? try_block->getTryBlock()
+                                 : llvm::cast<clang::CompoundStmt>(definition.getBody());
+    unsigned after = (try_block ? offset(try_block->getEndLoc()) : offset(body->getRBracLoc())) + 1;
     if (in_class) {
       const auto* record = llvm::cast<clang::CXXRecordDecl>(outer);
       const clang::SourceLocation semicolon =
@@ -417,13 +423,20 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     }
     const Scopes scopes = scopes_around(outer->getLexicalDeclContext());
 
-    CachedFunctionInfo info{&definition,
-                            function.annotation,
-                            id++,
-                            unit,
-                            store_name(definition, sources.getFileEntryRefForID(main)->getName()),
-                            false,
-                            request_.header};
+    const std::string code_version =
+        function.annotation->version
+            ? "v:" + *function.annotation->version
+            : "fp:" + code_fingerprint(definition, *context_, compiler_.getPreprocessor(), project);
+    CachedFunctionInfo info{
+        &definition,
+        function.annotation,
+        id++,
+        unit,
+        store_name(definition,
+                   project.relative_path(sources.getFileEntryRefForID(main)->getName())),
+        code_version,
+        false,
+        request_.header};
     const unsigned body_begin = offset(body->getLBracLoc());
     const unsigned body_end = offset(body->getRBracLoc());
     for (const clang::SourceRange& range : skipped_) {
@@ -451,7 +464,7 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
       }
     }
     Block& codecs = in_class ? second : first;
-    for (const clang::CXXRecordDecl* record : function.records) {
+    for (const clang::TagDecl* record : function.records) {
       if (std::find(codecs.records.begin(), codecs.records.end(), record) == codecs.records.end()) {
         codecs.records.push_back(record);
       }
@@ -470,7 +483,7 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
   for (auto& [at, block] : blocks) {
     std::string text = block.head;
     if (block.close) text += block.scopes.close;
-    for (const clang::CXXRecordDecl* record : block.records) text += writer.codec(record);
+    for (const clang::TagDecl* record : block.records) text += writer.codec(record);
     text += block.text;
     if (block.reopen) text += block.scopes.reopen;
     text += block.tail;

@@ -18,6 +18,9 @@ struct GenerateRequest {
   // target includes instead (see function_rewriter.cpp): accessors are inline, one per program,
   // and cached functions defined in other headers are left to those headers' own copies.
   bool header = false;
+  // The project's directories, its source directory first (--project-root): which headers the
+  // code fingerprint follows, and the root the path of a file-local function is relative to.
+  std::vector<std::string> project_roots;
 };
 
 struct GenerateResult {

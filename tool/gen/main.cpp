@@ -3,6 +3,7 @@
 //   picocache-gen <source> -o <output> [--depfile <file>] -- <compile flags>
 //   picocache-gen <source> -o <output> [--depfile <file>] -p <build directory>
 //   picocache-gen <header> --header -o <copy> [--depfile <file>] -- <compile flags>
+//   (and --project-root <dir>, repeatable: the project's source directory, then its binary one)
 //
 // Writes the rewritten source to <output> only when the source compiles and every annotation is
 // valid; otherwise prints clang-style errors, writes nothing and exits with 1. A source without
@@ -16,6 +17,7 @@
 #include <clang/Tooling/CommonOptionsParser.h>
 #include <clang/Tooling/Tooling.h>
 #include <llvm/Support/CommandLine.h>
+#include <llvm/Support/Path.h>
 #include <llvm/Support/raw_ostream.h>
 
 namespace {
@@ -38,10 +40,18 @@ llvm::cl::opt<bool> header_option(
                    "inline (one per program), and leave other headers' functions to their copies"),
     llvm::cl::cat(category));
 
+llvm::cl::list<std::string> project_root_option(
+    "project-root",
+    llvm::cl::desc("A directory of the project (repeatable; the source directory first): the "
+                   "code fingerprint follows definitions in headers under these, and a static "
+                   "function is named by its path relative to the first. Default: the source's "
+                   "directory"),
+    llvm::cl::value_desc("dir"), llvm::cl::cat(category));
+
 llvm::cl::extrahelp more_help(R"(
 Rewrites each function annotated [[picocache::cached]] or
-[[picocache::cached(maxsize = N|none, typed = true|false, single_flight = true|false,
-lock_timeout = <duration>)]] into a wrapper that calls the PicoCache runtime, generates codecs for the user types its key and result need, and keeps every line of the
+[[picocache::cached(maxsize = N|none, typed = true|false, ttl = <duration>|none,
+version = "<text>"|N, single_flight = true|false, lock_timeout = <duration>)]] into a wrapper that calls the PicoCache runtime, generates codecs for the user types its key and result need, and keeps every line of the
 user's code at its original file and line through #line directives.
 
 Usually run by picocache_generate() in CMake, with the target's own flags after "--".
@@ -86,9 +96,16 @@ int main(int argc, const char** argv) {
   tool.setDiagnosticConsumer(&diagnostics);
   tool.setPrintErrorMessage(false);  // the diagnostics say what went wrong
 
-  const picocache::gen::GenerateRequest request{picocache::gen::absolute_path(sources.front()),
-                                                picocache::gen::absolute_path(output_option),
-                                                header_option};
+  picocache::gen::GenerateRequest request;
+  request.original_name = picocache::gen::absolute_path(sources.front());
+  request.output_name = picocache::gen::absolute_path(output_option);
+  for (const std::string& root : project_root_option) {
+    request.project_roots.push_back(picocache::gen::absolute_path(root));
+  }
+  if (request.project_roots.empty()) {
+    request.project_roots.push_back(llvm::sys::path::parent_path(request.original_name).str());
+  }
+  request.header = header_option;
   picocache::gen::GenerateResult result;
   const std::unique_ptr<clang::tooling::FrontendActionFactory> factory =
       picocache::gen::make_generate_factory(request, result, diagnostics);

@@ -222,7 +222,7 @@ std::string signature_text(const clang::FunctionDecl& function, const clang::AST
   return out;
 }
 
-std::string store_name(const clang::FunctionDecl& function, llvm::StringRef source_file_name) {
+std::string store_name(const clang::FunctionDecl& function, llvm::StringRef source_path) {
   // Inline namespaces are kept: `v1::f` and `v2::f` are different functions.
   clang::PrintingPolicy policy(function.getASTContext().getLangOpts());
   policy.SuppressInlineNamespace = false;
@@ -231,7 +231,7 @@ std::string store_name(const clang::FunctionDecl& function, llvm::StringRef sour
   function.printQualifiedName(out, policy);
   out.flush();
   if (function.getFormalLinkage() == clang::Linkage::Internal) {
-    name = llvm::sys::path::filename(source_file_name).str() + ":" + name;
+    name = source_path.str() + ":" + name;
   }
   return name;
 }

@@ -50,9 +50,10 @@ std::string readable_type_text(clang::QualType type, const clang::ASTContext& co
 // The function's signature text for the store: "double (double)", "int32 () const".
 std::string signature_text(const clang::FunctionDecl& function, const clang::ASTContext& context);
 // The function's name for the store: "geo::area". A function with internal linkage (static or
-// in an anonymous namespace) is prefixed with the source file's name, "shapes.cpp:", so that
-// equal names in two files never share entries.
-std::string store_name(const clang::FunctionDecl& function, llvm::StringRef source_file_name);
+// in an anonymous namespace) is prefixed with `source_path`, the source file's path relative to
+// the project source root ("a/util.cpp:parse"), so that equal names in two files, also two files
+// of one name in different directories, never share entries.
+std::string store_name(const clang::FunctionDecl& function, llvm::StringRef source_path);
 
 // `text` as a C++ string literal: "\"geo::area\"".
 std::string cpp_string_literal(llvm::StringRef text);

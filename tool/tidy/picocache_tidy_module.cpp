@@ -1,6 +1,7 @@
 // The picocache-tidy clang-tidy module: registers the picocache-* checks, which warn where
 // [[picocache::cached]] would return wrong results. Load it with
 //   clang-tidy --load=libpicocache-tidy.so -checks='-*,picocache-*' file.cpp -- <flags>
+#include "external_callee_check.hpp"
 #include "impure_call_check.hpp"
 #include "member_state_check.hpp"
 #include "mutable_global_check.hpp"
@@ -17,6 +18,7 @@ namespace picocache::tidy {
 class PicoCacheModule : public clang::tidy::ClangTidyModule {
  public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories& factories) override {
+    factories.registerCheck<ExternalCalleeCheck>("picocache-external-callee");
     factories.registerCheck<ImpureCallCheck>("picocache-impure-call");
     factories.registerCheck<MemberStateCheck>("picocache-member-state");
     factories.registerCheck<MutableGlobalCheck>("picocache-mutable-global");

@@ -38,6 +38,7 @@ class Encoder {
   Encoder part(std::string& out) const {
     Encoder part(out, mode_, limits_);
     part.depth_ = depth_;
+    part.key_depth_ = key_depth_;
     part.elements_ = elements_;
     return part;
   }
@@ -48,8 +49,13 @@ class Encoder {
   }
 
   // Whether these bytes are a stored value or a key (EncodeMode says how the modes differ); a
-  // codec that writes keys differently from values asks this.
-  EncodeMode mode() const { return mode_; }
+  // codec that writes keys differently from values asks this. `typed` applies to the top-level
+  // arguments only, as lru_cache(typed=True) treats (1,) and (1.0,) alike: inside a value
+  // written in typed_key mode (the elements of a container, the members of a record) the mode is
+  // key.
+  EncodeMode mode() const {
+    return mode_ == EncodeMode::typed_key && key_depth_ > 1 ? EncodeMode::key : mode_;
+  }
   bool is_key() const { return mode_ != EncodeMode::value; }
   // The limits this encoder checks in value mode (kDefaultCodecLimits unless given).
   const CodecLimits& limits() const { return limits_; }
@@ -130,6 +136,7 @@ class Encoder {
                   "picocache::Codec<T> with encode, decode and describe (see picocache/codec.hpp)");
     if constexpr (detail::has_encode<T>::value) {
       if (mode_ != EncodeMode::value) {
+        const KeyLevel level(*this);
         Codec<T>::encode(*this, value);
         return;
       }
@@ -152,6 +159,18 @@ class Encoder {
   }
 
  private:
+  // One level of a key's nesting, counted while a write<T> in a key mode runs (mode() reads it).
+  class KeyLevel {
+   public:
+    explicit KeyLevel(Encoder& encoder) : encoder_(encoder) { ++encoder.key_depth_; }
+    ~KeyLevel() { --encoder_.key_depth_; }
+    KeyLevel(const KeyLevel&) = delete;
+    KeyLevel& operator=(const KeyLevel&) = delete;
+
+   private:
+    Encoder& encoder_;
+  };
+
   std::size_t written() const { return out_.size() - start_; }
 
   void exceed(const std::string& why) {
@@ -170,6 +189,7 @@ class Encoder {
   CodecLimits limits_;
   std::size_t start_;
   std::size_t depth_ = 0;
+  std::size_t key_depth_ = 0;  // key modes: write<T> calls under way
   std::size_t elements_ = 0;
   std::string limit_error_;  // empty while within the limits
 };

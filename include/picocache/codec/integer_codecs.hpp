@@ -97,6 +97,10 @@ struct Codec<T, std::enable_if_t<detail::is_integer_v<T> && !detail::is_varint_i
 };
 
 // Enums by their underlying value: renaming an enumerator keeps keys, renumbering changes them.
+// This generic codec cannot see the enumerators; picocache-gen writes a full Codec<E> for each
+// enum of the project it meets (tests/lit/gen/enum_codecs.cpp), with the helpers below, whose
+// description names the enumerators and values and whose decode refuses values outside an
+// unscoped enum's range.
 template <class T>
 struct Codec<T, std::enable_if_t<std::is_enum_v<T>>> {
   using Underlying = std::underlying_type_t<T>;
@@ -111,5 +115,38 @@ struct Codec<T, std::enable_if_t<std::is_enum_v<T>>> {
     schema += '>';
   }
 };
+
+namespace detail {
+
+// What a generated Codec<E>::encode calls: the underlying value, the same bytes as the generic
+// enum codec.
+template <class E>
+void encode_enum(Encoder& e, E value) {
+  e.write(static_cast<std::underlying_type_t<E>>(value));
+}
+
+// What a generated Codec<E>::decode calls: the underlying value, which must lie in [min, max].
+// For an enum without a fixed underlying type picocache-gen passes the range of its values
+// ([dcl.enum]: the smallest bit-field that holds every enumerator), since converting a value
+// outside it is undefined behaviour; for a fixed underlying type (flag combinations such as
+// Read | Write) the whole type, so any stored value decodes as it was. Fails outside the range.
+template <class E>
+E decode_enum(
+    Decoder& d,
+    std::underlying_type_t<E> min = std::numeric_limits<std::underlying_type_t<E>>::min(),
+    std::underlying_type_t<E> max = std::numeric_limits<std::underlying_type_t<E>>::max()) {
+  using Underlying = std::underlying_type_t<E>;
+  const std::size_t start = d.position();
+  const Underlying value = d.read<Underlying>();
+  if (value < min || value > max) {
+    d.fail("enumeration value " + std::to_string(value) + " is outside the range [" +
+               std::to_string(min) + ", " + std::to_string(max) + "] of its enumerators",
+           start);
+    return E{};
+  }
+  return static_cast<E>(value);
+}
+
+}  // namespace detail
 
 }  // namespace picocache

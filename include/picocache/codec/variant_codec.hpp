@@ -1,9 +1,9 @@
 // Codecs for std::variant and std::monostate.
 //
 // In value and typed_key modes a variant is its alternative's index (varint) then the
-// alternative. In key mode (typed=false) it is a kind tag instead of the index, so alternatives
-// holding the same value of the same kind give the same key, as lru_cache(typed=False) treats
-// 5 and 5 of different types alike:
+// alternative. In key mode (typed=false, and inside any argument with typed=true: Encoder::mode)
+// it is a kind tag instead of the index, so alternatives holding the same value of the same kind
+// give the same key, as lru_cache(typed=False) treats 5 and 5 of different types alike:
 //   'b' bool (one byte)
 //   'i' integer or character, as a zigzag varint of its value ('u' + varint for unsigned values
 //       above INT64_MAX, which no signed value can equal)

@@ -130,9 +130,9 @@ int main() {
   const Order discounted = total_order(order, 0.5);
   std::cout << "cached call " << discounted.items.size() << ' ' << discounted.discounts.at("spring").cents << '\n';
   // Schemas name every member with its type, bases and nested records included.
-  // OUT-NEXT: rec<inventory::Item;^rec<inventory::Entity;id:u>;name_:s;price_:rec<inventory::Money;cents:i;currency:s>;unit_:enum<u>>
+  // OUT-NEXT: rec<inventory::Item;^rec<inventory::Entity;id:u>;name_:s;price_:rec<inventory::Money;cents:i;currency:s>;unit_:enum<u8;piece=0,kilogram=1>>
   std::cout << picocache::schema_of<Item>() << '\n';
-  // OUT-NEXT: rec<inventory::Order;items:vec<rec<inventory::Item;{{.*}}>>;discounts:map<s,rec<inventory::Money;cents:i;currency:s>>;gift:opt<rec<inventory::Item;{{.*}}>>;priority:pair<i,enum<u>>>
+  // OUT-NEXT: rec<inventory::Order;items:vec<rec<inventory::Item;{{.*}}>>;discounts:map<s,rec<inventory::Money;cents:i;currency:s>>;gift:opt<rec<inventory::Item;{{.*}}>>;priority:pair<i,enum<u8;piece=0,kilogram=1>>>
   std::cout << picocache::schema_of<Order>() << '\n';
   // OUT-NEXT: rec<inventory::Empty> 1
   std::string bytes;

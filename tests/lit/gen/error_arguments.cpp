@@ -8,9 +8,9 @@
 // CHECK: note: did you mean 'maxsize'?
 [[picocache::cached(maxsise = 10)]] int a(int x) { return x; }
 
-// CHECK: error_arguments.cpp:[[@LINE+2]]:21: error: unknown key 'ttl' in picocache::cached
-// CHECK: note: the keys are 'maxsize', 'typed', 'single_flight' and 'lock_timeout'
-[[picocache::cached(ttl = 10)]] int b(int x) { return x; }
+// CHECK: error_arguments.cpp:[[@LINE+2]]:21: error: unknown key 'expiry' in picocache::cached
+// CHECK: note: the keys are 'maxsize', 'typed', 'ttl', 'version', 'single_flight' and 'lock_timeout'
+[[picocache::cached(expiry = 10)]] int b(int x) { return x; }
 
 // CHECK: error_arguments.cpp:[[@LINE+2]]:31: error: bad value '-1' for 'maxsize' in picocache::cached
 // CHECK: note: maxsize is a non-negative integer (0 caches nothing) or 'none' (no limit)
@@ -28,7 +28,7 @@
 [[picocache::cached(maxsize = 1, maxsize = 2)]] int f(int x) { return x; }
 
 // CHECK: error_arguments.cpp:[[@LINE+2]]:21: error: expected 'key = value' in picocache::cached arguments
-// CHECK: note: the keys are 'maxsize' (an integer or 'none'), 'typed' and 'single_flight' ('true' or 'false') and 'lock_timeout' (a duration)
+// CHECK: note: the keys are 'maxsize' (an integer or 'none'), 'typed' and 'single_flight' ('true' or 'false'), 'ttl' (a duration or 'none'), 'version' (a string or an integer) and 'lock_timeout' (a duration)
 [[picocache::cached(256)]] int g(int x) { return x; }
 
 // CHECK: error_arguments.cpp:[[@LINE+2]]:21: error: unknown key 'single_fligth' in picocache::cached
@@ -70,3 +70,4 @@
 // CHECK: error_arguments.cpp:[[@LINE+2]]:3: error: unknown attribute 'picocache::cache'
 // CHECK: note: the attribute is spelled {{.}}{{.}}picocache::cached{{.}}{{.}} or
 [[picocache::cache]] int h(int x) { return x; }
+

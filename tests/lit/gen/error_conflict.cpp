@@ -7,6 +7,11 @@
 // CHECK: error_conflict.cpp:[[@LINE-2]]:3: note: the other annotation is here
 [[picocache::cached(maxsize = 4)]] int lookup(int key) { return key; }
 
+[[picocache::cached(ttl = 60)]] int quote(int id);
+// CHECK: error_conflict.cpp:[[@LINE+2]]:3: error: conflicting 'picocache::cached' options for 'quote': maxsize=128, typed=false, ttl=30000ms here, maxsize=128, typed=false, ttl=60000ms on another declaration
+// CHECK: error_conflict.cpp:[[@LINE-2]]:3: note: the other annotation is here
+[[picocache::cached(ttl = "30s")]] int quote(int id) { return id; }
+
 // A member function of a local class cannot be cached: its helpers could not be named.
 int outer() {
   struct Local {

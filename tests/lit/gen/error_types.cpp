@@ -40,8 +40,9 @@ struct Node {
 // CHECK: error_types.cpp:{{[0-9]+}}:15: note: member 'name' of 'Query' declared here
 [[picocache::cached]] int count(const std::map<int, Node>& nodes) { return nodes.size(); }
 
-// CHECK: error_types.cpp:[[@LINE+2]]:54: error: parameter 'p' of cached function 'deref' cannot be encoded: it has type 'std::shared_ptr<int>' (a standard library type PicoCache has no codec for)
-// CHECK: note: to cache it anyway, write a codec: template <> struct picocache::Codec<T>
+// Owning pointers are results only: as a parameter, their address is no key.
+// CHECK: error_types.cpp:[[@LINE+2]]:54: error: parameter 'p' of cached function 'deref' cannot be encoded: it has type 'std::shared_ptr<int>' (a smart pointer: its address is no key)
+// CHECK: note: pass the object by const reference (or by value)
 [[picocache::cached]] int deref(std::shared_ptr<int> p) { return *p; }
 
 // CHECK: error_types.cpp:[[@LINE+2]]:44: error: parameter 'x' of cached function 'wide' cannot be encoded: it has type 'long double' (no codec: its size and layout differ between platforms)
@@ -60,15 +61,16 @@ struct NoDefault {
   explicit NoDefault(int v) : value(v) {}
   int value;
 };
-// CHECK: error_types.cpp:[[@LINE+2]]:23: error: the result of cached function 'build' cannot be stored: it has type 'NoDefault' (a class without a public default constructor: the generated decoder default-constructs the value and assigns its members)
-// CHECK: note: add a public default constructor to 'NoDefault'
+// CHECK: error_types.cpp:[[@LINE+2]]:23: error: the result of cached function 'build' cannot be stored: it has type 'NoDefault' (a class without a public default constructor that is not an aggregate: the generated decoder default-constructs the value and assigns its members)
+// CHECK: note: add a public default constructor to 'NoDefault', or to cache it anyway, write a codec for 'NoDefault' (see picocache/codec.hpp): template <> struct picocache::Codec<NoDefault> { static void encode(picocache::Encoder& e, const NoDefault& value) { e.write(/* each part of value */); } static NoDefault decode(picocache::Decoder& d) { return NoDefault(d.read</* each part's type */>()); } static void describe(std::string& schema) { schema += "NoDefault{...}"; /* name each part and its type */ } };
 [[picocache::cached]] NoDefault build(int x) { return NoDefault(x); }
 
 // A const member function's key includes the object, so the object must encode too.
 class Counter {
  public:
-  // CHECK: error_types.cpp:[[@LINE+2]]:29: error: the object of const member function 'Counter::total' (its key includes *this) cannot be encoded: 'this->lock_' has type 'std::mutex' (a standard library type PicoCache has no codec for)
-  // CHECK: error_types.cpp:[[@LINE+4]]:22: note: member 'lock_' of 'Counter' declared here
+  // CHECK: error_types.cpp:[[@LINE+3]]:29: error: the object of const member function 'Counter::total' (its key includes *this) cannot be encoded: 'this->lock_' has type 'std::mutex' (a standard library type PicoCache has no codec for)
+  // CHECK: error_types.cpp:[[@LINE+5]]:22: note: member 'lock_' of 'Counter' declared here
+  // CHECK: note: to cache it anyway, write a codec for 'Counter' (see picocache/codec.hpp): template <> struct picocache::Codec<Counter> { static void encode(picocache::Encoder& e, const Counter& value)
   [[picocache::cached]] int total() const { return count_; }
  private:
   int count_ = 0;

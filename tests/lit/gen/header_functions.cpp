@@ -28,15 +28,15 @@
 // CHECK: {{^}}inline long triangle(int n) {
 // CHECK-NEXT: return ::picocache::memoize<long>(::picocache_fn_0_[[UNIT]]()
 // CHECK: inline ::picocache::CachedFunction& picocache_fn_0_[[UNIT]]() {
-// CHECK: "geo::triangle", "int64 (int32)"
+// CHECK: "geo::triangle", "int64 (int32)", "fp:{{([0-9a-f]{32})}}", ::picocache::key_schema<int>(), 128ULL, false};
 // CHECK: {{^}}[[MAYBE:\[\[maybe_unused\]\] ]]inline ::picocache::CachedFunction& picocache_fn_0_[[UNIT]]_registered = picocache_fn_0_[[UNIT]]();
 // CHECK-NOT: namespace {
 // CHECK: ::picocache_fn_1_[[UNIT]]()
 // CHECK: ::picocache_fn_2_[[UNIT]]()
 // CHECK: inline ::picocache::CachedFunction& picocache_fn_1_[[UNIT]]() {
-// CHECK: "geo::Grid::cells", "int32 (int32) const"
+// CHECK: "geo::Grid::cells", "int32 (int32) const", "fp:{{([0-9a-f]{32})}}", ::picocache::key_schema<::geo::Grid, int>(), 128ULL, false};
 // CHECK: inline ::picocache::CachedFunction& picocache_fn_2_[[UNIT]]() {
-// CHECK: "geo::Grid::doubled", "int32 (int32)"
+// CHECK: "geo::Grid::doubled", "int32 (int32)", "fp:{{([0-9a-f]{32})}}", ::picocache::key_schema<int>(), 128ULL, false};
 // A declaration whose definition is in a source file keeps its annotation: that source's
 // rewrite reads it through the copy.
 // CHECK: {{^\[\[}}picocache::cached]] int from_source(int x);

@@ -35,14 +35,14 @@ double shapes::Polygon::perimeter() const {
   return total;
 }
 // CHECK: address_of<double (::shapes::Polygon::*)() const>(&::shapes::Polygon::perimeter),
-// CHECK-NEXT: "shapes::Polygon::perimeter", "double () const", 32ULL, false};
+// CHECK-NEXT: "shapes::Polygon::perimeter", "double () const", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 32ULL, false};
 
 // A static member: no object in the key.
 // CHECK: int shapes::Polygon::sides_of(const std::string& name) { struct picocache_body_1_[[UNIT]] { static int sides_of(const ::std::string & name)
 // CHECK: { return name == "triangle" ? 3 : 4; } }; return ::picocache::memoize<int>(::picocache_fn_1_[[UNIT]](), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(name); }, [&]() -> int { return picocache_body_1_[[UNIT]]::sides_of(name); }); }
 int shapes::Polygon::sides_of(const std::string& name) { return name == "triangle" ? 3 : 4; }
 // CHECK: address_of<int (*)(const ::std::string &)>(&::shapes::Polygon::sides_of)
-// CHECK-NEXT: "shapes::Polygon::sides_of", "int32 (const std::basic_string<char> &)", 128ULL, false};
+// CHECK-NEXT: "shapes::Polygon::sides_of", "int32 (const std::basic_string<char> &)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false};
 
 // Annotated only here.
 [[picocache::cached]] double shapes::Polygon::area() const { return perimeter() * 0.5; }

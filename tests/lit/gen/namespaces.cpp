@@ -84,7 +84,7 @@ namespace geo {
 // CHECK-NEXT: {{^}}double perimeter(double r) {
 // CHECK-NEXT: {{^}}  return ::picocache::memoize<double>
 double geo::perimeter(double r) { return 2 * pi() * r; }
-// CHECK: "geo::perimeter", "double (double)", 8ULL
+// CHECK: "geo::perimeter", "double (double)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 8ULL
 
 // A static function: internal linkage, named with the file.
 // CHECK: "namespaces.cpp:local", "int32 (int32)"

@@ -30,6 +30,23 @@ struct picocache::Codec<Box<T>> {
   static void describe(std::string& schema) { detail::describe_composite<T>(schema, "box"); }
 };
 
+// An enum whose Codec the code already instantiated (through a user's codec) keeps the runtime's
+// generic codec: a generated specialization after that instantiation would not compile.
+enum class Mode { fast, slow };
+struct Settings {
+  Mode mode = Mode::fast;
+};
+template <>
+struct picocache::Codec<Settings> {
+  static void encode(Encoder& e, const Settings& s) { e.write(s.mode); }
+  static void describe(std::string& schema) { schema += "settings"; }
+};
+
+// CHECK-NOT: struct Codec<::Mode>
+// CHECK-NOT: struct Codec<::Settings>
+// CHECK: int pace(Mode m, const Settings& s) {
+[[picocache::cached]] int pace(Mode m, const Settings& s) { return m == s.mode ? 1 : 0; }
+
 // CHECK-NOT: struct Codec<::Handle>
 // CHECK-NOT: struct Codec<::Box
 // CHECK: int weight(const Handle& h, const Box<int>& b) {

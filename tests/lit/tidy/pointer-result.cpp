@@ -22,13 +22,19 @@ struct Labelled { std::string name; std::vector<Point> points; };
 // CHECK: pointer-result.cpp:[[@LINE-1]]:34: warning: the result of cached function 'open_log' is a pointer ('std::FILE *')
 // CHECK: pointer-result.cpp:[[@LINE-2]]:34: note: return the data by value
 
+// Owning pointers are stored by the object they own: not reported (nor inside containers).
 [[picocache::cached]] std::unique_ptr<Point> make_point(double x);
-// CHECK: pointer-result.cpp:[[@LINE-1]]:46: warning: the result of cached function 'make_point' holds a pointer ('std::unique_ptr<Point>')
-// CHECK: pointer-result.cpp:[[@LINE-2]]:46: note: return the data by value
-
 [[picocache::cached]] std::vector<std::shared_ptr<Point>> shared_points(int n);
-// CHECK: pointer-result.cpp:[[@LINE-1]]:59: warning: the result of cached function 'shared_points' holds a pointer ('std::shared_ptr<Point>')
-// CHECK: pointer-result.cpp:[[@LINE-2]]:59: note: return the data by value
+
+// A non-owning smart pointer still is.
+[[picocache::cached]] std::weak_ptr<Point> watch_point(int n);
+// CHECK: pointer-result.cpp:[[@LINE-1]]:44: warning: the result of cached function 'watch_point' holds a pointer ('std::weak_ptr<Point>')
+// CHECK: pointer-result.cpp:[[@LINE-2]]:44: note: return the data by value
+
+// What an owning pointer owns is still looked into.
+[[picocache::cached]] std::shared_ptr<Node> shared_node(int n);
+// CHECK: pointer-result.cpp:[[@LINE-1]]:45: warning: the result of cached function 'shared_node' holds a pointer (field 'Node::next' of type 'Node *')
+// CHECK: pointer-result.cpp:[[@LINE-2]]:45: note: return the data by value
 
 [[picocache::cached]] std::map<int, std::optional<Node>> nodes(int n);
 // CHECK: pointer-result.cpp:[[@LINE-1]]:58: warning: the result of cached function 'nodes' holds a pointer (field 'Node::next' of type 'Node *')

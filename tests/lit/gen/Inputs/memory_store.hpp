@@ -12,12 +12,16 @@
 #include <string_view>
 
 namespace picocache {
-CachedFunction::CachedFunction(FunctionAddress address, const char* qualified_name, const char* signature,
-                               std::uint64_t maxsize, bool typed, FunctionOptions options)
+CachedFunction::CachedFunction(FunctionAddress address, const char* qualified_name,
+                               const char* signature, const char* code_version,
+                               std::uint64_t key_schema, std::uint64_t maxsize, bool typed,
+                               FunctionOptions options)
     : address_(address),
       qualified_name_(qualified_name),
       signature_(signature),
       display_name_(std::string(qualified_name) + " " + signature),
+      code_version_(code_version),
+      key_schema_(key_schema),
       maxsize_(maxsize),
       typed_(typed),
       options_(options) {}

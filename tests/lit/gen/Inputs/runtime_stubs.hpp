@@ -11,16 +11,20 @@
 
 namespace picocache {
 CachedFunction::CachedFunction(FunctionAddress address, const char* qualified_name,
-                               const char* signature, std::uint64_t maxsize, bool typed,
+                               const char* signature, const char* code_version,
+                               std::uint64_t key_schema, std::uint64_t maxsize, bool typed,
                                FunctionOptions options)
     : address_(address),
       qualified_name_(qualified_name),
       signature_(signature),
+      code_version_(code_version),
+      key_schema_(key_schema),
       maxsize_(maxsize),
       typed_(typed),
       options_(options) {
 #ifdef PICOCACHE_STUB_PRINT_NAMES  // what a test checks of the identity generated code passes
-  std::printf("function %s %s\n", qualified_name, signature);
+  std::printf("function %s %s %s %016llx\n", qualified_name, signature, code_version,
+              static_cast<unsigned long long>(key_schema));
 #endif
 }
 CachedFunction::~CachedFunction() = default;
