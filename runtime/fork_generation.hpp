@@ -16,7 +16,8 @@ namespace picocache::detail {
 std::uint64_t fork_generation();
 
 // Makes `store`'s prepare_fork / after_fork_parent / after_fork_child run around every fork()
-// until unregister_fork_hooks(store). Called by stores from their constructor and destructor.
+// until unregister_fork_hooks(store). Called by stores from their constructor and destructor,
+// and by the session for a store configure() replaced. Unregistering twice is harmless.
 void register_fork_hooks(Store* store);
 void unregister_fork_hooks(Store* store);
 

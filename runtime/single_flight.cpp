@@ -2,6 +2,7 @@
 // lease renewer thread (single_flight.hpp describes the protocol).
 #include "single_flight.hpp"
 
+#include "memory_tier.hpp"
 #include "store_counters.hpp"
 #include "store_session.hpp"
 
@@ -326,9 +327,19 @@ Flight::Flight(CachedFunction& fn, const Key128& key, std::string_view arguments
     }
   }
   t_led.push_back(led_);
+  const bool skip_lease = last_lookup_skips_lease();
+  // A leader that finished between this call's lookup and its taking the lead here has already
+  // put its value in the tier (finish() stores before it settles): take it, at the cost of one
+  // in-memory lookup, rather than run the body a second time.
+  if (std::optional<std::string> value = tier_find(fn, key, arguments).value) {
+    waited_ = value;
+    settle(led_, Outcome::computed, std::move(*value));
+    led_ = nullptr;
+    return;
+  }
   // This thread leads the key in this process: now across processes, unless the store just
   // failed (then the body runs at once, and this process's other callers wait for it).
-  if (last_lookup_skips_lease()) return;
+  if (skip_lease) return;
   std::unique_ptr<KeyLease> lease;
   const Key128 leased = lease_key(fn, key);
   if (std::optional<std::string> value = lease_or_wait(fn, key, arguments, leased, lease)) {

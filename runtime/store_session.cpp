@@ -1,5 +1,6 @@
 #include "store_session.hpp"
 
+#include "fork_generation.hpp"
 #include "log.hpp"
 #include "memory_tier.hpp"
 #include "store_counters.hpp"
@@ -136,6 +137,10 @@ void StoreSession::configure(std::string_view url) {
       // ignored: the old store's recency is all that is lost
     }
     current_.store(nullptr, std::memory_order_release);
+    // A replaced store is never used by a forked child (its session opens the current one), so
+    // it needs no fork hooks; kept, every fork would lock every store the process ever replaced
+    // (three mutexes each: more than TSan can track after twenty configures).
+    detail::unregister_fork_hooks(current);
   }
   // The tier's entries came from the old store: the new one may hold other values.
   tier_clear_all();

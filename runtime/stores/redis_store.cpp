@@ -48,8 +48,10 @@
 // clear and by later puts (the set `old` remembers the pending ones). No put ever writes into an
 // old generation (the put script reads the generation itself), so nothing outlives the deletion.
 // A lost `gen` key (evicted) is a clear: the next put starts a new generation and queues the one
-// the client knew for deletion. Generations are the server's clock in microseconds (and one more
-// than the last), so a lost `gen` never brings an old generation back.
+// the client knew for deletion (the index of a generation no client knew is never read again and
+// is left to Redis, whose allkeys policy evicted `gen` and evicts it in turn). Generations are the
+// server's clock in microseconds (and one more than the last), so a lost `gen` never brings an old
+// generation back.
 //
 // Generations in the client. Each process caches each function's generation for a second: a hit
 // with a fresh generation is one round trip of GET and `ZADD lru XX CH <now> <entry>` (CH tells

@@ -96,8 +96,8 @@ TEST_P(RedisMaxmemoryTest, ProcessesFillingTheServerPastItsLimitStayConsistent) 
   // The live entries, read from the server: value keys of the current generation that its
   // index lists, and index entries whose value is there.
   const std::string prefix = testing::function_prefix(function_id);
+  // allkeys-* may evict `gen` itself: a lost generation is a clear, so nothing is then live.
   const std::string generation = raw.command({"GET", prefix + "gen"}).text;
-  EXPECT_FALSE(generation.empty());
   const std::string current = prefix + "g" + generation + ":";
   std::uint64_t live = 0;
   for (const std::string& key : raw.keys(current + "v:*")) {
@@ -133,19 +133,25 @@ TEST_P(RedisMaxmemoryTest, ProcessesFillingTheServerPastItsLimitStayConsistent) 
     EXPECT_FALSE(value_at(*store, fib, key_of(n))) << n;
     EXPECT_FALSE(another_process->peek(fib, key_of(n))) << n;
   }
-  // What is left of the function: its generation and name, and value keys of old generations
-  // that no index lists (Redis evicted their index; no read ever finds them, and Redis evicts
-  // them in turn when it needs the memory).
+  // What is left of the function: its generation and name, and keys of old generations that no
+  // read ever finds: value keys that no index lists (Redis evicted their index), and, when Redis
+  // evicted `gen` itself, the index of the generation it held if no client knew that generation
+  // to queue it for deletion. Redis evicts them in turn when it needs the memory.
   const std::string now_current = prefix + "g" + raw.command({"GET", prefix + "gen"}).text + ":";
   std::size_t unreachable = 0;
   for (const std::string& key : raw.keys(prefix + "*")) {
     if (key == prefix + "gen" || key == prefix + "name") continue;
     EXPECT_NE(key.rfind(now_current, 0), 0u) << "a key of the new generation: " << key;
-    const std::size_t values = key.find(":v:");
-    ASSERT_NE(values, std::string::npos) << "an index or set left: " << key;
-    const std::string index = key.substr(0, values) + ":lru";
-    EXPECT_EQ(raw.command({"EXISTS", index}).integer, 0) << key;
     ++unreachable;
+    const std::size_t values = key.find(":v:");
+    if (values == std::string::npos) {  // an index or set: only of a generation `gen` lost
+      EXPECT_TRUE(generation.empty()) << "an index or set left: " << key;
+      continue;
+    }
+    const std::string index = key.substr(0, values) + ":lru";
+    if (!generation.empty()) {
+      EXPECT_EQ(raw.command({"EXISTS", index}).integer, 0) << key;
+    }
   }
   RecordProperty("unreachable_old_keys", static_cast<int>(unreachable));
 }

@@ -90,10 +90,16 @@ bool in_ci() {
 }
 
 int free_loopback_port(int avoided) {
-  for (;;) {
-    const int port = kernel_assigned_port();
-    if (port != avoided) return port;
+  // At most 55535: a Redis Cluster node also listens on its port + 10000 and refuses a higher
+  // one. The kernel hands out neighbouring ports in a row, so one high pick is often followed by
+  // more: keep asking (most of the usual 32768-60999 range is below it).
+  constexpr int kHighestUsable = 55535;
+  int port = 0;
+  for (int attempt = 0; attempt < 10000; ++attempt) {
+    port = kernel_assigned_port();
+    if (port != avoided && port <= kHighestUsable) return port;
   }
+  return port;  // a range entirely above it: the server says why it cannot start
 }
 
 int start_on_free_port(int avoided, const std::function<bool(int port)>& launch) {

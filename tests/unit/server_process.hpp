@@ -19,9 +19,10 @@ namespace picocache::testing {
 // image that lost a package does not go green silently.
 bool in_ci();
 
-// A port the kernel has just handed out for 127.0.0.1, never `avoided` (a real server's default
-// port). Another process could take it before the server binds it: a launch that fails is
-// retried on another (see start_on_free_port). Throws std::runtime_error when none is found.
+// A port the kernel has just handed out for 127.0.0.1, at most 55535 (a Redis Cluster node's bus
+// port is 10000 higher) and never `avoided` (a real server's default port). Another process could
+// take it before the server binds it: a launch that fails is retried on another (see
+// start_on_free_port). Throws std::runtime_error when none is found.
 int free_loopback_port(int avoided = 0);
 
 // Calls launch(port) on fresh free ports, never `avoided`, until it returns true (returns that

@@ -121,8 +121,8 @@ std::optional<ParsedSpecifier> parse_specifier(const std::vector<Token>& tokens,
 }
 
 // The keys picocache::cached takes, in the order messages list them.
-constexpr llvm::StringLiteral kKeys[] = {"maxsize", "typed", "ttl", "version", "single_flight",
-                                         "lock_timeout"};
+constexpr llvm::StringLiteral kKeys[] = {"maxsize", "typed",         "ttl",
+                                         "version", "single_flight", "lock_timeout"};
 constexpr llvm::StringLiteral kKeyList =
     "the keys are 'maxsize', 'typed', 'ttl', 'version', 'single_flight' and 'lock_timeout'";
 

@@ -25,12 +25,6 @@ template <class T>
 inline constexpr bool is_encodable_pointee_v =
     !std::is_polymorphic_v<T> && !std::is_array_v<T> && !std::is_void_v<T>;
 
-template <class Pointer>
-void encode_owned(Encoder& e, const Pointer& pointer) {
-  e.write_u8(pointer ? 1 : 0);
-  if (pointer) e.write(*pointer);
-}
-
 // Whether an object follows; false after a failure.
 inline bool read_presence(Decoder& d) {
   const std::size_t start = d.position();
@@ -39,52 +33,42 @@ inline bool read_presence(Decoder& d) {
   return tag == 1;
 }
 
+// The codec of both owning pointers to T: the same bytes and the same schema, so a result type
+// that changes from one to the other keeps its stored values. `make` builds the decoded object
+// (std::make_unique or std::make_shared).
+template <class Pointer, class T>
+struct OwningPointerCodec {
+  static_assert(is_encodable_pointee_v<T>,
+                "picocache: a std::unique_ptr or std::shared_ptr is encoded by its object, which "
+                "must not be polymorphic (a derived object would be sliced) nor an array");
+  using Object = std::remove_cv_t<T>;
+
+  static constexpr std::size_t kMinEncodedSize = 1;
+
+  static void encode(Encoder& e, const Pointer& value) {
+    e.write_u8(value ? 1 : 0);
+    if (value) e.write(*value);
+  }
+  static Pointer decode(Decoder& d) {
+    if (!read_presence(d)) return nullptr;
+    if constexpr (std::is_same_v<Pointer, std::shared_ptr<T>>) {
+      return std::make_shared<Object>(d.read<Object>());
+    } else {
+      return std::make_unique<Object>(d.read<Object>());
+    }
+  }
+  static void skip(Decoder& d) {
+    if (read_presence(d)) d.skip<Object>();
+  }
+  static void describe(std::string& schema) { describe_composite<Object>(schema, "ptr"); }
+};
+
 }  // namespace detail
 
 template <class T>
-struct Codec<std::unique_ptr<T>> {
-  static_assert(detail::is_encodable_pointee_v<T>,
-                "picocache: a std::unique_ptr is encoded by its object, which must not be "
-                "polymorphic (a derived object would be sliced) nor an array");
-  using Object = std::remove_cv_t<T>;
-
-  static constexpr std::size_t kMinEncodedSize = 1;
-
-  static void encode(Encoder& e, const std::unique_ptr<T>& value) {
-    detail::encode_owned(e, value);
-  }
-  static std::unique_ptr<T> decode(Decoder& d) {
-    if (!detail::read_presence(d)) return nullptr;
-    return std::make_unique<Object>(d.read<Object>());
-  }
-  static void skip(Decoder& d) {
-    if (detail::read_presence(d)) d.skip<Object>();
-  }
-  static void describe(std::string& schema) { detail::describe_composite<Object>(schema, "ptr"); }
-};
+struct Codec<std::unique_ptr<T>> : detail::OwningPointerCodec<std::unique_ptr<T>, T> {};
 
 template <class T>
-struct Codec<std::shared_ptr<T>> {
-  static_assert(detail::is_encodable_pointee_v<T>,
-                "picocache: a std::shared_ptr is encoded by its object, which must not be "
-                "polymorphic (a derived object would be sliced) nor an array");
-  using Object = std::remove_cv_t<T>;
-
-  static constexpr std::size_t kMinEncodedSize = 1;
-
-  static void encode(Encoder& e, const std::shared_ptr<T>& value) {
-    detail::encode_owned(e, value);
-  }
-  static std::shared_ptr<T> decode(Decoder& d) {
-    if (!detail::read_presence(d)) return nullptr;
-    return std::make_shared<Object>(d.read<Object>());
-  }
-  static void skip(Decoder& d) {
-    if (detail::read_presence(d)) d.skip<Object>();
-  }
-  // The same as unique_ptr's: the bytes are the same, so a result type that changes from one to
-  // the other keeps its stored values.
-  static void describe(std::string& schema) { detail::describe_composite<Object>(schema, "ptr"); }
-};
+struct Codec<std::shared_ptr<T>> : detail::OwningPointerCodec<std::shared_ptr<T>, T> {};
 
 }  // namespace picocache
