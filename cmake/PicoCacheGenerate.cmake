@@ -58,12 +58,14 @@ function(_picocache_project_includes file dirs project_dirs out_var)
   set(${out_var} "${found}" PARENT_SCOPE)
 endfunction()
 
-# Sets `out_var` to TRUE when `file` or a project include reachable from it has an annotation.
-# Every file read becomes a configure dependency.
-function(_picocache_needs_generation file dirs project_dirs out_var)
+# Sets `out_var` to TRUE when `file` or a project include reachable from it has an annotation,
+# and `headers_var` to the annotated headers reached (they get rewritten copies). Every file read
+# becomes a configure dependency.
+function(_picocache_needs_generation file dirs project_dirs out_var headers_var)
   set(pending "${file}")
   set(seen)
   set(result FALSE)
+  set(headers)
   while(pending)
     list(POP_FRONT pending current)
     if(current IN_LIST seen)
@@ -74,12 +76,133 @@ function(_picocache_needs_generation file dirs project_dirs out_var)
     file(STRINGS "${current}" hits REGEX "picocache::cached" LIMIT_COUNT 1)
     if(hits)
       set(result TRUE)
-      break()
+      if(NOT current STREQUAL file)
+        list(APPEND headers "${current}")
+      endif()
     endif()
     _picocache_project_includes("${current}" "${dirs}" "${project_dirs}" includes)
     list(APPEND pending ${includes})
   endwhile()
   set(${out_var} ${result} PARENT_SCOPE)
+  set(${headers_var} "${headers}" PARENT_SCOPE)
+endfunction()
+
+# Sets `out_var` to TRUE when `header` defines a cached function: after some annotation, a `{`
+# comes before any `;` (a declaration ends at `;`, a definition opens its body). A heuristic on
+# the text, erring towards "defines": used only for the check below.
+function(_picocache_defines_cached header out_var)
+  file(READ "${header}" text)
+  set(result FALSE)
+  string(FIND "${text}" "picocache::cached" at)
+  while(at GREATER -1)
+    math(EXPR after "${at} + 17")
+    string(SUBSTRING "${text}" ${after} -1 text)
+    string(FIND "${text}" ";" semicolon)
+    string(FIND "${text}" "{" brace)
+    if(brace GREATER -1 AND (semicolon EQUAL -1 OR brace LESS semicolon))
+      set(result TRUE)
+      break()
+    endif()
+    string(FIND "${text}" "picocache::cached" at)
+  endwhile()
+  set(${out_var} ${result} PARENT_SCOPE)
+endfunction()
+
+# Run once at the end of the top-level directory (see picocache_generate): a target of the
+# project that includes a header defining cached functions without picocache_generate() would
+# compile the original inline definitions next to the generated ones of the targets it links
+# with (an ODR violation: either may run). Fails the configuration naming the target.
+function(_picocache_check_odr)
+  get_property(generated GLOBAL PROPERTY PICOCACHE_GENERATED_TARGETS)
+  get_property(defining GLOBAL PROPERTY PICOCACHE_DEFINING_HEADERS)
+  if(NOT defining)
+    return()
+  endif()
+  set(dirs "${CMAKE_SOURCE_DIR}")
+  set(targets)
+  while(dirs)
+    list(POP_FRONT dirs dir)
+    get_property(subdirs DIRECTORY "${dir}" PROPERTY SUBDIRECTORIES)
+    get_property(dir_targets DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
+    list(APPEND dirs ${subdirs})
+    list(APPEND targets ${dir_targets})
+  endwhile()
+  foreach(target IN LISTS targets)
+    get_target_property(type ${target} TYPE)
+    if(target IN_LIST generated OR NOT type MATCHES "^(EXECUTABLE|STATIC_LIBRARY|SHARED_LIBRARY|MODULE_LIBRARY|OBJECT_LIBRARY)$")
+      continue()
+    endif()
+    get_target_property(source_dir ${target} SOURCE_DIR)
+    get_target_property(sources ${target} SOURCES)
+    _picocache_linked_targets(${target} linked)
+    _picocache_plain_include_dirs("${linked}" plain_include_dirs)
+    set(project_dirs)
+    foreach(dir IN LISTS plain_include_dirs)
+      file(RELATIVE_PATH relative "${CMAKE_SOURCE_DIR}" "${dir}")
+      if(NOT relative MATCHES "^\\.\\.(/|$)" AND NOT IS_ABSOLUTE "${relative}")
+        list(APPEND project_dirs "${dir}")
+      endif()
+    endforeach()
+    foreach(src IN LISTS sources)
+      get_filename_component(abs "${src}" ABSOLUTE BASE_DIR "${source_dir}")
+      if(src MATCHES "\\$<" OR NOT EXISTS "${abs}" OR NOT abs MATCHES "\\.(cpp|cc|cxx|c\\+\\+|C|CPP|cp|CXX)$")
+        continue()
+      endif()
+      _picocache_needs_generation("${abs}" "${plain_include_dirs}" "${project_dirs}" needed headers)
+      foreach(header IN LISTS headers)
+        if(header IN_LIST defining)
+          file(RELATIVE_PATH shown "${CMAKE_SOURCE_DIR}" "${header}")
+          message(SEND_ERROR
+            "picocache: target '${target}' includes '${shown}' (from ${src}), which defines "
+            "[[picocache::cached]] functions, but picocache_generate(${target}) was not called: "
+            "its translation units would compile the original inline definitions while the "
+            "generated targets compile the cached ones (an ODR violation). Call "
+            "picocache_generate(${target}) after its sources are added.")
+          return()
+        endif()
+      endforeach()
+    endforeach()
+  endforeach()
+endfunction()
+
+# Rewritten copies of the annotated project headers `headers` (see picocache-gen --header), put
+# where the target's translation units find them before the originals: a header under one of the
+# project include directories `project_dirs` is copied under `<out_dir>/picocache_include` (which
+# goes first on the target's include path), one found next to a source under `<out_dir>` at its
+# path relative to the target's source directory (next to the generated sources, whose quoted
+# includes look in their own directory first). Sets `out_var` to the copies.
+function(_picocache_header_copies target headers project_dirs source_dir out_dir tool_flags out_var)
+  set(copies)
+  foreach(header IN LISTS headers)
+    set(places)
+    foreach(dir IN LISTS project_dirs)
+      file(RELATIVE_PATH relative "${dir}" "${header}")
+      if(NOT relative MATCHES "^\\.\\.(/|$)" AND NOT IS_ABSOLUTE "${relative}")
+        list(APPEND places "${out_dir}/picocache_include/${relative}")
+      endif()
+    endforeach()
+    file(RELATIVE_PATH relative "${source_dir}" "${header}")
+    if(NOT relative MATCHES "^\\.\\.(/|$)" AND NOT IS_ABSOLUTE "${relative}")
+      list(APPEND places "${out_dir}/${relative}")
+    endif()
+    list(REMOVE_DUPLICATES places)
+    foreach(copy IN LISTS places)
+      file(RELATIVE_PATH copy_rel "${CMAKE_BINARY_DIR}" "${copy}")
+      add_custom_command(
+        OUTPUT "${copy}"
+        COMMAND PicoCache::gen "${header}" --header -o "${copy}" --depfile "${copy}.d"
+                --project-root "${PROJECT_SOURCE_DIR}" --project-root "${PROJECT_BINARY_DIR}"
+                -- ${tool_flags}
+        DEPENDS "${header}" PicoCache::gen
+        DEPFILE "${copy}.d"
+        COMMENT "picocache-gen --header ${header} -> ${copy_rel}"
+        COMMAND_EXPAND_LISTS
+        VERBATIM)
+      set_source_files_properties("${copy}" PROPERTIES GENERATED TRUE HEADER_FILE_ONLY TRUE)
+      list(APPEND copies "${copy}")
+    endforeach()
+  endforeach()
+  set(${out_var} "${copies}" PARENT_SCOPE)
 endfunction()
 
 # Sets `out_var` to `target` and the targets it links, transitively (link-only ones excluded:
@@ -279,6 +402,37 @@ function(picocache_generate target)
     ${compile_options})
 
   set(out_dir "${binary_dir}/picocache_generated/${target}")
+  # Annotated project headers get rewritten copies ahead of the originals (see
+  # _picocache_header_copies); the sources' generation waits for them. The copies' directory is
+  # on the include path before the scan below, so the flags give it to every run of the tool.
+  set(annotated_headers)
+  foreach(src IN LISTS sources)
+    get_filename_component(abs "${src}" ABSOLUTE BASE_DIR "${source_dir}")
+    if(NOT src MATCHES "\\$<" AND EXISTS "${abs}")
+      _picocache_needs_generation("${abs}" "${plain_include_dirs}" "${project_include_dirs}" needed
+                                  source_headers)
+      list(APPEND annotated_headers ${source_headers})
+    endif()
+  endforeach()
+  list(REMOVE_DUPLICATES annotated_headers)
+  set_property(GLOBAL APPEND PROPERTY PICOCACHE_GENERATED_TARGETS ${target})
+  foreach(header IN LISTS annotated_headers)
+    _picocache_defines_cached("${header}" defines)
+    if(defines)
+      set_property(GLOBAL APPEND PROPERTY PICOCACHE_DEFINING_HEADERS "${header}")
+    endif()
+  endforeach()
+  get_property(check_deferred GLOBAL PROPERTY PICOCACHE_ODR_CHECK_DEFERRED)
+  if(NOT check_deferred)
+    set_property(GLOBAL PROPERTY PICOCACHE_ODR_CHECK_DEFERRED TRUE)
+    cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _picocache_check_odr)
+  endif()
+  set(header_copies)
+  if(annotated_headers)
+    target_include_directories(${target} BEFORE PRIVATE "${out_dir}/picocache_include")
+    _picocache_header_copies(${target} "${annotated_headers}" "${project_include_dirs}"
+                             "${source_dir}" "${out_dir}" "${tool_flags}" header_copies)
+  endif()
   get_target_property(unity ${target} UNITY_BUILD)
   set(unity_quote_dirs)
   set(new_sources)
@@ -303,7 +457,8 @@ function(picocache_generate target)
       list(APPEND new_sources "${src}")
       continue()
     endif()
-    _picocache_needs_generation("${abs}" "${plain_include_dirs}" "${project_include_dirs}" needed)
+    _picocache_needs_generation("${abs}" "${plain_include_dirs}" "${project_include_dirs}" needed
+                                source_headers)
     if(NOT needed)
       list(APPEND new_sources "${src}")
       continue()
@@ -350,7 +505,7 @@ function(picocache_generate target)
       COMMAND PicoCache::gen "${abs}" -o "${out}" --depfile "${out}.d"
               --project-root "${PROJECT_SOURCE_DIR}" --project-root "${PROJECT_BINARY_DIR}"
               -- ${tool_flags} ${source_flags}
-      DEPENDS "${abs}" PicoCache::gen
+      DEPENDS "${abs}" PicoCache::gen ${header_copies}
       DEPFILE "${out}.d"
       COMMENT "picocache-gen ${src} -> ${out_rel}"
       COMMAND_EXPAND_LISTS
@@ -378,7 +533,7 @@ function(picocache_generate target)
     endif()
   endforeach()
 
-  set_property(TARGET ${target} PROPERTY SOURCES ${new_sources})
+  set_property(TARGET ${target} PROPERTY SOURCES ${new_sources} ${header_copies})
   # Through the property, not target_link_libraries: that command refuses to mix its keyword and
   # plain signatures, and the project may have used either.
   set_property(TARGET ${target} APPEND PROPERTY LINK_LIBRARIES PicoCache::runtime)

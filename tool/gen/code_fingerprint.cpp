@@ -5,6 +5,7 @@
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Decl.h>
 #include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/Basic/SourceManager.h>
@@ -17,6 +18,7 @@
 #include <llvm/Support/xxhash.h>
 
 #include <deque>
+#include <vector>
 
 namespace picocache::gen {
 namespace {
@@ -35,6 +37,16 @@ class References : public clang::RecursiveASTVisitor<References> {
   }
   bool VisitMemberExpr(clang::MemberExpr* member) {
     add(member->getMemberDecl());
+    return true;
+  }
+  // In a template, a call whose callee depends on the template arguments names the candidates
+  // ordinary lookup found (the instantiations' bodies, walked too, name the chosen one).
+  bool VisitUnresolvedLookupExpr(clang::UnresolvedLookupExpr* lookup) {
+    for (const clang::NamedDecl* candidate : lookup->decls()) add(candidate->getUnderlyingDecl());
+    return true;
+  }
+  bool VisitUnresolvedMemberExpr(clang::UnresolvedMemberExpr* member) {
+    for (const clang::NamedDecl* candidate : member->decls()) add(candidate->getUnderlyingDecl());
     return true;
   }
   bool VisitCXXConstructExpr(clang::CXXConstructExpr* construct) {
@@ -95,6 +107,9 @@ class Fingerprint {
 
   // The definition `decl` stands for, or null when there is none the walk should follow.
   const clang::Decl* definition_of(const clang::Decl* decl) const {
+    if (const auto* function_template = llvm::dyn_cast<clang::FunctionTemplateDecl>(decl)) {
+      decl = function_template->getTemplatedDecl();
+    }
     if (const auto* function = llvm::dyn_cast<clang::FunctionDecl>(decl)) {
       const clang::FunctionDecl* body_owner = nullptr;
       if (!function->hasBody(body_owner)) return nullptr;
@@ -113,6 +128,36 @@ class Fingerprint {
       return llvm::dyn_cast<clang::EnumDecl>(enumerator->getDeclContext());
     }
     return nullptr;  // a structured binding, a type, a namespace: nothing to follow
+  }
+
+  // The instantiations with a body of `pattern`, a function template or a member function of a
+  // class template, in the order this translation unit made them.
+  static std::vector<const clang::FunctionDecl*> instantiations_of(
+      const clang::FunctionDecl& pattern) {
+    std::vector<const clang::FunctionDecl*> found;
+    auto add_if_defined = [&](const clang::FunctionDecl* function) {
+      if (function != &pattern && function->hasBody() && function->getBody()) {
+        found.push_back(function);
+      }
+    };
+    if (const clang::FunctionTemplateDecl* function_template =
+            pattern.getDescribedFunctionTemplate()) {
+      for (const clang::FunctionDecl* specialization : function_template->specializations()) {
+        add_if_defined(specialization);
+      }
+      return found;
+    }
+    const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&pattern);
+    const clang::ClassTemplateDecl* class_template =
+        method ? method->getParent()->getDescribedClassTemplate() : nullptr;
+    if (!class_template) return found;
+    for (const clang::ClassTemplateSpecializationDecl* specialization :
+         class_template->specializations()) {
+      for (const clang::CXXMethodDecl* member : specialization->methods()) {
+        if (member->getInstantiatedFromMemberFunction() == method) add_if_defined(member);
+      }
+    }
+    return found;
   }
 
   // Whether `location`'s file is a project file (and not a system header).
@@ -165,6 +210,11 @@ class Fingerprint {
         }
       }
       visitor.TraverseStmt(function->getBody());
+      // A template's dependent calls are resolved in its instantiations: the ones this
+      // translation unit makes name the callees (a method of a template argument, say).
+      for (const clang::FunctionDecl* instantiation : instantiations_of(*function)) {
+        visitor.TraverseStmt(instantiation->getBody());
+      }
     } else if (const auto* variable = llvm::dyn_cast<clang::VarDecl>(&decl)) {
       visitor.TraverseStmt(const_cast<clang::Expr*>(variable->getInit()));
     } else if (const auto* field = llvm::dyn_cast<clang::FieldDecl>(&decl)) {

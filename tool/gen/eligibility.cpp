@@ -3,10 +3,12 @@
 
 #include <clang/AST/Decl.h>
 #include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
 #include <clang/AST/StmtCXX.h>
 #include <clang/Basic/SourceManager.h>
 
 #include <string>
+#include <vector>
 
 namespace picocache::gen {
 namespace {
@@ -20,6 +22,39 @@ bool refuse(Reporter& reporter, clang::SourceLocation at, const std::string& mes
   reporter.error(at, message);
   reporter.hint(hint);
   return false;
+}
+
+// What keeps a template's instantiations from being named canonically at run time: a parameter
+// pack, a template template parameter, a non-type parameter that is not an integer, enumerator
+// or bool, a class template partial specialization around it; "" when nothing does.
+std::string unsupported_template_parameter(const clang::FunctionDecl& function) {
+  std::vector<const clang::TemplateParameterList*> lists;
+  if (const clang::FunctionTemplateDecl* described = function.getDescribedFunctionTemplate())
+    lists.push_back(described->getTemplateParameters());
+  for (const clang::DeclContext* context = function.getDeclContext(); context;
+       context = context->getParent()) {
+    const auto* record = llvm::dyn_cast<clang::CXXRecordDecl>(context);
+    if (!record) continue;
+    if (llvm::isa<clang::ClassTemplatePartialSpecializationDecl>(record))
+      return "it is a member of a class template partial specialization";
+    if (const clang::ClassTemplateDecl* described = record->getDescribedClassTemplate())
+      lists.push_back(described->getTemplateParameters());
+  }
+  for (const clang::TemplateParameterList* list : lists) {
+    for (const clang::NamedDecl* parameter : *list) {
+      if (parameter->isTemplateParameterPack()) return "a template parameter pack";
+      if (!parameter->getIdentifier()) return "an unnamed template parameter";
+      if (llvm::isa<clang::TemplateTemplateParmDecl>(parameter))
+        return "a template template parameter";
+      if (const auto* value = llvm::dyn_cast<clang::NonTypeTemplateParmDecl>(parameter)) {
+        const clang::QualType type = value->getType();
+        if (!type->isIntegralOrEnumerationType() && !type->isDependentType())
+          return "non-type template parameter '" + value->getNameAsString() +
+                 "' is not an integer, enumerator or bool";
+      }
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -71,12 +106,23 @@ bool check_declaration(const clang::FunctionDecl& function, clang::SourceLocatio
                   "the arguments passed through '...' cannot be encoded into a key; take them as a "
                   "std::vector or std::tuple parameter");
   }
-  if (function.getTemplatedKind() != clang::FunctionDecl::TK_NonTemplate ||
-      function.isDependentContext()) {
-    return refuse(
-        reporter, at,
-        "'picocache::cached' cannot be applied to template " + name + " (not supported yet)",
-        "annotate a non-template function for each type you need and call the template from it");
+  // A function template, a member of a class template (or both): each instantiation is its own
+  // cached function, named by its template arguments (function_rewriter.cpp).
+  const clang::FunctionDecl::TemplatedKind kind = function.getTemplatedKind();
+  if (kind != clang::FunctionDecl::TK_NonTemplate &&
+      kind != clang::FunctionDecl::TK_FunctionTemplate) {
+    return refuse(reporter, at,
+                  "'picocache::cached' cannot be applied to template specialization " + name +
+                      " (not supported yet)",
+                  "annotate the primary template, or a non-template function that calls this one");
+  }
+  if (function.isTemplated()) {
+    if (const std::string problem = unsupported_template_parameter(function); !problem.empty()) {
+      return refuse(reporter, at,
+                    "'picocache::cached' cannot be applied to template " + name + ": " + problem,
+                    "give the template named type parameters and integer, enumerator or bool "
+                    "non-type parameters, or cache a non-template function that calls it");
+    }
   }
   if (function.isDeleted() || function.isExplicitlyDefaulted()) {
     return refuse(reporter, at,

@@ -87,6 +87,14 @@
 // static destructor or a thread still running at exit can call the function; a reference held
 // by a static is reachable, so LeakSanitizer does not report it.
 // Parameters without a name are not part of the key: the body cannot read them.
+//
+// Functions defined in a project header (inline functions, members defined in their class) are
+// rewritten in a copy of the header (picocache-gen --header), which picocache_generate() puts
+// ahead of the original on the target's include path. The copy's accessor is an inline function
+// at global scope, its name unique to the header's path (not in an anonymous namespace), and
+// `_registered` a C++17 inline variable: every translation unit that includes the copy shares
+// one CachedFunction per program, as the language guarantees for a function-local static of an
+// inline function.
 #include "function_rewriter.hpp"
 
 #include "scopes.hpp"
@@ -95,6 +103,7 @@
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Decl.h>
 #include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/Basic/SourceManager.h>
 #include <clang/Lex/Lexer.h>
@@ -337,12 +346,13 @@ void write_body_function(const CachedFunctionInfo& info, const std::string& acce
                          wrapper_declarator(function, names, false, context) + ";\n";
   }
 
-  rewrite.close_body = "}  // namespace " + body_namespace + "\n" +
-                       wrapper_declarator(function, names, false, context) +
-                       " {\n  return ::picocache::memoize<" + result + ">(::" + accessor + "(), " +
-                       encode + ", [&]() -> " + result + " { return " + body_namespace +
-                       "::" + function.getNameAsString() + "(" + arguments + "); });\n}\n" +
-                       semantic.close;
+  // A header's inline function stays inline (its copy is included by many translation units).
+  rewrite.close_body =
+      "}  // namespace " + body_namespace + "\n" + (function.isInlineSpecified() ? "inline " : "") +
+      wrapper_declarator(function, names, false, context) + " {\n  return ::picocache::memoize<" +
+      result + ">(::" + accessor + "(), " + encode + ", [&]() -> " + result + " { return " +
+      body_namespace + "::" + function.getNameAsString() + "(" + arguments + "); });\n}\n" +
+      semantic.close;
 
   auto offset = [&](clang::SourceLocation location) { return sources.getFileOffset(location); };
   if (const clang::NestedNameSpecifierLoc qualifier = function.getQualifierLoc()) {
@@ -419,6 +429,86 @@ bool write_member_body_function(const CachedFunctionInfo& info, const std::strin
   return true;
 }
 
+// The template parameter lists around a templated function, outermost first, each with the
+// record or function it belongs to (eligibility.cpp refused what these cannot name).
+struct TemplateScope {
+  const clang::NamedDecl* owner;
+  const clang::TemplateParameterList* parameters;  // null for a record that is not a template
+};
+std::vector<TemplateScope> template_scopes(const clang::FunctionDecl& function) {
+  std::vector<TemplateScope> scopes;
+  for (const clang::DeclContext* context = function.getDeclContext(); context;
+       context = context->getParent()) {
+    const auto* record = llvm::dyn_cast<clang::CXXRecordDecl>(context);
+    if (!record) continue;
+    const clang::ClassTemplateDecl* described = record->getDescribedClassTemplate();
+    scopes.insert(scopes.begin(),
+                  {record, described ? described->getTemplateParameters() : nullptr});
+  }
+  const clang::FunctionTemplateDecl* described = function.getDescribedFunctionTemplate();
+  scopes.push_back({&function, described ? described->getTemplateParameters() : nullptr});
+  return scopes;
+}
+
+// "<T, N>" as code, or "" for a scope that is not a template.
+std::string template_parameters_code(const clang::TemplateParameterList* parameters) {
+  if (!parameters) return "";
+  std::vector<std::string> names;
+  for (const clang::NamedDecl* parameter : *parameters)
+    names.push_back(parameter->getNameAsString());
+  return "<" + llvm::join(names, ", ") + ">";
+}
+
+// The qualified name of a templated function's instantiation, as an expression that builds it at
+// run time with the template arguments spelled canonically (picocache/template_arguments.hpp):
+// "geo::Box<" + template_argument<T>() + ">::area<" + template_value<N>() + ">".
+std::string template_name_expression(const clang::FunctionDecl& function,
+                                     const std::string& store_name) {
+  const std::vector<TemplateScope> scopes = template_scopes(function);
+  std::string suffix;
+  for (const TemplateScope& scope : scopes) {
+    if (!suffix.empty()) suffix += "::";
+    suffix += scope.owner->getNameAsString();
+  }
+  std::string text =
+      store_name.size() >= suffix.size() &&
+              store_name.compare(store_name.size() - suffix.size(), suffix.size(), suffix) == 0
+          ? store_name.substr(0, store_name.size() - suffix.size())
+          : std::string();
+  std::string expression = "(::std::string(";
+  bool first = true;
+  for (const TemplateScope& scope : scopes) {
+    if (!first) text += "::";
+    first = false;
+    text += scope.owner->getNameAsString();
+    if (!scope.parameters) continue;
+    text += "<";
+    expression += cpp_string_literal(text) + ")";
+    text.clear();
+    bool first_argument = true;
+    for (const clang::NamedDecl* parameter : *scope.parameters) {
+      if (!first_argument) expression += " + \", \"";
+      first_argument = false;
+      const std::string name = parameter->getNameAsString();
+      expression += llvm::isa<clang::NonTypeTemplateParmDecl>(parameter)
+                        ? " + ::picocache::template_value<" + name + ">()"
+                        : " + ::picocache::template_argument<" + name + ">()";
+    }
+    text = ">";
+    expression += " + ::std::string(";
+  }
+  return expression + cpp_string_literal(text) + ")).c_str()";
+}
+
+// How generated code names the templated function itself, from inside its body: "&::geo::f<T>",
+// "&::geo::Box<T>::area" (access is the body's).
+std::string template_address_code(const clang::FunctionDecl& function) {
+  std::string name = code_name(function);
+  if (const clang::FunctionTemplateDecl* described = function.getDescribedFunctionTemplate())
+    name += template_parameters_code(described->getTemplateParameters());
+  return "&" + name;
+}
+
 }  // namespace
 
 FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& writer,
@@ -443,20 +533,34 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
     for (const std::string& value : encoded) encode += " picocache_encoder.write(" + value + ");";
     encode += " }";
   }
-  if (takes_body_function(function)) {
+  // A templated function (a function template, a member of a class template) keeps the lambda
+  // shape, with its CachedFunction a static local of the function: one per instantiation, per
+  // program (an instantiation is an inline definition), constructed at its first call.
+  const bool templated = function.isTemplated();
+  const std::string handle = templated ? "picocache_function" : "::" + accessor + "()";
+  if (!templated && takes_body_function(function)) {
     write_body_function(info, accessor, result, encode, rewrite, context);
-  } else if (!llvm::isa<clang::CXXMethodDecl>(function) ||
+  } else if (templated || !llvm::isa<clang::CXXMethodDecl>(function) ||
              !write_member_body_function(info, accessor, result, encode, rewrite, context)) {
-    rewrite.body_open = " return ::picocache::memoize<" + result + ">(::" + accessor + "(), " +
-                        encode + ", [&]() -> " + result + " {";
+    rewrite.body_open = " return ::picocache::memoize<" + result + ">(" + handle + ", " + encode +
+                        ", [&]() -> " + result + " {";
     rewrite.body_close = "});";
   }
 
-  rewrite.before =
-      "namespace {\n::picocache::CachedFunction& " + accessor + "();\n}  // namespace\n";
+  // In a source file the accessor has internal linkage; in a header's copy it is inline (one per
+  // program however many translation units include the header), and so is `_registered`.
+  const std::string open = info.in_header ? "" : "namespace {\n";
+  const std::string close = info.in_header ? "" : "}  // namespace\n";
+  const std::string linkage = info.in_header ? "inline " : "";
+  rewrite.before = open + linkage + "::picocache::CachedFunction& " + accessor + "();\n" + close;
 
   std::string address;
-  if (nameable_from_outside(function)) {
+  std::string name = cpp_string_literal(info.store_name);
+  if (templated) {
+    address = "::picocache::address_of<" + code_function_pointer_type(function, context) + ">(" +
+              template_address_code(function) + ")";
+    name = template_name_expression(function, info.store_name);
+  } else if (nameable_from_outside(function)) {
     // The explicit template argument picks the overload, without a cast (-Wuseless-cast).
     address = "::picocache::address_of<" + code_function_pointer_type(function, context) + ">(&" +
               code_name(function) + ")";
@@ -478,18 +582,28 @@ FunctionRewrite rewrite_function(const CachedFunctionInfo& info, CodecWriter& wr
   const tooling::CachedAnnotation& options = *info.options;
   const std::string maxsize =
       options.unbounded ? "::picocache::unbounded" : std::to_string(options.maxsize) + "ULL";
-  rewrite.after +=
-      "namespace {\n::picocache::CachedFunction& " + accessor + "() {\n" +
-      "  // Never destroyed: static destructors and threads still running at exit may call it.\n" +
-      "  static ::picocache::CachedFunction& function = *new ::picocache::CachedFunction{\n      " +
-      address + ",\n      " + cpp_string_literal(info.store_name) + ", " +
+  // Never destroyed: static destructors and threads still running at exit may call it.
+  const std::string construction =
+      "*new ::picocache::CachedFunction{\n      " + address + ",\n      " + name + ", " +
       cpp_string_literal(signature_text(function, context)) + ", " +
       cpp_string_literal(info.code_version) + ", ::picocache::key_schema<" +
       llvm::join(key_types, ", ") + ">(), " + maxsize + ", " + (options.typed ? "true" : "false") +
-      function_options(options) + "};\n  return function;\n}\n" +
+      function_options(options) + "}";
+  if (templated) {
+    rewrite.before = "#include <picocache/template_arguments.hpp>\n";
+    rewrite.body_open =
+        " static ::picocache::CachedFunction& picocache_function = " + construction + ";" +
+        rewrite.body_open;
+    return rewrite;
+  }
+  rewrite.after +=
+      open + linkage + "::picocache::CachedFunction& " + accessor + "() {\n" +
+      "  // Never destroyed: static destructors and threads still running at exit may call it.\n" +
+      "  static ::picocache::CachedFunction& function = " + construction +
+      ";\n  return function;\n}\n" +
       "// Constructed at start-up, so cache_info() knows the function before its first call.\n" +
-      "[[maybe_unused]] ::picocache::CachedFunction& " + accessor + "_registered = " + accessor +
-      "();\n}  // namespace\n";
+      "[[maybe_unused]] " + linkage + "::picocache::CachedFunction& " + accessor +
+      "_registered = " + accessor + "();\n" + close;
   return rewrite;
 }
 

@@ -57,6 +57,9 @@ struct CachedFunctionInfo {
   // Code in the body that the preprocessor skipped (an #if branch not taken): the rewrite cannot
   // see it, so a member keeps the lambda shape (the branch may be compiled with other flags).
   bool body_has_skipped_code = false;
+  // Rewritten into a header's copy (see function_rewriter.cpp): the accessor is an inline
+  // function, unique per program, registered at start-up through an inline variable.
+  bool in_header = false;
 };
 
 FunctionRewrite rewrite_function(const CachedFunctionInfo& function, CodecWriter& writer,

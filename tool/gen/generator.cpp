@@ -23,6 +23,7 @@
 #include <clang/AST/ASTConsumer.h>
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
 #include <clang/AST/StmtCXX.h>
 #include <clang/Basic/DiagnosticSema.h>
 #include <clang/Basic/SourceManager.h>
@@ -31,9 +32,12 @@
 #include <clang/Lex/Lexer.h>
 #include <clang/Lex/PPCallbacks.h>
 #include <clang/Lex/Preprocessor.h>
+#include <llvm/ADT/DenseSet.h>
 #include <llvm/ADT/MapVector.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/ADT/StringSet.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
 #include <llvm/Support/xxhash.h>
 
 #include <cached_annotation.hpp>
@@ -54,6 +58,39 @@ class SkippedRanges : public clang::PPCallbacks {
 
  private:
   std::vector<clang::SourceRange>& ranges_;
+};
+
+// A header's `#include "..."` that resolved next to the header, to a file without annotations:
+// its copy (elsewhere) names it by absolute path, since the copy's own directory does not have
+// it. Annotated neighbours keep the relative name: their copies sit next to this one.
+struct NeighbourInclude {
+  clang::CharSourceRange range;  // the filename token, quotes included
+  std::string path;              // absolute
+};
+
+class NeighbourIncludes : public clang::PPCallbacks {
+ public:
+  NeighbourIncludes(const clang::SourceManager& sources, std::vector<NeighbourInclude>& found)
+      : sources_(sources), found_(found) {}
+  void InclusionDirective(clang::SourceLocation hash, const clang::Token&, llvm::StringRef,
+                          bool angled, clang::CharSourceRange range,
+                          clang::OptionalFileEntryRef file, llvm::StringRef search_path,
+                          llvm::StringRef, const clang::Module*, bool,
+                          clang::SrcMgr::CharacteristicKind) override {
+    if (angled || !file || !sources_.isWrittenInMainFile(hash)) return;
+    const clang::OptionalFileEntryRef main =
+        sources_.getFileEntryRefForID(sources_.getMainFileID());
+    if (!main) return;
+    if (absolute_path(search_path) != absolute_path(llvm::sys::path::parent_path(main->getName())))
+      return;
+    auto buffer = llvm::MemoryBuffer::getFile(file->getName());
+    if (!buffer || (*buffer)->getBuffer().contains("picocache::cached")) return;
+    found_.push_back({range, absolute_path(file->getName())});
+  }
+
+ private:
+  const clang::SourceManager& sources_;
+  std::vector<NeighbourInclude>& found_;
 };
 
 std::vector<std::string> collect_dependencies(const clang::SourceManager& sources) {
@@ -104,16 +141,30 @@ const clang::Decl* outermost_declaration(const clang::FunctionDecl& function) {
   }
 }
 
+// Where the text of `decl` begins: at `template <...>` for a function or class template.
+clang::SourceLocation declaration_begin(const clang::Decl& decl) {
+  if (const auto* function = llvm::dyn_cast<clang::FunctionDecl>(&decl)) {
+    if (const clang::FunctionTemplateDecl* described = function->getDescribedFunctionTemplate())
+      return described->getBeginLoc();
+  }
+  if (const auto* record = llvm::dyn_cast<clang::CXXRecordDecl>(&decl)) {
+    if (const clang::ClassTemplateDecl* described = record->getDescribedClassTemplate())
+      return described->getBeginLoc();
+  }
+  return decl.getBeginLoc();
+}
+
 class Consumer : public clang::ASTConsumer {
  public:
   Consumer(clang::CompilerInstance& compiler, const GenerateRequest& request,
            GenerateResult& result, GenDiagnosticConsumer& diagnostics,
-           std::vector<clang::SourceRange>& skipped)
+           std::vector<clang::SourceRange>& skipped, std::vector<NeighbourInclude>& neighbours)
       : compiler_(compiler),
         request_(request),
         result_(result),
         diagnostics_(diagnostics),
-        skipped_(skipped) {}
+        skipped_(skipped),
+        neighbours_(neighbours) {}
 
   void HandleTranslationUnit(clang::ASTContext& context) override;
 
@@ -136,6 +187,10 @@ class Consumer : public clang::ASTConsumer {
   GenerateResult& result_;
   GenDiagnosticConsumer& diagnostics_;
   std::vector<clang::SourceRange>& skipped_;
+  std::vector<NeighbourInclude>& neighbours_;
+  // The annotations of the functions rewritten here: a header's copy keeps the others (a
+  // declaration whose definition a source file rewrites needs its annotation there).
+  llvm::DenseSet<const CachedAnnotation*> rewritten_;
   clang::ASTContext* context_ = nullptr;
 };
 
@@ -195,7 +250,9 @@ bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner
     CodecPlanner::Subject subject{
         "the object of const member function " + name + " (its key includes *this)", "*this",
         definition.getLocation(), false};
-    ok = planner.plan(context.getRecordType(method->getParent()), subject, records) && ok;
+    // A template's dependent types are encoded by the codecs its instantiations find.
+    if (!method->getParent()->isDependentContext())
+      ok = planner.plan(context.getRecordType(method->getParent()), subject, records) && ok;
   }
   for (const clang::ParmVarDecl* parameter : definition.parameters()) {
     if (!parameter->getIdentifier()) continue;  // the body cannot read it: not part of the key
@@ -212,6 +269,7 @@ bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner
       ok = false;
       continue;
     }
+    if (type->isDependentType()) continue;
     CodecPlanner::Subject subject{"parameter '" + parameter_name + "' of cached function " + name,
                                   parameter_name, parameter->getLocation(), false};
     ok = planner.plan(type, subject, records) && ok;
@@ -220,7 +278,8 @@ bool Consumer::plan_function(const clang::FunctionDecl& definition, CodecPlanner
   if (result_location.isInvalid()) result_location = definition.getLocation();
   CodecPlanner::Subject subject{"the result of cached function " + name, "result", result_location,
                                 true};
-  ok = planner.plan(definition.getReturnType(), subject, records) && ok;
+  if (!definition.getReturnType()->isDependentType())
+    ok = planner.plan(definition.getReturnType(), subject, records) && ok;
   return ok;
 }
 
@@ -266,10 +325,16 @@ void Consumer::HandleTranslationUnit(clang::ASTContext& context) {
     if (!check_declaration(*first.function, at, reporter)) continue;
     const clang::FunctionDecl* definition = nullptr;
     if (!canonical->hasBody(definition) || !definition) continue;  // defined in another file
+    // A header's copy rewrites only the header: another header's functions are in its own copy.
+    if (request_.header &&
+        !sources.isWrittenInMainFile(sources.getExpansionLoc(definition->getLocation()))) {
+      continue;
+    }
     if (!check_definition(*definition, at, sources, reporter)) continue;
     std::vector<const clang::TagDecl*> records;
     if (!plan_function(*definition, planner, reporter, records)) continue;
     planned.push_back({definition, first.annotation, std::move(records)});
+    for (const AnnotatedDeclaration& other : declarations) rewritten_.insert(other.annotation);
   }
   reporter.flush();
   if (reporter.errors() > 0 || engine.hasErrorOccurred()) return;
@@ -291,9 +356,17 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
   SourceEdits edits(buffer, request_.original_name, request_.output_name);
   for (const CachedAnnotation& annotation : index.annotations()) {
     if (sources.getFileID(annotation.removal.getBegin()) != main) continue;
+    if (request_.header && !rewritten_.contains(&annotation)) continue;
     const unsigned begin = sources.getFileOffset(annotation.removal.getBegin());
     const unsigned end = sources.getFileOffset(annotation.removal.getEnd());
     edits.blank(begin, end - begin);
+  }
+  if (request_.header) {
+    for (const NeighbourInclude& include : neighbours_) {
+      const unsigned begin = sources.getFileOffset(include.range.getBegin());
+      const unsigned end = sources.getFileOffset(include.range.getEnd());
+      edits.replace(begin, end - begin, cpp_string_literal(include.path));
+    }
   }
   if (planned.empty()) return edits.empty() ? buffer.str() : edits.render();
 
@@ -333,7 +406,7 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
     const clang::Decl* outer = outermost_declaration(definition);
     const bool in_class = llvm::isa<clang::CXXRecordDecl>(definition.getLexicalDeclContext());
     const unsigned before = sources.getFileOffset(
-        index.declaration_start(sources.getExpansionLoc(outer->getBeginLoc())));
+        index.declaration_start(sources.getExpansionLoc(declaration_begin(*outer))));
     // A function-try-block: the try block is the body; what follows the function follows its
     // last handler.
     const auto* try_block = llvm::dyn_cast<clang::CXXTryStmt>(definition.getBody());
@@ -361,7 +434,9 @@ std::string Consumer::rewrite(const AnnotationIndex& index, const std::vector<Pl
         unit,
         store_name(definition,
                    project.relative_path(sources.getFileEntryRefForID(main)->getName())),
-        code_version};
+        code_version,
+        false,
+        request_.header};
     const unsigned body_begin = offset(body->getLBracLoc());
     const unsigned body_end = offset(body->getRBracLoc());
     for (const clang::SourceRange& range : skipped_) {
@@ -433,7 +508,12 @@ class Action : public clang::ASTFrontendAction {
     engine.setSeverity(clang::diag::warn_unknown_attribute_ignored, clang::diag::Severity::Warning,
                        clang::SourceLocation());
     compiler.getPreprocessor().addPPCallbacks(std::make_unique<SkippedRanges>(skipped_));
-    return std::make_unique<Consumer>(compiler, request_, result_, diagnostics_, skipped_);
+    if (request_.header) {
+      compiler.getPreprocessor().addPPCallbacks(
+          std::make_unique<NeighbourIncludes>(compiler.getSourceManager(), neighbours_));
+    }
+    return std::make_unique<Consumer>(compiler, request_, result_, diagnostics_, skipped_,
+                                      neighbours_);
   }
 
  private:
@@ -441,6 +521,7 @@ class Action : public clang::ASTFrontendAction {
   GenerateResult& result_;
   GenDiagnosticConsumer& diagnostics_;
   std::vector<clang::SourceRange> skipped_;
+  std::vector<NeighbourInclude> neighbours_;
 };
 
 class Factory : public clang::tooling::FrontendActionFactory {

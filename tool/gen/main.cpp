@@ -2,6 +2,7 @@
 //
 //   picocache-gen <source> -o <output> [--depfile <file>] -- <compile flags>
 //   picocache-gen <source> -o <output> [--depfile <file>] -p <build directory>
+//   picocache-gen <header> --header -o <copy> [--depfile <file>] -- <compile flags>
 //   (and --project-root <dir>, repeatable: the project's source directory, then its binary one)
 //
 // Writes the rewritten source to <output> only when the source compiles and every annotation is
@@ -32,6 +33,12 @@ llvm::cl::opt<std::string> depfile_option(
     llvm::cl::desc("Write a Make-style depfile listing the source and "
                    "the headers it includes"),
     llvm::cl::value_desc("file"), llvm::cl::cat(category));
+
+llvm::cl::opt<bool> header_option(
+    "header",
+    llvm::cl::desc("The source is a project header: write its rewritten copy, whose accessors are "
+                   "inline (one per program), and leave other headers' functions to their copies"),
+    llvm::cl::cat(category));
 
 llvm::cl::list<std::string> project_root_option(
     "project-root",
@@ -80,6 +87,11 @@ int main(int argc, const char** argv) {
   clang::tooling::ClangTool tool(parser->getCompilations(), sources);
   tool.appendArgumentsAdjuster(
       picocache::gen::compile_flags_adjuster(PICOCACHE_CLANG_RESOURCE_DIR));
+  if (header_option) {
+    // A header parsed on its own: `#pragma once` in the main file is expected there.
+    tool.appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
+        "-Wno-pragma-once-outside-header", clang::tooling::ArgumentInsertPosition::END));
+  }
   picocache::gen::GenDiagnosticConsumer diagnostics(llvm::errs());
   tool.setDiagnosticConsumer(&diagnostics);
   tool.setPrintErrorMessage(false);  // the diagnostics say what went wrong
@@ -93,6 +105,7 @@ int main(int argc, const char** argv) {
   if (request.project_roots.empty()) {
     request.project_roots.push_back(llvm::sys::path::parent_path(request.original_name).str());
   }
+  request.header = header_option;
   picocache::gen::GenerateResult result;
   const std::unique_ptr<clang::tooling::FrontendActionFactory> factory =
       picocache::gen::make_generate_factory(request, result, diagnostics);

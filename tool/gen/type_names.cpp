@@ -7,8 +7,13 @@
 #include <clang/AST/DeclTemplate.h>
 #include <clang/AST/PrettyPrinter.h>
 #include <clang/AST/QualTypeNames.h>
+#include <llvm/ADT/STLExtras.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/raw_ostream.h>
+
+#include <cstdint>
+#include <vector>
 
 namespace picocache::gen {
 namespace {
@@ -46,6 +51,70 @@ void append_scopes(const clang::DeclContext* context, std::string& out) {
     out += "::";
     out += ns->getName();
   }
+}
+
+// The portable name of the integer type a run of keywords spells ("unsigned long" -> "uint64"
+// where long has 64 bits), or "" when the run is not an integer type of fixed width here (`char`,
+// `bool`, `__int128`).
+std::string portable_integer(const std::vector<llvm::StringRef>& words,
+                             const clang::ASTContext& context) {
+  bool is_unsigned = false, is_signed = false, is_char = false, is_short = false;
+  int longs = 0;
+  for (llvm::StringRef word : words) {
+    if (word == "unsigned") is_unsigned = true;
+    if (word == "signed") is_signed = true;
+    if (word == "char") is_char = true;
+    if (word == "short") is_short = true;
+    if (word == "long") ++longs;
+  }
+  if (is_char && !is_unsigned && !is_signed) return "";  // plain char is its own type
+  clang::CanQualType type = context.IntTy;
+  if (is_char) type = context.CharTy;
+  if (is_short) type = context.ShortTy;
+  if (longs == 1) type = context.LongTy;
+  if (longs >= 2) type = context.LongLongTy;
+  const std::uint64_t bits = context.getTypeSize(type);
+  if (bits != 8 && bits != 16 && bits != 32 && bits != 64) return "";
+  return (is_unsigned ? "uint" : "int") + std::to_string(bits);
+}
+
+// `text` with every spelling of a standard integer type replaced by its portable name.
+std::string portable_integers(llvm::StringRef text, const clang::ASTContext& context) {
+  static const llvm::StringRef kWords[] = {"signed", "unsigned", "char", "short", "int", "long"};
+  auto is_word = [](llvm::StringRef word) { return llvm::is_contained(kWords, word); };
+  auto identifier_char = [](char c) { return llvm::isAlnum(c) || c == '_'; };
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!identifier_char(text[i]) || (i > 0 && identifier_char(text[i - 1]))) {
+      out += text[i++];
+      continue;
+    }
+    // A run of integer keywords separated by single spaces.
+    std::vector<llvm::StringRef> words;
+    size_t end = i, next = i;
+    while (next < text.size() && identifier_char(text[next])) {
+      size_t stop = next;
+      while (stop < text.size() && identifier_char(text[stop])) ++stop;
+      const llvm::StringRef word = text.slice(next, stop);
+      if (!is_word(word)) break;
+      words.push_back(word);
+      end = stop;
+      next = stop < text.size() && text[stop] == ' ' ? stop + 1 : stop;
+      if (next == stop) break;
+    }
+    const std::string portable = words.empty() ? "" : portable_integer(words, context);
+    if (portable.empty()) {
+      size_t stop = i;
+      while (stop < text.size() && identifier_char(text[stop])) ++stop;
+      out += text.slice(i, stop).str();
+      i = stop;
+      continue;
+    }
+    out += portable;
+    i = end;
+  }
+  return out;
 }
 
 }  // namespace
@@ -130,11 +199,18 @@ std::string readable_type_text(clang::QualType type, const clang::ASTContext& co
 
 std::string signature_text(const clang::FunctionDecl& function, const clang::ASTContext& context) {
   const auto* prototype = function.getType()->castAs<clang::FunctionProtoType>();
-  std::string out = canonical_type_text(function.getReturnType(), context) + " (";
+  // A template's dependent types as written ("const Key &"): canonically they are
+  // "type-parameter-0-0"; its name carries the arguments (function_rewriter.cpp).
+  auto text = [&](clang::QualType type) {
+    return type->isDependentType() ? type.getAsString(store_policy(context))
+                                   : canonical_type_text(type, context);
+  };
+  std::string out = text(function.getReturnType()) + " (";
   for (unsigned i = 0; i < prototype->getNumParams(); ++i) {
     if (i > 0) out += ", ";
-    out += canonical_type_text(prototype->getParamType(i), context);
+    out += text(prototype->getParamType(i));
   }
+  out = portable_integers(out, context);
   out += ')';
   if (const auto* method = llvm::dyn_cast<clang::CXXMethodDecl>(&function);
       method && !method->isStatic()) {

@@ -7,7 +7,11 @@
 //   - store: what identifies a cached function across builds and machines, printed from the
 //     canonical types ("double (const std::vector<geo::Point> &)"); the signature text is
 //     "R (P1, P2)" plus " const" (and a ref-qualifier) for const member functions. Top-level
-//     cv-qualifiers of parameters and the exception specification are not part of it.
+//     cv-qualifiers of parameters and the exception specification are not part of it. The
+//     standard integer types are spelled by width, int8..int64 and uint8..uint64 ("int64 (int32)"
+//     for `long f(int)` on LP64 Linux, and for `long long f(int)` on Windows), so that one
+//     function has one identity on every platform where its types have the same range; `char`,
+//     `bool`, wchar_t and the charN_t types keep their names (they are distinct types).
 #pragma once
 
 #include <clang/AST/Type.h>
@@ -43,7 +47,7 @@ std::string code_function_pointer_type(const clang::FunctionDecl& function,
 std::string canonical_type_text(clang::QualType type, const clang::ASTContext& context);
 // `type` as the user wrote it, for messages: "std::string".
 std::string readable_type_text(clang::QualType type, const clang::ASTContext& context);
-// The function's signature text for the store: "double (double)", "int () const".
+// The function's signature text for the store: "double (double)", "int32 () const".
 std::string signature_text(const clang::FunctionDecl& function, const clang::ASTContext& context);
 // The function's name for the store: "geo::area". A function with internal linkage (static or
 // in an anonymous namespace) is prefixed with `source_path`, the source file's path relative to

@@ -59,9 +59,12 @@ struct Square : Shape {
   [[picocache::cached]] double area() const override { return size * size; }
 };
 
-// CHECK: error_targets.cpp:[[@LINE+2]]:22: error: 'picocache::cached' cannot be applied to template 'identity' (not supported yet)
-// CHECK: note: annotate a non-template function for each type
-template <class T> [[picocache::cached]] T identity(T value) { return value; }
+// Templates are cached per instantiation (templates.cpp), except what their names cannot spell.
+// CHECK: error_targets.cpp:[[@LINE+2]]:26: error: 'picocache::cached' cannot be applied to template 'count': a template parameter pack
+// CHECK: note: give the template named type parameters
+template <class... Ts> [[picocache::cached]] int count(Ts... values) { return sizeof...(values); }
+// CHECK: error_targets.cpp:[[@LINE+1]]:28: error: 'picocache::cached' cannot be applied to template 'at': non-type template parameter 'P' is not an integer, enumerator or bool
+template <const char* P> [[picocache::cached]] int at(int i) { return P[i]; }
 
 // CHECK: error_targets.cpp:[[@LINE+1]]:3: error: 'picocache::cached' cannot be applied to constexpr function 'folded'
 [[picocache::cached]] constexpr int folded(int x) { return x + 1; }
@@ -82,4 +85,4 @@ template <class T> [[picocache::cached]] T identity(T value) { return value; }
 CACHED int hidden(int x) { return x; }
 
 
-int use() { return header_defined(1) + square(2) + cube(3) + sum(1, 1) + identity(4) + folded(5) + pick(6) + hidden(8); }
+int use() { return header_defined(1) + square(2) + cube(3) + sum(1, 1) + count(4) + folded(5) + pick(6) + hidden(8); }

@@ -41,15 +41,15 @@ static int helper(int x) { return x + 1; }
 // CHECK-NEXT:   // Never destroyed: static destructors and threads still running at exit may call it.
 // CHECK-NEXT:   static ::picocache::CachedFunction& function = *new ::picocache::CachedFunction{
 // CHECK-NEXT:       ::picocache::address_of<long (*)(int)>(&::fib),
-// CHECK-NEXT:       "fib", "long (int)", "fp:{{([0-9a-f]{32})}}", ::picocache::key_schema<int>(), 256ULL, false};
+// CHECK-NEXT:       "fib", "int64 (int32)", "fp:{{([0-9a-f]{32})}}", ::picocache::key_schema<int>(), 256ULL, false};
 // CHECK: picocache_fn_0_{{[0-9a-f]+}}_registered = picocache_fn_0_{{[0-9a-f]+}}();
 
 // Defaults: maxsize 128, typed false; maxsize=none is unbounded; typed=true.
-// CHECK: "twice", "int (int)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false};
+// CHECK: "twice", "int32 (int32)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false};
 [[picocache::cached]] int twice(int x) { return 2 * x; }
-// CHECK: "forever", "int (int)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), ::picocache::unbounded, true};
+// CHECK: "forever", "int32 (int32)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), ::picocache::unbounded, true};
 [[picocache::cached(maxsize = none, typed = true)]] int forever(int x) { return helper(x); }
-// CHECK: "never", "int (int)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 0ULL, false};
+// CHECK: "never", "int32 (int32)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 0ULL, false};
 [[picocache::cached(typed = false, maxsize = 0)]] int never(int x) { return x; }
 
 // The annotation text is gone from the output.

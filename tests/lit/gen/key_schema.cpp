@@ -23,14 +23,14 @@ struct Size {
 #endif
 };
 
-// CHECK: "area", "int (Size)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<::Size>(), 128ULL, false};
+// CHECK: "area", "int32 (Size)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<::Size>(), 128ULL, false};
 [[picocache::cached]] int area(Size size) { return size.width * size.height; }
 
 // References and const are not part of the key's types; unnamed parameters are not in the
 // key at all.
 struct Grid {
   int rows = 2;
-  // CHECK: "Grid::cell", "int (const std::basic_string<char> &, int, long) const", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<::Grid, ::std::string, int>(), 128ULL, false};
+  // CHECK: "Grid::cell", "int32 (const std::basic_string<char> &, int32, int64) const", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<::Grid, ::std::string, int>(), 128ULL, false};
   [[picocache::cached]] int cell(const std::string& name, int column, long) const {
     return rows * column + static_cast<int>(name.size());
   }

@@ -42,7 +42,7 @@ double shapes::Polygon::perimeter() const {
 // CHECK: { return name == "triangle" ? 3 : 4; } }; return ::picocache::memoize<int>(::picocache_fn_1_[[UNIT]](), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(name); }, [&]() -> int { return picocache_body_1_[[UNIT]]::sides_of(name); }); }
 int shapes::Polygon::sides_of(const std::string& name) { return name == "triangle" ? 3 : 4; }
 // CHECK: address_of<int (*)(const ::std::string &)>(&::shapes::Polygon::sides_of)
-// CHECK-NEXT: "shapes::Polygon::sides_of", "int (const std::basic_string<char> &)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false};
+// CHECK-NEXT: "shapes::Polygon::sides_of", "int32 (const std::basic_string<char> &)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false};
 
 // Annotated only here.
 [[picocache::cached]] double shapes::Polygon::area() const { return perimeter() * 0.5; }
@@ -56,7 +56,7 @@ double shapes::Polygon::scaled(double factor) const { return area() * factor; }
 // A call of the other overload goes through its wrapper, on the object.
 // CHECK: { return picocache_self->scaled(steps * 0.5); } };
 // CHECK: template struct access<tag_{{[0-9]+_[0-9a-f]+}}, double (::shapes::Polygon::*)(int) const, &::shapes::Polygon::scaled>;
-// CHECK: "shapes::Polygon::scaled", "double (int) const"
+// CHECK: "shapes::Polygon::scaled", "double (int32) const"
 double shapes::Polygon::scaled(int steps) const { return scaled(steps * 0.5); }
 
 namespace shapes {
@@ -80,8 +80,8 @@ struct Grid {
 // CHECK: }  // picocache-gen: to global scope
 // CHECK: struct Codec<::shapes::Grid::Cell> {
 // CHECK: static ::shapes::Grid::Cell decode(Decoder& decoder) {
-// CHECK: "shapes::Grid::Cell::index", "int (int) const"
-// CHECK: "shapes::Grid::cell_at", "shapes::Grid::Cell (int, int)"
+// CHECK: "shapes::Grid::Cell::index", "int32 (int32) const"
+// CHECK: "shapes::Grid::cell_at", "shapes::Grid::Cell (int32, int32)"
 // CHECK: namespace shapes {  // picocache-gen: back
 }  // namespace shapes
 

@@ -26,14 +26,14 @@ namespace detail::inner {
 // CHECK-NEXT: namespace detail::inner {  // picocache-gen: back
 [[picocache::cached]] int depth(int x) { return x + 1; }
 // CHECK: address_of<int (*)(int)>(&::geo::detail::inner::depth)
-// CHECK-NEXT: "geo::detail::inner::depth", "int (int)"
+// CHECK-NEXT: "geo::detail::inner::depth", "int32 (int32)"
 }  // namespace detail::inner
 
 inline namespace v2 {
 // CHECK: inline namespace v2 {  // picocache-gen: back
 [[picocache::cached]] int version(int x) { return x * 2; }
 // CHECK: address_of<int (*)(int)>(&::geo::version)
-// CHECK-NEXT: "geo::v2::version", "int (int)"
+// CHECK-NEXT: "geo::v2::version", "int32 (int32)"
 }  // namespace v2
 
 namespace {
@@ -41,7 +41,7 @@ namespace {
 // CHECK: namespace {  // picocache-gen: back
 [[picocache::cached]] int hidden(int x) { return x - 1; }
 // CHECK: address_of<int (*)(int)>(&::geo::hidden)
-// CHECK-NEXT: "namespaces.cpp:geo::(anonymous namespace)::hidden", "int (int)"
+// CHECK-NEXT: "namespaces.cpp:geo::(anonymous namespace)::hidden", "int32 (int32)"
 
 // Types of an anonymous namespace inside a named one are named through the named namespace.
 struct Cell {
@@ -87,6 +87,6 @@ double geo::perimeter(double r) { return 2 * pi() * r; }
 // CHECK: "geo::perimeter", "double (double)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 8ULL
 
 // A static function: internal linkage, named with the file.
-// CHECK: "namespaces.cpp:local", "int (int)"
+// CHECK: "namespaces.cpp:local", "int32 (int32)"
 [[picocache::cached]] static int local(int x) { return x; }
 int use_local() { return local(2); }

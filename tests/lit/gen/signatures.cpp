@@ -17,14 +17,14 @@
 // CHECK: {{^}}  return ::picocache::memoize<int>(::picocache_fn_0_{{[0-9a-f]+}}()
 [[picocache::cached]] int scale(int x) { return x * 2; }
 // CHECK: address_of<int (*)(int)>(&::scale),
-// CHECK-NEXT: "scale", "int (int)"
+// CHECK-NEXT: "scale", "int32 (int32)"
 // CHECK: double scale(double x) {
 // CHECK: {{^}}  return ::picocache::memoize<double>(::picocache_fn_1_{{[0-9a-f]+}}()
 [[picocache::cached]] double scale(double x) { return x * 2; }
 // CHECK: address_of<double (*)(double)>(&::scale),
 // CHECK-NEXT: "scale", "double (double)"
 // CHECK: address_of<::std::string (*)(const ::std::string &, int)>(&::scale),
-// CHECK-NEXT: "scale", "std::basic_string<char> (const std::basic_string<char> &, int)"
+// CHECK-NEXT: "scale", "std::basic_string<char> (const std::basic_string<char> &, int32)"
 [[picocache::cached]] std::string scale(const std::string& s, int times) {
   std::string out;
   for (int i = 0; i < times; ++i) out += s;
@@ -38,7 +38,7 @@
   return v < low ? low : v > high ? high : v;
 }
 // CHECK: address_of<::int64_t (*)(::int64_t, ::int64_t, ::int64_t)>(&::clamp)
-// CHECK-NEXT: "clamp", "long (long, long, long)"
+// CHECK-NEXT: "clamp", "int64 (int64, int64, int64)"
 
 // Trailing and deduced return types.
 // CHECK: auto mean(const std::vector<double>& values) -> double {
@@ -65,7 +65,7 @@
   }
   return words;
 }
-// CHECK: "count_words", "unsigned long (std::basic_string_view<char>, int)"
+// CHECK: "count_words", "uint64 (std::basic_string_view<char>, int32)"
 // CHECK: std::size_t total(std::vector<int>&& values) {
 // CHECK: {{^}}  return ::picocache::memoize<::std::size_t>(::picocache_fn_{{[0-9]+_[0-9a-f]+}}(), [&](::picocache::Encoder& picocache_encoder) { picocache_encoder.write(values); }
 [[picocache::cached]] std::size_t total(std::vector<int>&& values) { return values.size(); }

@@ -9,17 +9,17 @@
 // RUN: %clangxx17 -c %t.cpp -o %t.clang.o
 
 [[picocache::cached]] int plain(int x) { return x; }
-// CHECK: "plain", "int (int)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false};
+// CHECK: "plain", "int32 (int32)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false};
 
 [[picocache::cached(single_flight = false)]] int every_miss_runs(int x) { return x; }
-// CHECK: "every_miss_runs", "int (int)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false,
+// CHECK: "every_miss_runs", "int32 (int32)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false,
 // CHECK-NEXT: ::picocache::FunctionOptions{false, ::picocache::kDefaultLockTimeout, ::picocache::kNoTtl}};
 
 [[picocache::cached(single_flight = true)]] int said_default(int x) { return x; }
-// CHECK: "said_default", "int (int)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false};
+// CHECK: "said_default", "int32 (int32)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false};
 
 [[picocache::cached(maxsize = 8, lock_timeout = 30)]] int seconds(int x) { return x; }
-// CHECK: "seconds", "int (int)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 8ULL, false,
+// CHECK: "seconds", "int32 (int32)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 8ULL, false,
 // CHECK-NEXT: ::picocache::FunctionOptions{true, ::std::chrono::milliseconds(30000), ::picocache::kNoTtl}};
 
 [[picocache::cached(lock_timeout = 1'200)]] int separated(int x) { return x; }
@@ -44,5 +44,5 @@ struct Grid {
   [[picocache::cached(single_flight = false)]] int cell(int i) const { return i * width; }
   int width = 3;
 };
-// CHECK: "Grid::cell", "int (int) const", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false,
+// CHECK: "Grid::cell", "int32 (int32) const", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false,
 // CHECK-NEXT: ::picocache::FunctionOptions{false, ::picocache::kDefaultLockTimeout, ::picocache::kNoTtl}};

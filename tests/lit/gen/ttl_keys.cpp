@@ -9,10 +9,10 @@
 // RUN: %clangxx17 -c %t.cpp -o %t.clang.o
 
 [[picocache::cached(ttl = none)]] int forever(int x) { return x; }
-// CHECK: "forever", "int (int)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false};
+// CHECK: "forever", "int32 (int32)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false};
 
 [[picocache::cached(ttl = 30)]] int seconds(int x) { return x; }
-// CHECK: "seconds", "int (int)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false,
+// CHECK: "seconds", "int32 (int32)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false,
 // CHECK-NEXT: ::picocache::FunctionOptions{true, ::picocache::kDefaultLockTimeout, ::std::chrono::milliseconds(30000)}};
 
 [[picocache::cached(ttl = 1'000)]] int separated(int x) { return x; }
@@ -34,7 +34,7 @@
 // CHECK: ::picocache::FunctionOptions{true, ::picocache::kDefaultLockTimeout, ::std::chrono::milliseconds(604800000)}};
 
 [[picocache::cached(maxsize = 8, ttl = 60, single_flight = false)]] int bounded(int x) { return x; }
-// CHECK: "bounded", "int (int)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 8ULL, false,
+// CHECK: "bounded", "int32 (int32)", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 8ULL, false,
 // CHECK-NEXT: ::picocache::FunctionOptions{false, ::picocache::kDefaultLockTimeout, ::std::chrono::milliseconds(60000)}};
 
 [[picocache::cached(lock_timeout = 5, ttl = "2h")]] int both(int x) { return x; }
@@ -44,5 +44,5 @@ struct Quote {
   [[picocache::cached(ttl = "500ms")]] double price(int id) const { return id * scale; }
   double scale = 1.5;
 };
-// CHECK: "Quote::price", "double (int) const", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false,
+// CHECK: "Quote::price", "double (int32) const", "fp:{{[0-9a-f]+}}", ::picocache::key_schema<{{.*}}>(), 128ULL, false,
 // CHECK-NEXT: ::picocache::FunctionOptions{true, ::picocache::kDefaultLockTimeout, ::std::chrono::milliseconds(500)}};

@@ -12,21 +12,21 @@
 // RUN: %picocache-gen %t/edited.cpp -o %t/edited.out.cpp -- -std=c++17
 // RUN: grep -v -e CHECK -e RUN %t/edited.out.cpp | %FileCheck %s
 
-// CHECK: "quoted", "int (int)", "v:2", ::picocache::key_schema<int>(), 128ULL, false};
+// CHECK: "quoted", "int32 (int32)", "v:2", ::picocache::key_schema<int>(), 128ULL, false};
 [[picocache::cached(version = "2")]] int quoted(int x) { return x + 1; }
 
-// CHECK: "number", "int (int)", "v:2", ::picocache::key_schema<int>(), 8ULL, false};
+// CHECK: "number", "int32 (int32)", "v:2", ::picocache::key_schema<int>(), 8ULL, false};
 [[picocache::cached(maxsize = 8, version = 2)]] int number(int x) { return x + 1; }
 
 // Any printable text without escapes.
-// CHECK: "named", "int (int)", "v:2026-12 parser rewrite", ::picocache::key_schema<int>(), 128ULL, false};
+// CHECK: "named", "int32 (int32)", "v:2026-12 parser rewrite", ::picocache::key_schema<int>(), 128ULL, false};
 [[picocache::cached(version = "2026-12 parser rewrite")]] int named(int x) { return x + 1; }
 
 // Without it, the fingerprint.
-// CHECK: "fingerprinted", "int (int)", "fp:{{([0-9a-f]{32})}}", ::picocache::key_schema<int>(), 128ULL, false};
+// CHECK: "fingerprinted", "int32 (int32)", "fp:{{([0-9a-f]{32})}}", ::picocache::key_schema<int>(), 128ULL, false};
 [[picocache::cached]] int fingerprinted(int x) { return x + 1; }
 
 // The annotation on a declaration and on the definition agree.
 [[picocache::cached(version = 3)]] int declared(int x);
-// CHECK: "declared", "int (int)", "v:3", ::picocache::key_schema<int>(), 128ULL, false};
+// CHECK: "declared", "int32 (int32)", "v:3", ::picocache::key_schema<int>(), 128ULL, false};
 [[picocache::cached(version = "3")]] int declared(int x) { return x + 1; }

@@ -4,6 +4,7 @@
 #include <picocache/memoize.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,7 +21,12 @@ CachedFunction::CachedFunction(FunctionAddress address, const char* qualified_na
       key_schema_(key_schema),
       maxsize_(maxsize),
       typed_(typed),
-      options_(options) {}
+      options_(options) {
+#ifdef PICOCACHE_STUB_PRINT_NAMES  // what a test checks of the identity generated code passes
+  std::printf("function %s %s %s %016llx\n", qualified_name, signature, code_version,
+              static_cast<unsigned long long>(key_schema));
+#endif
+}
 CachedFunction::~CachedFunction() = default;
 Key128 hash_key(std::string_view bytes) {
   Key128 key;

@@ -6,4 +6,4 @@ shift 2
 # The flags first: an -I given there finds its outside.hpp before the default one.
 "$gen" "$dir/main.cpp" -o "$dir/main.out.cpp" --project-root "$dir" -- -std=c++17 "$@" \
   -I"$(dirname "$0")/../outside" || exit 1
-grep -o '"compute", "int (int)", "[^"]*"' "$dir/main.out.cpp" | sed 's/.*, //'
+grep -o '"compute", "int32 (int32)", "[^"]*"' "$dir/main.out.cpp" | sed 's/.*, //'

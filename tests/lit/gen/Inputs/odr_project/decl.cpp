@@ -1,0 +1,2 @@
+#include <declared_cached.hpp>
+int main() { return 0; }

@@ -1,0 +1,2 @@
+#pragma once
+[[picocache::cached(maxsize = 4)]] int declared(int x);

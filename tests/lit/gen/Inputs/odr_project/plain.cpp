@@ -1,0 +1,2 @@
+#include <inline_cached.hpp>
+int main() { return tripled(0); }
