@@ -30,6 +30,7 @@ std::optional<std::string> lookup(CachedFunction& fn, const Key128& key,
                                   std::string_view arguments) {
   TierAnswer answer = tier_find(fn, key, arguments);
   if (answer.value) {
+    count(store_counter_cells().memory_hits);
     t_lookup_failed = false;
     return std::move(answer.value);
   }

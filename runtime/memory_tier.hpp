@@ -58,7 +58,8 @@ struct TierAnswer {
 };
 
 // What the tier knows of `fn`'s call with `arguments` (hashed to `key`); nothing when the tier
-// is off. May read the store's clear generation first (see above). Thread-safe; never throws.
+// is off. May read the store's clear generation first (see above). Counts nothing (the caller
+// knows whether the call is a memory hit or a wait). Thread-safe; never throws.
 TierAnswer tier_find(CachedFunction& fn, const Key128& key, std::string_view arguments);
 
 // Keeps `value` for `fn`'s call with `arguments`, written at `written_at` (epoch milliseconds:
