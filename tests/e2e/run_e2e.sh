@@ -62,8 +62,8 @@ grep -q "describe: single_flight=1 lock_timeout=90000ms" first.out || { cat firs
 if [ "$mode" = installed ]; then
   cli="$work/prefix/bin/picocache"
   "$cli" list >list.out || fail "picocache list failed"
-  grep -Eq "^[0-9a-f]{32} +([0-9a-f]{12}|version [^ ]+|-) +[0-9-]{10} [0-9:]{5} UTC +2 +geo::measure" list.out || { cat list.out; fail "picocache list does not show geo::measure with 2 entries"; }
-  grep -Eq " +31 +geo::fib" list.out || { cat list.out; fail "picocache list does not show geo::fib with 31 entries"; }
+  grep -Eq "^[0-9a-f]{32} +([0-9a-f]{12}|version [^ ]+|-) +[0-9-]{10} [0-9:]{5} UTC +2 +16 +none +geo::measure" list.out || { cat list.out; fail "picocache list does not show geo::measure with 2 entries, maxsize 16, no ttl"; }
+  grep -Eq " +31 +128 +none +geo::fib" list.out || { cat list.out; fail "picocache list does not show geo::fib with 31 entries, maxsize 128 (the default), no ttl"; }
   "$cli" clear geo::measure >clear.out || fail "picocache clear failed"
   grep -q "cleared 2 entries of geo::measure" clear.out || { cat clear.out; fail "unexpected clear output"; }
   "$work/build/shapes" >third.out 2>third.err

@@ -374,7 +374,9 @@ TEST_F(PostgresStoreTest, TheCommandLineToolListsAndClearsThePostgresStore) {
   ASSERT_EQ(testing::run_client(url, {"sequence", "5"}).output, "hits=0 misses=5\n");
   const std::string cli = std::string(PICOCACHE_CLI) + " --url '" + url + "'";
   const std::string listed = output_of(cli + " list");
-  EXPECT_NE(listed.find("5  slow_square long (long)"), std::string::npos) << listed;
+  // 5 entries, maxsize 20, no ttl.
+  EXPECT_NE(listed.find("       5        20    none  slow_square long (long)"), std::string::npos)
+      << listed;
   EXPECT_NE(output_of(cli + " clear slow_square").find("cleared 5 entries of slow_square"),
             std::string::npos);
   EXPECT_EQ(output_of(cli + " list"), "no cached functions\n");
