@@ -30,9 +30,9 @@ namespace picocache::detail {
 
 namespace {
 
-// Bytes an entry costs beyond its value and arguments: its slot (64 bytes, the table at most 80%
+// Bytes an entry costs beyond its value and arguments: its slot (128 bytes, the table 40-80%
 // full), its list node and the allocations' headers.
-constexpr std::uint64_t kEntryOverhead = 128;
+constexpr std::uint64_t kEntryOverhead = 256;
 
 std::uint64_t cost(const TierEntry& entry) {
   return entry.arguments_size + entry.value_size + kEntryOverhead;
@@ -125,7 +125,7 @@ class Tier {
     std::lock_guard lock(mutex_);
     FunctionEntries& entries = functions_[&fn];
     if (TierEntry* found = entries.entries.find(key)) remove(entries, *found);  // no older value
-    if (bytes > budget()) return;
+    if (bytes > budget() || arguments.size() + value.size() > TierEntry::kMostBytes) return;
     // Allocate first: a failure (std::bad_alloc, ignored by tier_insert) leaves everything as
     // it was.
     TierEntry kept;

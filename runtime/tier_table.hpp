@@ -1,10 +1,10 @@
 // One function's entries in the in-process tier (memory_tier.cpp): a hash table of Key128 with
-// open addressing and linear probing over 64-byte slots. Each slot holds an entry's key, its
-// bookkeeping and a pointer to one block with the call's argument bytes and then the value. A hit
-// reads one slot and that block: two cache misses at 100,000 keys, where libstdc++'s
-// std::unordered_map reads the bucket, the node before the wanted one (buckets point at their
-// predecessor), the node and then the value's own allocation (perf: 28% of a tier hit was that
-// walk).
+// open addressing and linear probing over 128-byte slots. Each slot holds an entry's key, its
+// bookkeeping and, when they fit (78 bytes), the call's argument bytes and the value; else a
+// pointer to one block of them. A hit of a small entry reads one slot: one cache miss at 100,000
+// keys, where libstdc++'s std::unordered_map reads the bucket, the node before the wanted one
+// (buckets point at their predecessor), the node and then the value's own allocation (perf: 28%
+// of a tier hit was that walk).
 #pragma once
 
 #include <picocache/key.hpp>
@@ -20,27 +20,45 @@
 
 namespace picocache::detail {
 
+// 128 bytes: two cache lines, read together. An entry whose arguments and value fit in
+// kInlineBytes keeps them in the slot itself (a hit is then one slot read); a larger one keeps
+// them in one block of its own (one more, dependent, read).
 struct alignas(64) TierEntry {
+  static constexpr std::size_t kInlineBytes = 78;
+  // The most bytes an entry keeps (its sizes are 32-bit); the tier keeps no larger value.
+  static constexpr std::size_t kMostBytes = 0xffffffffu;
+
   Key128 key;
-  std::unique_ptr<char[]> bytes;  // the arguments, then the value; null in an empty slot
-  std::size_t arguments_size = 0;
-  std::size_t value_size = 0;
   std::int64_t written_at = 0;          // when the store got it (epoch ms): for the ttl
   std::list<Key128>::iterator recency;  // in its function's list
+  std::unique_ptr<char[]> heap;         // the bytes when they do not fit inline
+  std::uint32_t arguments_size = 0;
+  std::uint32_t value_size = 0;
+  bool occupied = false;  // false: an empty slot
   // Used since it last reached the list's end (functions of maxsize none: see Tier::find()).
   bool referenced = false;
+  char inline_bytes[kInlineBytes] = {};
 
-  std::string_view arguments() const { return {bytes.get(), arguments_size}; }
-  std::string_view value() const { return {bytes.get() + arguments_size, value_size}; }
-  // Keeps a copy of `arguments` and `value` in one allocation.
+  const char* bytes() const { return heap ? heap.get() : inline_bytes; }
+  std::string_view arguments() const { return {bytes(), arguments_size}; }
+  std::string_view value() const { return {bytes() + arguments_size, value_size}; }
+  // Keeps a copy of `arguments` and `value` (together at most kMostBytes), then the arguments.
   void keep(std::string_view arguments, std::string_view value) {
-    bytes.reset(new char[arguments.size() + value.size() + 1]);  // + 1: never null, never empty
-    std::memcpy(bytes.get(), arguments.data(), arguments.size());
-    std::memcpy(bytes.get() + arguments.size(), value.data(), value.size());
-    arguments_size = arguments.size();
-    value_size = value.size();
+    const std::size_t size = arguments.size() + value.size();
+    char* out = inline_bytes;
+    heap.reset();
+    if (size > kInlineBytes) {
+      heap.reset(new char[size]);
+      out = heap.get();
+    }
+    std::memcpy(out, arguments.data(), arguments.size());
+    std::memcpy(out + arguments.size(), value.data(), value.size());
+    arguments_size = static_cast<std::uint32_t>(arguments.size());
+    value_size = static_cast<std::uint32_t>(value.size());
+    occupied = true;
   }
 };
+static_assert(sizeof(TierEntry) == 128, "a tier slot is two cache lines");
 
 class TierTable {
  public:
@@ -51,17 +69,18 @@ class TierTable {
     if (size_ == 0) return nullptr;
     for (std::size_t i = home(key);; i = (i + 1) & mask_) {
       TierEntry& slot = slots_[i];
-      if (!slot.bytes) return nullptr;
+      if (!slot.occupied) return nullptr;
       if (slot.key == key) return &slot;
     }
   }
 
-  // A new slot for `key`, which must be absent; the caller keeps its bytes before any other
-  // call (a slot without bytes is empty). Moves other entries when the table grows.
+  // A new slot for `key`, which must be absent; the caller keeps its bytes (TierEntry::keep)
+  // before any other call, since a slot is empty until then. Moves other entries when the
+  // table grows.
   TierEntry& insert(const Key128& key) {
     if ((size_ + 1) * 5 > slots_.size() * 4) grow();  // at most 80% full
     std::size_t i = home(key);
-    while (slots_[i].bytes) i = (i + 1) & mask_;
+    while (slots_[i].occupied) i = (i + 1) & mask_;
     ++size_;
     slots_[i].key = key;
     return slots_[i];
@@ -75,7 +94,7 @@ class TierTable {
     std::size_t hole = static_cast<std::size_t>(found - slots_.data());
     slots_[hole] = TierEntry{};
     --size_;
-    for (std::size_t i = (hole + 1) & mask_; slots_[i].bytes; i = (i + 1) & mask_) {
+    for (std::size_t i = (hole + 1) & mask_; slots_[i].occupied; i = (i + 1) & mask_) {
       // The entry at i may fill the hole unless its home lies cyclically in (hole, i].
       if (((i - home(slots_[i].key)) & mask_) >= ((i - hole) & mask_)) {
         slots_[hole] = std::move(slots_[i]);
@@ -103,9 +122,9 @@ class TierTable {
     std::vector<TierEntry> bigger(slots_.empty() ? 16 : slots_.size() * 2);
     const std::size_t mask = bigger.size() - 1;
     for (TierEntry& entry : slots_) {
-      if (!entry.bytes) continue;
+      if (!entry.occupied) continue;
       std::size_t i = slot_of(entry.key, mask);
-      while (bigger[i].bytes) i = (i + 1) & mask;
+      while (bigger[i].occupied) i = (i + 1) & mask;
       bigger[i] = std::move(entry);
     }
     slots_ = std::move(bigger);

@@ -1,5 +1,6 @@
 // The in-process tier's hash table (runtime/tier_table.hpp) against std::unordered_map: random
-// inserts, replacements and erases over few and many keys, keys that share a home slot, growth.
+// inserts, replacements and erases over few and many keys, keys that share a home slot, growth,
+// entries kept in their slot and in a block of their own.
 #include "tier_table.hpp"
 
 #include <gtest/gtest.h>
@@ -48,7 +49,9 @@ TEST(TierTable, RandomOperationsMatchAnUnorderedMap) {
         expected.erase(key);
         EXPECT_EQ(table.find(key), nullptr);
       } else {
-        const std::string value = std::to_string(step);
+        // Every other value too long for the slot: kept in a block of its own.
+        const std::string value =
+            std::to_string(step) + std::string(step % 2 ? TierEntry::kInlineBytes : 0, 'x');
         put(table, key, value);
         expected[key] = value;
       }
