@@ -26,25 +26,28 @@ thread_local bool t_lookup_failed = false;
 
 bool last_lookup_skips_lease() { return t_lookup_failed; }
 
-std::optional<std::string> lookup(CachedFunction& fn, const Key128& key,
-                                  std::string_view arguments) {
-  TierAnswer answer = tier_find(fn, key, arguments);
-  if (answer.value) {
-    count(store_counter_cells().memory_hits);
-    t_lookup_failed = false;
-    return std::move(answer.value);
-  }
-  if (answer.dropped) {
-    // lru_cache would run the body: a miss, with no lease (whose second look would find the
-    // store's copy, kept for other processes).
-    t_lookup_failed = true;
-    return std::nullopt;
+bool lookup(CachedFunction& fn, const Key128& key, std::string_view arguments, DecodeInto decode,
+            void* out) {
+  switch (tier_find_decoded(fn, key, arguments, decode, out)) {
+    case TierFound::hit:
+      count(store_counter_cells().memory_hits);
+      t_lookup_failed = false;
+      return true;
+    case TierFound::dropped:
+      // lru_cache would run the body: a miss, with no lease (whose second look would find the
+      // store's copy, kept for other processes).
+      t_lookup_failed = true;
+      return false;
+    case TierFound::absent:
+      break;
   }
   std::optional<std::string> value;
   std::int64_t written_at = 0;
   t_lookup_failed = !read_stored(fn, key, arguments, value, &written_at);
-  if (value) tier_insert(fn, key, arguments, *value, written_at);
-  return value;
+  // Only a value that decodes is kept in the tier: another one is a miss, which replaces it.
+  if (!value || !decode(*value, out)) return false;
+  tier_insert(fn, key, arguments, *value, written_at);
+  return true;
 }
 
 bool read_stored(CachedFunction& fn, const Key128& key, std::string_view arguments,

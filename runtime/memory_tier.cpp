@@ -80,8 +80,11 @@ class Tier {
   // Read without the lock by find(), which only asks whether the tier is off.
   std::uint64_t budget() const { return budget_.load(std::memory_order_relaxed); }
 
-  TierAnswer find(CachedFunction& fn, const Key128& key, std::string_view arguments) {
-    if (budget() == 0) return {};
+  // Calls use(value) with the value kept for the call, under the lock: a hit when it returns
+  // true (the entry is then the most recently used), absent when false.
+  template <class Use>
+  TierFound find(CachedFunction& fn, const Key128& key, std::string_view arguments, Use&& use) {
+    if (budget() == 0) return TierFound::absent;
     std::unique_lock lock(mutex_);
     FunctionEntries& entries = functions_[&fn];  // a reference: rehashing keeps it valid
     const std::chrono::nanoseconds now = coarse_monotonic_now();
@@ -102,13 +105,15 @@ class Tier {
       }
     }
     TierEntry* found = entries.entries.find(key);
-    if (found == nullptr || found->arguments() != arguments)
-      return {std::nullopt, entries.dropped.count(key) != 0};
+    if (found == nullptr || found->arguments() != arguments) {
+      return entries.dropped.count(key) != 0 ? TierFound::dropped : TierFound::absent;
+    }
     if (fn.ttl() != kNoTtl && expired(found->written_at, fn.ttl(), epoch_ms())) {
       // Too old, here as in the store: absent (not dropped: the store is asked, and misses too).
       remove(entries, *found);
-      return {};
+      return TierFound::absent;
     }
+    if (!use(found->value())) return TierFound::absent;
     if (fn.maxsize() == unbounded) {
       // Nothing is evicted for maxsize, only for the budget: a second chance (CLOCK) is order
       // enough there, and a hit then touches no list node (a cache miss each at 100,000 keys).
@@ -116,7 +121,7 @@ class Tier {
     } else {
       entries.recency.splice(entries.recency.begin(), entries.recency, found->recency);
     }
-    return {std::string(found->value()), false};
+    return TierFound::hit;
   }
 
   void insert(CachedFunction& fn, const Key128& key, std::string_view arguments,
@@ -284,6 +289,18 @@ class Tier {
   std::unordered_map<const CachedFunction*, FunctionEntries> functions_;
 };
 
+// Whether this thread is decoding a kept value under the tier's lock: a result type's codec that
+// calls a cached function (or anything reaching the tier) would wait for the lock it holds, so
+// the tier is off for this thread until the decode returns.
+thread_local bool t_decoding = false;
+
+struct DecodingScope {
+  DecodingScope() { t_decoding = true; }
+  ~DecodingScope() { t_decoding = false; }
+  DecodingScope(const DecodingScope&) = delete;
+  DecodingScope& operator=(const DecodingScope&) = delete;
+};
+
 Tier& tier() {
   static Tier* instance = [] {
     auto* created = new Tier;  // never destroyed: cached calls may run during static destruction
@@ -318,15 +335,36 @@ std::optional<std::uint64_t> parse_memory_budget(std::string_view text) {
 }
 
 TierAnswer tier_find(CachedFunction& fn, const Key128& key, std::string_view arguments) {
+  if (t_decoding) return {};
+  TierAnswer answer;
   try {
-    return tier().find(fn, key, arguments);
+    const TierFound found = tier().find(fn, key, arguments, [&](std::string_view value) {
+      answer.value.emplace(value);
+      return true;
+    });
+    answer.dropped = found == TierFound::dropped;
+    return answer;
   } catch (const std::exception&) {
     return {};  // out of memory: the store answers instead
   }
 }
 
+TierFound tier_find_decoded(CachedFunction& fn, const Key128& key, std::string_view arguments,
+                            DecodeInto decode, void* out) {
+  if (t_decoding) return TierFound::absent;
+  try {
+    return tier().find(fn, key, arguments, [&](std::string_view value) {
+      const DecodingScope decoding;
+      return decode(value, out);
+    });
+  } catch (const std::exception&) {
+    return TierFound::absent;  // out of memory, or the result type's move threw: the store
+  }
+}
+
 void tier_insert(CachedFunction& fn, const Key128& key, std::string_view arguments,
                  std::string_view value, std::int64_t written_at) {
+  if (t_decoding) return;
   try {
     tier().insert(fn, key, arguments, value, written_at);
   } catch (const std::exception&) {
@@ -334,10 +372,20 @@ void tier_insert(CachedFunction& fn, const Key128& key, std::string_view argumen
   }
 }
 
-void tier_clear(CachedFunction& fn) { tier().clear(fn); }
-void tier_clear_all() { tier().clear_all(); }
-TierUsage tier_usage() { return tier().usage(); }
-TierUsage tier_usage(const CachedFunction& fn) { return tier().usage(fn); }
-void set_tier_budget(std::uint64_t bytes) { tier().set_budget(bytes); }
+// Inside a decode under the lock, the tier is out of reach (see DecodingScope): a clear from a
+// codec's decode reaches the store only.
+void tier_clear(CachedFunction& fn) {
+  if (!t_decoding) tier().clear(fn);
+}
+void tier_clear_all() {
+  if (!t_decoding) tier().clear_all();
+}
+TierUsage tier_usage() { return t_decoding ? TierUsage{} : tier().usage(); }
+TierUsage tier_usage(const CachedFunction& fn) {
+  return t_decoding ? TierUsage{} : tier().usage(fn);
+}
+void set_tier_budget(std::uint64_t bytes) {
+  if (!t_decoding) tier().set_budget(bytes);
+}
 
 }  // namespace picocache::detail

@@ -31,6 +31,7 @@
 #pragma once
 
 #include <picocache/key.hpp>
+#include <picocache/memoize.hpp>  // DecodeInto
 
 #include <cstdint>
 #include <optional>
@@ -61,6 +62,17 @@ struct TierAnswer {
 // is off. May read the store's clear generation first (see above). Counts nothing (the caller
 // knows whether the call is a memory hit or a wait). Thread-safe; never throws.
 TierAnswer tier_find(CachedFunction& fn, const Key128& key, std::string_view arguments);
+
+// What tier_find_decoded found.
+enum class TierFound { hit, absent, dropped };  // dropped: as TierAnswer::dropped
+
+// As tier_find, but the kept value is decoded in place with `decode` into `out` (under the tier's
+// lock: no copy of its bytes), and `hit` means `out` holds the result; a kept value that does not
+// decode is absent. While `decode` runs, every tier function finds the tier off for this thread
+// (a codec that calls a cached function would otherwise wait for the lock this thread holds).
+// Counts nothing. Thread-safe; never throws.
+TierFound tier_find_decoded(CachedFunction& fn, const Key128& key, std::string_view arguments,
+                            DecodeInto decode, void* out);
 
 // Keeps `value` for `fn`'s call with `arguments`, written at `written_at` (epoch milliseconds:
 // now for a new result, the store's StoredEntry::written_at for one read from it), evicting down

@@ -162,11 +162,19 @@ inline constexpr std::uint8_t value_format_version = 1;
 // Version byte + 8-byte little-endian schema fingerprint of the result type.
 inline constexpr std::size_t value_header_size = 9;
 
-// The stored value for `key` from the process's store, or nullopt on absence, on store failure
-// (reported once, never thrown) or when the entry was stored for other `arguments` (a hash
-// collision: the entry's argument check does not match). Defined in the runtime library.
-std::optional<std::string> lookup(CachedFunction& fn, const Key128& key,
-                                  std::string_view arguments);
+// Decodes a stored value (header included) into *out, a std::optional of the result type;
+// false when it does not decode. How the runtime hands a value it found to the caller's result
+// type without copying the bytes (decode_into<R> below).
+using DecodeInto = bool (*)(std::string_view stored, void* out);
+
+// Looks the call up, in the in-process tier and then the process's store, and decodes the value
+// found with `decode` into `out`: true when `out` then holds the result. False on absence, on
+// store failure (reported once, never thrown), when the entry was stored for other `arguments`
+// (a hash collision: the entry's argument check does not match) or when the value does not
+// decode. A tier hit decodes under the tier's lock; a codec that calls a cached function from
+// its decode finds the tier absent for that nested call. Defined in the runtime library.
+bool lookup(CachedFunction& fn, const Key128& key, std::string_view arguments, DecodeInto decode,
+            void* out);
 
 // Stores `value` (header included) for `key`, with the check of `arguments`, evicting down to
 // fn.maxsize(). Store failures are reported once and never thrown. Defined in the runtime
@@ -275,6 +283,15 @@ std::optional<R> decode_value(std::string_view stored) {
 #endif
 }
 
+// A DecodeInto for result type R: `out` is a std::optional<R>.
+template <class R>
+bool decode_into(std::string_view stored, void* out) {
+  auto& result = *static_cast<std::optional<R>*>(out);
+  result.reset();
+  if (std::optional<R> decoded = decode_value<R>(stored)) result.emplace(std::move(*decoded));
+  return result.has_value();
+}
+
 }  // namespace PICOCACHE_DECODE_NAMESPACE
 template <class R>
 std::optional<std::string> storable_value(CachedFunction& fn, const R& result) {
@@ -304,11 +321,10 @@ R memoize(CachedFunction& fn, EncodeArgs&& encode_args, Body&& body) {
   std::forward<EncodeArgs>(encode_args)(encoder);
   const Key128 key = hash_key(arguments);
 
-  if (std::optional<std::string> stored = detail::lookup(fn, key, arguments)) {
-    if (std::optional<R> result = detail::decode_value<R>(*stored)) {
-      fn.count_hit();
-      return std::move(*result);
-    }
+  std::optional<R> found;
+  if (detail::lookup(fn, key, arguments, &detail::decode_into<R>, &found)) {
+    fn.count_hit();
+    return std::move(*found);
   }
   if (!fn.single_flight()) {
     fn.count_miss();

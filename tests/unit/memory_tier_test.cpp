@@ -79,6 +79,41 @@ long quote(int n) {
       });
 }
 
+// A result whose codec's decode calls a cached function: a tier hit decodes under the tier's
+// lock, so the nested call must find the tier out of reach, not wait for that lock for ever.
+struct Labelled {
+  long number = 0;
+  long label = 0;  // square(number), looked up again by the decode
+};
+Labelled labelled(int n);
+
+}  // namespace tiered
+
+template <>
+struct picocache::Codec<tiered::Labelled> {
+  static void encode(Encoder& e, const tiered::Labelled& value) { e.write(value.number); }
+  static tiered::Labelled decode(Decoder& d) {
+    const long number = d.read<long>();
+    return {number, tiered::square(static_cast<int>(number))};
+  }
+  static void skip(Decoder& d) { d.skip<long>(); }
+  static void describe(std::string& schema) { schema += "labelled"; }
+};
+
+namespace tiered {
+
+std::atomic<int> labelled_calls{0};
+static picocache::CachedFunction labelled_fn{picocache::address_of(&labelled), "tiered::labelled",
+                                             "tiered::Labelled (int)", picocache::unbounded, false};
+Labelled labelled(int n) {
+  return picocache::memoize<Labelled>(
+      labelled_fn, [&](picocache::Encoder& e) { e.write(n); },
+      [&]() -> Labelled {
+        ++labelled_calls;
+        return {n, square(n)};
+      });
+}
+
 }  // namespace tiered
 
 namespace picocache {
@@ -136,6 +171,19 @@ class MemoryTierTest : public ::testing::Test {
   std::mutex mutex_;
   std::vector<std::string> warnings_;
 };
+
+TEST_F(MemoryTierTest, ACodecThatCallsACachedFunctionWhileDecodingATierHitNeverDeadlocks) {
+  cache_clear(tiered::labelled_fn.qualified_name());
+  tiered::labelled_calls = 0;
+  const std::uint64_t before = store_counters().memory_hits;
+  EXPECT_EQ(tiered::labelled(7).label, 49);
+  EXPECT_EQ(tiered::labelled(7).label, 49);  // a tier hit, whose decode calls square(7)
+  EXPECT_EQ(tiered::labelled(7).label, 49);
+  EXPECT_EQ(tiered::labelled_calls, 1);
+  EXPECT_EQ(tiered::square_calls, 1);  // the nested calls hit the store
+  EXPECT_GE(store_counters().memory_hits - before, 2u);
+  EXPECT_TRUE(warnings().empty());
+}
 
 TEST_F(MemoryTierTest, AHotKeyIsAnsweredFromMemoryAndCountedAsAHit) {
   EXPECT_EQ(tiered::fib(10), 55);

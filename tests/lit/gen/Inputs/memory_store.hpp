@@ -44,10 +44,9 @@ inline std::map<std::string, std::string>& memory_store() {
 inline std::string memory_key(CachedFunction& fn, const Key128& key) {
   return fn.display_name() + "/" + std::to_string(key.lo) + "/" + std::to_string(key.hi);
 }
-std::optional<std::string> lookup(CachedFunction& fn, const Key128& key, std::string_view) {
+bool lookup(CachedFunction& fn, const Key128& key, std::string_view, DecodeInto decode, void* out) {
   auto found = memory_store().find(memory_key(fn, key));
-  if (found == memory_store().end()) return std::nullopt;
-  return found->second;
+  return found != memory_store().end() && decode(found->second, out);
 }
 void remember(CachedFunction& fn, const Key128& key, std::string_view, std::string value) {
   memory_store()[memory_key(fn, key)] = std::move(value);

@@ -39,9 +39,7 @@ std::uint64_t hash64(std::string_view bytes) {  // FNV-1a: enough for a test
   return hash;
 }
 namespace detail {
-std::optional<std::string> lookup(CachedFunction&, const Key128&, std::string_view) {
-  return std::nullopt;
-}
+bool lookup(CachedFunction&, const Key128&, std::string_view, DecodeInto, void*) { return false; }
 void remember(CachedFunction&, const Key128&, std::string_view, std::string) {}
 void report_unstorable(CachedFunction&, std::string_view) {}
 struct FlightState {};
