@@ -1,5 +1,6 @@
 // The in-process tier; see memory_tier.hpp. One mutex guards it: a hit holds it for a hash
-// lookup, a list splice and a copy, well under a microsecond.
+// lookup, a list splice and the decoding of the result, well under a microsecond for small
+// results.
 #include "memory_tier.hpp"
 
 #include "entry_age.hpp"
