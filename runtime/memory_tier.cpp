@@ -38,7 +38,7 @@ constexpr std::uint64_t kEntryOverhead = 256;
 std::uint64_t cost(const TierEntry& entry) {
   return entry.arguments_size + entry.value_size + kEntryOverhead;
 }
-// How many keys dropped for maxsize a function remembers at most (see TierAnswer::dropped).
+// How many keys dropped for maxsize a function remembers at most (see TierFound::dropped).
 constexpr std::size_t kMostDroppedKeys = 1024;
 // How often a function's clear generation is read from the store at most.
 constexpr auto kGenerationCheckInterval = std::chrono::seconds(1);
@@ -67,7 +67,7 @@ struct FunctionEntries {
   TierTable entries;
   std::list<Key128> recency;
   std::uint64_t bytes = 0;
-  // Keys dropped to keep within maxsize, oldest first (see TierAnswer::dropped).
+  // Keys dropped to keep within maxsize, oldest first (see TierFound::dropped).
   std::unordered_set<Key128, Key128Hash> dropped;
   std::deque<Key128> dropped_order;
   std::optional<std::uint64_t> generation;  // the store's, when last read
@@ -335,21 +335,6 @@ std::optional<std::uint64_t> parse_memory_budget(std::string_view text) {
   return number << shift;
 }
 
-TierAnswer tier_find(CachedFunction& fn, const Key128& key, std::string_view arguments) {
-  if (t_decoding) return {};
-  TierAnswer answer;
-  try {
-    const TierFound found = tier().find(fn, key, arguments, [&](std::string_view value) {
-      answer.value.emplace(value);
-      return true;
-    });
-    answer.dropped = found == TierFound::dropped;
-    return answer;
-  } catch (const std::exception&) {
-    return {};  // out of memory: the store answers instead
-  }
-}
-
 TierFound tier_find_decoded(CachedFunction& fn, const Key128& key, std::string_view arguments,
                             DecodeInto decode, void* out) {
   if (t_decoding) return TierFound::absent;
@@ -361,6 +346,17 @@ TierFound tier_find_decoded(CachedFunction& fn, const Key128& key, std::string_v
   } catch (const std::exception&) {
     return TierFound::absent;  // out of memory, or the result type's move threw: the store
   }
+}
+
+std::optional<std::string> tier_find(CachedFunction& fn, const Key128& key,
+                                     std::string_view arguments) {
+  std::optional<std::string> value;
+  const DecodeInto copy = [](std::string_view stored, void* out) {
+    static_cast<std::optional<std::string>*>(out)->emplace(stored);
+    return true;
+  };
+  if (tier_find_decoded(fn, key, arguments, copy, &value) != TierFound::hit) return std::nullopt;
+  return value;
 }
 
 void tier_insert(CachedFunction& fn, const Key128& key, std::string_view arguments,

@@ -50,29 +50,29 @@ namespace picocache::detail {
 inline constexpr std::uint64_t kDefaultMemoryBudget = std::uint64_t{64} << 20;
 std::optional<std::uint64_t> parse_memory_budget(std::string_view text);
 
-// What the tier knows of one call.
-struct TierAnswer {
-  std::optional<std::string> value;  // the stored value, now the most recently used
+// What the tier found for a call.
+enum class TierFound {
+  hit,
+  absent,
   // The tier dropped this key to keep fn within its maxsize: lru_cache would run the body, so
   // the call is a miss even if the store still has the entry (kept for other processes).
-  bool dropped = false;
+  dropped,
 };
 
-// What the tier knows of `fn`'s call with `arguments` (hashed to `key`); nothing when the tier
-// is off. May read the store's clear generation first (see above). Counts nothing (the caller
-// knows whether the call is a memory hit or a wait). Thread-safe; never throws.
-TierAnswer tier_find(CachedFunction& fn, const Key128& key, std::string_view arguments);
-
-// What tier_find_decoded found.
-enum class TierFound { hit, absent, dropped };  // dropped: as TierAnswer::dropped
-
-// As tier_find, but the kept value is decoded in place with `decode` into `out` (under the tier's
-// lock: no copy of its bytes), and `hit` means `out` holds the result; a kept value that does not
-// decode is absent. While `decode` runs, every tier function finds the tier off for this thread
-// (a codec that calls a cached function would otherwise wait for the lock this thread holds).
-// Counts nothing. Thread-safe; never throws.
+// The kept value of `fn`'s call with `arguments` (hashed to `key`), now the most recently used,
+// decoded in place with `decode` into `out` (under the tier's lock: no copy of its bytes); `hit`
+// means `out` holds the result, and a kept value that does not decode is absent. Absent when
+// the tier is off. May read the store's clear generation first (see above). While `decode` runs,
+// every tier function finds the tier off for this thread (a codec that calls a cached function
+// would otherwise wait for the lock this thread holds). Counts nothing (the caller knows whether
+// the call is a memory hit or a wait). Thread-safe; never throws.
 TierFound tier_find_decoded(CachedFunction& fn, const Key128& key, std::string_view arguments,
                             DecodeInto decode, void* out);
+
+// The same for a caller that wants the stored value itself (header included): a copy of it, or
+// nullopt for absent and dropped alike.
+std::optional<std::string> tier_find(CachedFunction& fn, const Key128& key,
+                                     std::string_view arguments);
 
 // Keeps `value` for `fn`'s call with `arguments`, written at `written_at` (epoch milliseconds:
 // now for a new result, the store's StoredEntry::written_at for one read from it), evicting down

@@ -331,7 +331,7 @@ Flight::Flight(CachedFunction& fn, const Key128& key, std::string_view arguments
   // A leader that finished between this call's lookup and its taking the lead here has already
   // put its value in the tier (finish() stores before it settles): take it, at the cost of one
   // in-memory lookup, rather than run the body a second time.
-  if (std::optional<std::string> value = tier_find(fn, key, arguments).value) {
+  if (std::optional<std::string> value = tier_find(fn, key, arguments)) {
     waited_ = value;
     settle(led_, Outcome::computed, std::move(*value));
     led_ = nullptr;
