@@ -46,8 +46,8 @@ rm -f picocache.db picocache.db-*
 "$cli" list >out
 [ "$(grep -c 'slow_square long (long)$' out)" -eq 2 ] || { cat out; fail "list does not show both versions"; }
 grep -Eq "${row}5${limits} +slow_square long \(long\)$" out || { cat out; fail "the current version is not listed"; }
-grep -Eq '^[0-9a-f]{32} +version 0 +[0-9-]{10} [0-9:]{5} UTC +3 +50 +90m +slow_square long \(long\)$' out ||
-  { cat out; fail "the older version is not listed as version 0 with 3 entries, maxsize 50, ttl 90m"; }
+grep -Eq '^[0-9a-f]{32} +version 0 +[0-9-]{10} [0-9:]{5} UTC +3 +50 +90min +slow_square long \(long\)$' out ||
+  { cat out; fail "the older version is not listed as version 0 with 3 entries, maxsize 50, ttl 90min"; }
 grep slow_square out | head -1 | grep -q "version 0" && { cat out; fail "the older version is listed first"; }
 # prune keeps the most recently used version only, and says what it removed.
 "$cli" prune >out || fail "prune failed"

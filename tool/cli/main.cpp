@@ -98,15 +98,15 @@ std::string maxsize_label(const std::optional<std::uint64_t>& maxsize) {
   return std::to_string(*maxsize);
 }
 
-// A ttl in its largest whole unit ("90s", "2h", "1500ms") or "none"; "-" where the store does
-// not keep it.
+// A ttl in its largest whole unit, spelled as the annotation's `ttl` takes it ("90s", "90min",
+// "2h", "1500ms"), or "none"; "-" where the store does not keep it.
 std::string ttl_label(const std::optional<std::chrono::milliseconds>& ttl) {
   if (!ttl) return "-";
   const std::int64_t ms = ttl->count();
   if (ms == 0) return "none";
   if (ms % 86'400'000 == 0) return fmt::format("{}d", ms / 86'400'000);
   if (ms % 3'600'000 == 0) return fmt::format("{}h", ms / 3'600'000);
-  if (ms % 60'000 == 0) return fmt::format("{}m", ms / 60'000);
+  if (ms % 60'000 == 0) return fmt::format("{}min", ms / 60'000);
   if (ms % 1'000 == 0) return fmt::format("{}s", ms / 1'000);
   return fmt::format("{}ms", ms);
 }
