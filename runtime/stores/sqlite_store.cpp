@@ -307,7 +307,8 @@ class SqliteStore final : public Store {
       : memory_(url.memory),
         path_(url.memory ? ":memory:" : url.path),
         label_(url.memory ? "sqlite::memory:" : "sqlite:" + url.path),
-        max_sessions_(url.memory ? 1 : 64) {
+        max_sessions_(url.memory ? 1 : 64),
+        file_leases_(url.memory ? nullptr : FileLeases::create(url.path + "-lease")) {
     if (options.must_exist && !memory_ && !std::filesystem::exists(path_)) {
       throw StoreError(fmt::format("no such database file: {}", path_));
     }
@@ -517,7 +518,7 @@ class SqliteStore final : public Store {
                                       std::chrono::milliseconds) override {
     check_usable();
     if (memory_) return memory_lease(key);
-    return try_file_lease(path_ + "-lease", key);
+    return file_leases_->try_lease(key);
   }
 
   void flush() override {
@@ -541,10 +542,11 @@ class SqliteStore final : public Store {
     pool_lock_ = std::unique_lock(pool_mutex_, std::try_to_lock);
     touches_lock_ = std::unique_lock(touches_mutex_, std::try_to_lock);
     fids_lock_ = std::unique_lock(fids_mutex_, std::try_to_lock);
+    if (file_leases_) file_leases_lock_ = file_leases_->try_hold_for_fork();
     // Safe when no other thread is inside a connection: then every connection is idle, and
     // closing them before the fork leaves the child no SQLite state of the parent's.
     fork_safe_ = pool_lock_.owns_lock() && touches_lock_.owns_lock() && fids_lock_.owns_lock() &&
-                 idle_.size() == open_sessions_;
+                 (!file_leases_ || file_leases_lock_.owns_lock()) && idle_.size() == open_sessions_;
     if (fork_safe_ && !memory_) {
       idle_.clear();  // closes them
       open_sessions_ = 0;
@@ -620,6 +622,7 @@ class SqliteStore final : public Store {
   }
 
   void unlock_after_fork() noexcept {
+    if (file_leases_lock_.owns_lock()) file_leases_lock_.unlock();
     if (fids_lock_.owns_lock()) fids_lock_.unlock();
     if (touches_lock_.owns_lock()) touches_lock_.unlock();
     if (pool_lock_.owns_lock()) pool_lock_.unlock();
@@ -865,6 +868,8 @@ class SqliteStore final : public Store {
 
   std::mutex leases_mutex_;
   std::vector<Key128> memory_leases_;
+  // A file's leases (none for sqlite::memory:); shared with the leases taken, which outlive it.
+  const std::shared_ptr<FileLeases> file_leases_;
 
   // kAgeIndex exists (this process made sure of it; a rebuilt file loses it, and a put then
   // finds expired rows without it, by a scan of the function's rows, until the process restarts).
@@ -874,6 +879,7 @@ class SqliteStore final : public Store {
   std::unique_lock<std::mutex> pool_lock_;
   std::unique_lock<std::mutex> touches_lock_;
   std::unique_lock<std::mutex> fids_lock_;
+  std::unique_lock<std::mutex> file_leases_lock_;
   bool fork_safe_ = true;
   std::atomic<bool> forked_unsafely_{false};
 };

@@ -441,5 +441,34 @@ TEST_F(SqliteStoreTest, AForkedWorkerOutlivingItsParentKeepsTheFileSound) {
   }
 }
 
+// Leases share one open of the lease file per process (file_lease.hpp); a forked child opens its
+// own. Were the child to lease through the parent's open, OFD locks of one open never conflict:
+// it would take the key the parent holds, and its release would drop the parent's lock.
+TEST_F(SqliteStoreTest, AForkedChildLeasesThroughItsOwnOpenOfTheLeaseFile) {
+  std::unique_ptr<Store> store = open_store(url_);
+  std::unique_ptr<KeyLease> held = store->try_lease(fn_, key(1), std::chrono::seconds(10));
+  ASSERT_TRUE(held);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // 0: excluded from the parent's key, the other key taken and released, the copy of the
+    // parent's lease destroyed (which must release nothing of the parent's).
+    int status = store->try_lease(fn_, key(1), std::chrono::seconds(10)) ? 1 : 0;
+    if (!store->try_lease(fn_, key(2), std::chrono::seconds(10))) status |= 2;
+    held.reset();
+    _exit(status);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status) & 1, 0) << "the child took the key its parent holds";
+  EXPECT_EQ(WEXITSTATUS(status) & 2, 0) << "the child could not lease a free key";
+  std::unique_ptr<Store> other = open_store(url_);  // another open: as another process
+  EXPECT_FALSE(other->try_lease(fn_, key(1), std::chrono::seconds(10)))
+      << "the child's exit released the parent's lease";
+  held.reset();
+  EXPECT_TRUE(other->try_lease(fn_, key(1), std::chrono::seconds(10)));
+}
+
 }  // namespace
 }  // namespace picocache
