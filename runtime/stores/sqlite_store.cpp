@@ -1,39 +1,63 @@
 // The SQLite store: one database file shared by every process that names it.
 //
-// Layout 4 (PRAGMA user_version = 4):
+// Layout 5 (PRAGMA user_version = 5):
 //   picocache_functions(fid, id, name, size, maxsize, ttl_ms, generation, family, version,
 //     last_used): one row per function version ever stored, never deleted (so a process may keep
-//     a function's small integer `fid` for its lifetime); `size` is kept exact in the same
-//     transaction as every insert, eviction and clear, so currsize is a point read. `maxsize`
+//     a function's small integer `fid` for its lifetime). `size` is NULL while the function is
+//     unordered (below); once ordered it is kept exact in the same transaction as every insert,
+//     eviction and clear, so currsize is a point read (an unordered one's is counted). `maxsize`
 //     (NULL: none) and `ttl_ms` (NULL: none) are the last writer's: every put writes its own, so
 //     where two builds disagree the most recent writer's values apply (a process reads them when
 //     it first meets the function). `generation` grows by one at every clear (clear_generation()).
 //     `family` (the same for every code version of one function), `version` and `last_used`
 //     (milliseconds since the epoch) are written by record_use(), at most hourly per process;
 //     drop_versions() clears the rows of one family last used before a cutoff (indexed by family).
-//     Layout 4 added these three columns; a layout-3 file is rebuilt like any older one.
-//   picocache_entries(fid, key, last_used, written_at, check_bytes, value): one row per entry,
-//     with its argument check (entry_check.hpp) and the time it was written (for ttl), indexed
-//     by (fid, last_used) for eviction and, once a function with a ttl was stored in the file, by
-//     (fid, written_at) for expiry (kAgeIndex: created by the first such put, so files without a
-//     ttl never pay for its upkeep, about a fifth of a miss's CPU time).
+//     Layout 4 added these three columns.
+//   picocache_entries(slot, fid, key, last_used, written_at, check_bytes, value): one row per
+//     entry in a rowid table (an integer b-tree like a plain table's, values stored in the leaves
+//     and overflow pages, not in a WITHOUT ROWID b-tree), at `slot` = fid << 39 | the key's top
+//     39 bits (EntryAddress), with its full key, its recency tick (below), its argument check
+//     (entry_check.hpp) and the time it was written (for ttl). No recency index: eviction
+//     samples (below). Once a function with a ttl was stored in the file, the rows are also
+//     indexed by (fid, written_at) for expiry (kAgeIndex: created by the first such put, so files
+//     without a ttl never pay for its upkeep). A file numbers at most 2^24 - 1 function versions.
+// Layout 5 moved the entries from a WITHOUT ROWID table keyed by (fid, key) to slots, dropped
+// the recency index (fid, last_used) and made `size` nullable (unordered functions); a file of
+// layout 4 or older is rebuilt like any older one.
 // Layouts are versioned: a database of an older layout is rebuilt, with one warning (it is a
 // cache); one of a newer layout is never touched: this process runs uncached (one warning), so
 // an old and a new binary never wipe each other's file.
 //
-// Recency is a logical clock per function, not a time, so no clock step can make a row outrank
-// every later one. Each process keeps the function's clock: a put's entry gets one more than the
-// larger of the function's largest `last_used` (an index read) and this process's clock. A hit
-// writes nothing: a hit of an unbounded function records nothing at all (nothing can be
-// evicted), and a hit of a bounded one is remembered in memory with the tick it would have had
-// (one more than the clock). That tick is written only when needed: when an eviction of this
-// process finds the entry among its victims (second chance: the entry is written with its tick and
-// the victims chosen again, so an entry is written at most once per time it reaches the end of the
-// order), when kMaxPendingTouches entries have uses pending, or at flush() / exit. So within one
-// process the LRU order is exact (maxsize = 2 behaves as functools.lru_cache(maxsize=2)) and a hit
-// writes nothing until evictions reach its entry. Across processes it is approximate: another
-// process's hits count once that process has written them (at its evictions, flush() or exit),
-// and a process that only reads places its hits just above the ticks it has read.
+// What a miss writes. A raw INSERT writes one b-tree page; a put writes the entry's page and,
+// when it evicts, deletes a victim on that same page (most of the time: below), so a miss is one
+// page too. (Layout 4 also wrote two pages of the recency index and the victim's own page.)
+//
+// Unordered functions. A function only ever stored with maxsize none (since its last clear) is
+// unordered: nothing can be evicted from it, so no count is kept (size NULL; currsize counts its
+// rows). The first put with a maxsize orders it, inside that put's transaction: its size is
+// counted (a scan of its rows, once); from then on every writer, bounded or not, keeps the size
+// exact, until a clear makes it unordered again. So two builds that disagree on the maxsize
+// cost that count once, not at every put.
+//
+// Recency. Every entry has a tick: a hybrid clock per function and process, in microseconds
+// since the epoch, that never runs backwards in this process and always lands above the ticks
+// it has read (a row from a clock that ran ahead is outranked by the next use, not by every use
+// until that time). A hit writes nothing: a hit of an unbounded function records nothing at all,
+// and a hit of a bounded one is remembered in memory with the tick it would have had; remembered
+// uses are written when kMaxPendingTouches entries have one, or at flush() / exit, and count at
+// this process's evictions meanwhile.
+//
+// Eviction samples. A put into a full function evicts the least recently used of the kSampled
+// entries nearest the new key in slot order, half below it and half above (more on one side when
+// the other runs out): keys are hashes, so they are a uniform sample of the function's entries
+// (Redis samples 5 for its approximated LRU), and they lie on the new entry's page or the next.
+// A function holding at most kSampled entries besides the new one is sampled whole, so up to
+// maxsize kSampled the order is exact LRU (maxsize = 2 behaves as functools.lru_cache(2)); above,
+// the victim is the least recently used of its sample. (Within one process the in-process tier
+// keeps the exact LRU order at any maxsize; this is the store's order, which the tier-less and
+// the other processes see.) Across processes another process's hits count once that process has
+// written them (at flush() or exit). A put evicts at most the whole sample, so after maxsize
+// shrank the size converges to it over the next puts.
 //
 // ttl. The runtime treats an entry older than its function's ttl as a miss (entry_age.hpp), so
 // a get never writes for it: the miss's put replaces the row. A put with a ttl first deletes up
@@ -82,20 +106,22 @@ namespace {
 
 // Remembered uses are written when this many entries have one (a memory bound: ~100 bytes each).
 constexpr std::size_t kMaxPendingTouches = 1 << 17;
-constexpr std::int64_t kLayoutVersion = 4;
+constexpr std::int64_t kLayoutVersion = 5;
 // The index expiry reads, made by the first put with a ttl (IF NOT EXISTS: once per file, in that
 // put's transaction; other connections re-prepare their statements when they see it).
 constexpr const char* kAgeIndex =
     "CREATE INDEX IF NOT EXISTS picocache_entries_by_age ON picocache_entries (fid, written_at)";
 // Expired rows a put deletes at most (bounded work per put; the next puts take the rest).
 constexpr std::int64_t kExpiredPerPut = 64;
+// How many entries near a new key a put samples for its victim (see the top).
+constexpr std::int64_t kSampled = 16;
 
 constexpr const char* kSchema = R"sql(
   CREATE TABLE picocache_functions (
     fid  INTEGER PRIMARY KEY,
     id   TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
-    size INTEGER NOT NULL DEFAULT 0,
+    size INTEGER,
     maxsize INTEGER,
     ttl_ms INTEGER,
     generation INTEGER NOT NULL DEFAULT 0,
@@ -105,16 +131,15 @@ constexpr const char* kSchema = R"sql(
   );
   CREATE INDEX picocache_functions_by_family ON picocache_functions (family);
   CREATE TABLE picocache_entries (
+    slot        INTEGER PRIMARY KEY,
     fid         INTEGER NOT NULL,
     key         BLOB NOT NULL,
     last_used   INTEGER NOT NULL,
     written_at  INTEGER NOT NULL,
     check_bytes BLOB NOT NULL,
-    value       BLOB NOT NULL,
-    PRIMARY KEY (fid, key)
-  ) WITHOUT ROWID;
-  CREATE INDEX picocache_entries_by_recency ON picocache_entries (fid, last_used);
-  PRAGMA user_version = 4;
+    value       BLOB NOT NULL
+  );
+  PRAGMA user_version = 5;
 )sql";
 
 std::int64_t now_ms() {
@@ -123,14 +148,35 @@ std::int64_t now_ms() {
       .count();
 }
 
-// The 16 key bytes, little-endian lo then hi: the entry's primary key in the table.
-std::array<unsigned char, 16> key_bytes(const Key128& key) {
-  std::array<unsigned char, 16> bytes{};
-  for (int i = 0; i < 8; ++i) {
-    bytes[i] = static_cast<unsigned char>(key.lo >> (8 * i));
-    bytes[8 + i] = static_cast<unsigned char>(key.hi >> (8 * i));
+using KeyBytes = std::array<unsigned char, 16>;
+
+// Where an entry lives: its row's slot (the rowid: fid in the top bits, the key's top 39 bits
+// below, so one function's entries are one range of the table, in key order) and its 16 key
+// bytes, little-endian lo then hi, which the row holds (two keys of one slot, odds 2^-39 per
+// pair, take turns in it: a miss, never a wrong value).
+struct EntryAddress {
+  std::int64_t slot = 0;
+  KeyBytes key{};
+};
+
+constexpr int kSlotKeyBits = 39;
+// The most function versions a file can number (fid < 2^24, so a slot stays a positive int64).
+constexpr std::int64_t kMostFids = std::int64_t{1} << (63 - kSlotKeyBits);
+
+EntryAddress address_of(std::int64_t fid, const Key128& key) {
+  if (fid <= 0 || fid >= kMostFids) {
+    throw StoreError(
+        fmt::format("the database numbers {} function versions, the most it can "
+                    "hold; `picocache clear` the file to start again",
+                    kMostFids - 1));
   }
-  return bytes;
+  EntryAddress address;
+  address.slot = (fid << kSlotKeyBits) | static_cast<std::int64_t>(key.lo >> (64 - kSlotKeyBits));
+  for (int i = 0; i < 8; ++i) {
+    address.key[i] = static_cast<unsigned char>(key.lo >> (8 * i));
+    address.key[8 + i] = static_cast<unsigned char>(key.hi >> (8 * i));
+  }
+  return address;
 }
 
 std::int64_t read_layout(sqlite::Connection& connection) {
@@ -206,11 +252,9 @@ struct OpenDatabase {
 struct Session : OpenDatabase {
   using OpenDatabase::OpenDatabase;
 
-  // A function's fid, its maxsize and its largest tick (where this process's clock starts).
-  sqlite::Statement select_fid{
-      connection,
-      "SELECT fid, maxsize, (SELECT coalesce(max(last_used), 0) FROM picocache_entries e "
-      "WHERE e.fid = f.fid) FROM picocache_functions f WHERE id = ?1"};
+  // A function's fid and its maxsize.
+  sqlite::Statement select_fid{connection,
+                               "SELECT fid, maxsize FROM picocache_functions WHERE id = ?1"};
   sqlite::Statement upsert_function{
       connection,
       "INSERT INTO picocache_functions (id, name, maxsize, ttl_ms) VALUES (?1, ?2, ?3, ?4) "
@@ -218,44 +262,60 @@ struct Session : OpenDatabase {
       "ttl_ms = excluded.ttl_ms RETURNING fid"};
   sqlite::Statement select_entry{connection,
                                  "SELECT value, check_bytes, written_at, last_used "
-                                 "FROM picocache_entries WHERE fid = ?1 AND key = ?2"};
-  sqlite::Statement max_tick{
-      connection, "SELECT coalesce(max(last_used), 0) FROM picocache_entries WHERE fid = ?1"};
+                                 "FROM picocache_entries WHERE slot = ?1 AND key = ?2"};
   // A remembered use never moves an entry back (another process may have written a later one).
   sqlite::Statement touch{connection,
                           "UPDATE picocache_entries SET last_used = max(last_used, ?3) "
-                          "WHERE fid = ?1 AND key = ?2"};
+                          "WHERE slot = ?1 AND key = ?2"};
   sqlite::Statement insert_entry{
       connection,
-      "INSERT INTO picocache_entries (fid, key, last_used, written_at, check_bytes, value) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (fid, key) DO NOTHING"};
+      "INSERT INTO picocache_entries (slot, key, last_used, written_at, check_bytes, value, fid) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (slot) DO NOTHING"};
   sqlite::Statement replace_entry{
       connection,
-      "UPDATE picocache_entries SET last_used = ?3, written_at = ?4, check_bytes = ?5, "
-      "value = ?6 WHERE fid = ?1 AND key = ?2"};
+      "UPDATE picocache_entries SET key = ?2, last_used = ?3, written_at = ?4, check_bytes = ?5, "
+      "value = ?6 WHERE slot = ?1 AND fid = ?7"};
   sqlite::Statement select_size{connection, "SELECT size FROM picocache_functions WHERE fid = ?1"};
+  // An unordered function's size, counted.
+  sqlite::Statement count_entries{connection,
+                                  "SELECT count(*) FROM picocache_entries WHERE slot BETWEEN (?1 "
+                                  "<< 39) AND ((?1 + 1) << 39) - 1"};
+  // Orders an unordered function (see the top): its size is counted.
+  sqlite::Statement count_size{
+      connection,
+      "UPDATE picocache_functions SET size = (SELECT count(*) FROM "
+      "picocache_entries WHERE slot BETWEEN (?1 << 39) AND ((?1 + 1) << 39) - 1) WHERE fid = ?1"};
   sqlite::Statement add_size{connection,
                              "UPDATE picocache_functions SET size = size + ?2 WHERE fid = ?1"};
-  sqlite::Statement victims{connection,
-                            "SELECT key, last_used FROM picocache_entries WHERE fid = ?1 "
-                            "ORDER BY last_used, key LIMIT ?2"};
+  // The entries nearest a key, below and above it (an eviction's sample).
+  sqlite::Statement below{
+      connection,
+      "SELECT slot, key, last_used FROM picocache_entries WHERE slot >= (?1 << 39) AND slot < ?2 "
+      "ORDER BY slot DESC LIMIT ?3"};
+  sqlite::Statement above{connection,
+                          "SELECT slot, key, last_used FROM picocache_entries WHERE slot > ?2 "
+                          "AND slot < ((?1 + 1) << 39) ORDER BY slot LIMIT ?3"};
   // Rows written at or before ?2 (expired), oldest first.
-  sqlite::Statement expired{connection,
-                            "SELECT key FROM picocache_entries WHERE fid = ?1 AND written_at <= ?2 "
-                            "ORDER BY written_at LIMIT ?3"};
-  sqlite::Statement delete_entry{connection,
-                                 "DELETE FROM picocache_entries WHERE fid = ?1 AND key = ?2"};
-  sqlite::Statement delete_entries{connection, "DELETE FROM picocache_entries WHERE fid = ?1"};
+  sqlite::Statement expired{
+      connection,
+      "SELECT slot, key FROM picocache_entries WHERE fid = ?1 AND written_at <= ?2 "
+      "ORDER BY written_at LIMIT ?3"};
+  sqlite::Statement delete_entry{connection, "DELETE FROM picocache_entries WHERE slot = ?1"};
+  sqlite::Statement delete_entries{
+      connection,
+      "DELETE FROM picocache_entries WHERE slot BETWEEN (?1 << 39) AND ((?1 + 1) << 39) - 1"};
   sqlite::Statement cleared{
       connection,
-      "UPDATE picocache_functions SET size = 0, generation = generation + 1 WHERE fid = ?1"};
+      "UPDATE picocache_functions SET size = NULL, generation = generation + 1 WHERE fid = ?1"};
   sqlite::Statement select_generation{connection,
                                       "SELECT generation FROM picocache_functions WHERE fid = ?1"};
   sqlite::Statement list_functions{
       connection,
-      "SELECT id, name, size, coalesce(family, ''), coalesce(version, ''), "
-      "coalesce(last_used, 0), maxsize, ttl_ms FROM picocache_functions WHERE size > 0 "
-      "ORDER BY name, id"};
+      "SELECT id, name, entries, coalesce(family, ''), coalesce(version, ''), "
+      "coalesce(last_used, 0), maxsize, ttl_ms FROM (SELECT *, coalesce(size, (SELECT count(*) "
+      "FROM picocache_entries e WHERE e.slot BETWEEN (f.fid << 39) AND ((f.fid + 1) << 39) - 1)) "
+      "AS entries FROM picocache_functions f) "
+      "WHERE entries > 0 ORDER BY name, id"};
   // A use never moves last_used back (another process may have recorded a later one).
   sqlite::Statement record_use{
       connection,
@@ -265,32 +325,24 @@ struct Session : OpenDatabase {
       "last_used = max(coalesce(last_used, 0), excluded.last_used)"};
   sqlite::Statement superseded{
       connection,
-      "SELECT fid, id, name, size, coalesce(version, ''), coalesce(last_used, 0) "
-      "FROM picocache_functions WHERE family = ?1 AND id <> ?2 AND last_used < ?3 "
-      "AND size > 0"};
+      "SELECT fid, id, name, entries, coalesce(version, ''), coalesce(last_used, 0) "
+      "FROM (SELECT *, coalesce(size, (SELECT count(*) FROM picocache_entries e WHERE e.slot "
+      "BETWEEN (f.fid << 39) AND ((f.fid + 1) << 39) - 1)) AS entries FROM picocache_functions f "
+      "WHERE family = ?1 "
+      "AND id <> ?2 AND last_used < ?3) WHERE entries > 0"};
 };
 
-using KeyBytes = std::array<unsigned char, 16>;
+// An entry an eviction may choose, with its tick.
+struct Candidate {
+  EntryAddress address;
+  std::int64_t tick = 0;
+};
 
 // A remembered use: which entry, and the tick it would have had.
 struct Touch {
   std::int64_t fid;
-  KeyBytes key;
+  EntryAddress address;
   std::int64_t tick;
-};
-
-// Which entry a remembered use is of; hashed by its key's first bytes (a hash already).
-struct TouchKey {
-  std::int64_t fid;
-  KeyBytes key;
-  bool operator==(const TouchKey&) const = default;
-};
-struct TouchKeyHash {
-  std::size_t operator()(const TouchKey& touch) const {
-    std::uint64_t bytes = 0;
-    std::memcpy(&bytes, touch.key.data(), sizeof bytes);
-    return static_cast<std::size_t>(bytes ^ static_cast<std::uint64_t>(touch.fid));
-  }
 };
 
 // What this process knows of a function: its fid, the maxsize it was last seen with, and the ttl
@@ -338,18 +390,19 @@ class SqliteStore final : public Store {
   }
 
   std::optional<StoredEntry> get(const FunctionRef& fn, const Key128& key) override {
-    const auto bytes = key_bytes(key);
     std::optional<StoredEntry> entry;
     KnownFunction known;
+    EntryAddress address;
     std::int64_t tick = 0;
     {
       Lease lease(*this);
       known = known_function(*lease, fn);
       if (known.fid == 0) return std::nullopt;
-      entry = read_entry(*lease, known.fid, bytes, &tick);
+      address = address_of(known.fid, key);
+      entry = read_entry(*lease, address, &tick);
     }
     // Nothing can be evicted from an unbounded function: its hits record nothing.
-    if (entry && known.maxsize != unbounded && remember_touch(known.fid, bytes, tick)) {
+    if (entry && known.maxsize != unbounded && remember_touch(known.fid, address, tick)) {
       try {
         flush();
       } catch (const StoreError&) {
@@ -366,11 +419,10 @@ class SqliteStore final : public Store {
     Lease lease(*this);
     const std::int64_t fid = known_function(*lease, fn).fid;
     if (fid == 0) return std::nullopt;
-    return read_entry(*lease, fid, key_bytes(key), nullptr);
+    return read_entry(*lease, address_of(fid, key), nullptr);
   }
 
   void put(const FunctionRef& fn, const Key128& key, const EntryWrite& entry) override {
-    const auto bytes = key_bytes(key);
     Lease lease(*this);
     Session& session = *lease;
     sqlite::WriteTransaction transaction(session.connection);
@@ -379,26 +431,44 @@ class SqliteStore final : public Store {
     // page alone.
     const std::int64_t ttl_ms = entry.ttl ? entry.ttl->count() : -1;
     std::int64_t fid = 0;
-    std::optional<std::uint64_t> old_size;
+    SizeRow row;
     if (const KnownFunction known = cached_function(fn);
         known.row_ttl_ms == ttl_ms && known.maxsize == entry.maxsize && known.fid != 0) {
       fid = known.fid;
-      old_size = read_size(session, fid);
+      row = read_size_row(session, fid);
     }
-    if (!old_size) {
+    if (!row.exists) {
       fid = function_row(session, fn, entry);
-      old_size = read_size(session, fid).value_or(0);
+      row = read_size_row(session, fid);
     }
-    const std::int64_t tick = next_tick(session, fid);
+    const EntryAddress address = address_of(fid, key);
+    if (!row.size && entry.maxsize != unbounded) row.size = order(session, fid);
+    // An unordered function keeps no count (see the top).
+    const bool ordered = row.size.has_value();
+    // A full function's sample, read before the insert (it never holds the new key): its ticks
+    // also keep the new tick above every tick near it.
+    std::vector<Candidate> sample;
+    if (ordered && entry.maxsize != unbounded && *row.size >= entry.maxsize) {
+      sample = sample_near(session, fid, address.slot);
+    }
+    std::int64_t sampled_newest = 0;
+    for (const Candidate& candidate : sample) {
+      sampled_newest = std::max(sampled_newest, candidate.tick);
+    }
+    const std::int64_t tick = next_tick(fid, sampled_newest);
+    // At maxsize 0 the new entry goes too (the newest, so the last candidate).
+    if (entry.maxsize == 0) sample.push_back(Candidate{address, tick});
     const std::int64_t written_at = now_ms();
-    // Insert, or replace an existing entry: both statements take the same six values.
+    // Insert, or replace the slot's entry (this key's, or one of the slot's other key): both
+    // statements take the same seven values.
     const auto write_entry = [&](sqlite::Statement& statement) {
-      statement.bind_int(1, fid)
-          .bind_blob(2, bytes.data(), bytes.size())
+      statement.bind_int(1, address.slot)
+          .bind_blob(2, address.key.data(), address.key.size())
           .bind_int(3, tick)
           .bind_int(4, written_at)
           .bind_blob(5, entry.check.data(), entry.check.size())
           .bind_blob(6, entry.value.data(), entry.value.size())
+          .bind_int(7, fid)
           .run();
     };
     write_entry(session.insert_entry);
@@ -411,15 +481,18 @@ class SqliteStore final : public Store {
       if (!age_index_ready_.load(std::memory_order_relaxed)) session.connection.execute(kAgeIndex);
       evicted = drop_expired(session, fid, written_at - entry.ttl->count());
     }
-    const std::uint64_t size = *old_size + (inserted ? 1 : 0) - static_cast<std::uint64_t>(evicted);
-    if (entry.maxsize != unbounded && size > entry.maxsize) {
-      evicted += evict(session, fid, static_cast<std::int64_t>(size - entry.maxsize));
+    if (ordered) {
+      const std::uint64_t size =
+          *row.size + (inserted ? 1 : 0) - static_cast<std::uint64_t>(evicted);
+      if (entry.maxsize != unbounded && size > entry.maxsize) {
+        evicted += evict(session, sample, static_cast<std::int64_t>(size - entry.maxsize));
+      }
+      const std::int64_t delta = (inserted ? 1 : 0) - evicted;
+      if (delta != 0) session.add_size.bind_int(1, fid).bind_int(2, delta).run();
     }
-    const std::int64_t delta = (inserted ? 1 : 0) - evicted;
-    if (delta != 0) session.add_size.bind_int(1, fid).bind_int(2, delta).run();
     transaction.commit();
     if (entry.ttl) age_index_ready_.store(true, std::memory_order_relaxed);
-    remember_function(fn, {fid, entry.maxsize, ttl_ms}, tick);
+    remember_function(fn, {fid, entry.maxsize, ttl_ms});
   }
 
   void clear(const FunctionRef& fn) override {
@@ -448,10 +521,14 @@ class SqliteStore final : public Store {
     return static_cast<std::uint64_t>(generation);
   }
 
+  // A point read of the size row; an unordered function's entries are counted.
   std::uint64_t size(const FunctionRef& fn) override {
     Lease lease(*this);
     const std::int64_t fid = known_function(*lease, fn).fid;
-    return fid == 0 ? 0 : read_size(*lease, fid).value_or(0);
+    if (fid == 0) return 0;
+    const SizeRow row = read_size_row(*lease, fid);
+    if (!row.exists) return 0;
+    return row.size ? *row.size : count(*lease, fid);
   }
 
   std::vector<FunctionSummary> functions() override {
@@ -638,15 +715,13 @@ class SqliteStore final : public Store {
     sqlite::Statement& select = session.select_fid;
     select.bind_text(1, fn.id);
     KnownFunction known;
-    std::int64_t largest_tick = 0;
     if (select.step()) {
       known.fid = select.column_int(0);
       known.maxsize =
           select.is_null(1) ? unbounded : static_cast<std::uint64_t>(select.column_int(1));
-      largest_tick = select.column_int(2);
     }
     select.reset();
-    if (known.fid != 0) remember_function(fn, known, largest_tick);
+    if (known.fid != 0) remember_function(fn, known);
     return known;
   }
 
@@ -657,16 +732,10 @@ class SqliteStore final : public Store {
     return it == fids_.end() ? KnownFunction{} : it->second;
   }
 
-  // Remembers what this process knows of `fn` (the latest put's maxsize wins), and moves its
-  // clock up to `tick`.
-  void remember_function(const FunctionRef& fn, const KnownFunction& known, std::int64_t tick) {
-    {
-      std::lock_guard lock(fids_mutex_);
-      fids_.insert_or_assign(std::string(fn.id), known);
-    }
-    std::lock_guard lock(touches_mutex_);
-    std::int64_t& clock = clocks_[known.fid];
-    clock = std::max(clock, tick);
+  // Remembers what this process knows of `fn` (the latest put's maxsize wins).
+  void remember_function(const FunctionRef& fn, const KnownFunction& known) {
+    std::lock_guard lock(fids_mutex_);
+    fids_.insert_or_assign(std::string(fn.id), known);
   }
 
   // The function's row, created when missing, inside the caller's write transaction; it takes
@@ -693,10 +762,10 @@ class SqliteStore final : public Store {
   }
 
   // The entry, and in `tick` (when not null) its last_used.
-  static std::optional<StoredEntry> read_entry(Session& session, std::int64_t fid,
-                                               const KeyBytes& bytes, std::int64_t* tick) {
+  static std::optional<StoredEntry> read_entry(Session& session, const EntryAddress& address,
+                                               std::int64_t* tick) {
     sqlite::Statement& select = session.select_entry;
-    select.bind_int(1, fid).bind_blob(2, bytes.data(), bytes.size());
+    select.bind_int(1, address.slot).bind_blob(2, address.key.data(), address.key.size());
     std::optional<StoredEntry> entry;
     if (select.step()) {
       entry.emplace();
@@ -709,72 +778,126 @@ class SqliteStore final : public Store {
     return entry;
   }
 
-  // A put's tick: above every tick in the file and every use this process remembers.
-  std::int64_t next_tick(Session& session, std::int64_t fid) {
-    sqlite::Statement& select = session.max_tick;
-    select.bind_int(1, fid);
-    const std::int64_t largest = select.step() ? select.column_int(0) : 0;
-    select.reset();
-    std::lock_guard lock(touches_mutex_);
+  // The next tick of `fid`'s clock in this process: above its last one, above `floor` and at
+  // least the time now (see the top). Called with touches_mutex_ held.
+  std::int64_t advance_clock_locked(std::int64_t fid, std::int64_t floor) {
     std::int64_t& clock = clocks_[fid];
-    clock = std::max(clock, largest) + 1;
+    const std::int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+    clock = std::max({clock + 1, floor, now_us});
     return clock;
   }
 
-  // The function's size row; nullopt when the row is missing.
-  static std::optional<std::uint64_t> read_size(Session& session, std::int64_t fid) {
-    sqlite::Statement& select = session.select_size;
-    select.bind_int(1, fid);
-    std::optional<std::uint64_t> size;
-    if (select.step()) size = static_cast<std::uint64_t>(select.column_int(0));
-    select.reset();
-    return size;
+  // A put's tick: above every tick this process has given or read, and above `sampled_newest`
+  // (the newest tick near the new key).
+  std::int64_t next_tick(std::int64_t fid, std::int64_t sampled_newest) {
+    std::lock_guard lock(touches_mutex_);
+    return advance_clock_locked(fid, sampled_newest + 1);
   }
 
-  static TouchKey touch_key(std::int64_t fid, const KeyBytes& key) { return TouchKey{fid, key}; }
+  // The function's size as its row says.
+  struct SizeRow {
+    bool exists = false;                // false: no row (the file was replaced)
+    std::optional<std::uint64_t> size;  // nullopt: unordered (see the top)
+  };
+  static SizeRow read_size_row(Session& session, std::int64_t fid) {
+    sqlite::Statement& select = session.select_size;
+    select.bind_int(1, fid);
+    SizeRow row;
+    if (select.step()) {
+      row.exists = true;
+      if (!select.is_null(0)) row.size = static_cast<std::uint64_t>(select.column_int(0));
+    }
+    select.reset();
+    return row;
+  }
+
+  static std::uint64_t count(Session& session, std::int64_t fid) {
+    sqlite::Statement& select = session.count_entries;
+    select.bind_int(1, fid);
+    const std::int64_t counted = select.step() ? select.column_int(0) : 0;
+    select.reset();
+    return static_cast<std::uint64_t>(counted);
+  }
+
+  // Orders an unordered function inside the caller's write transaction (its size is counted)
+  // and returns its size.
+  static std::uint64_t order(Session& session, std::int64_t fid) {
+    session.count_size.bind_int(1, fid).run();
+    return read_size_row(session, fid).size.value_or(0);
+  }
 
   // Remembers a hit of an entry whose tick is `entry_tick`; true when so many uses are pending
   // that they should be written.
-  bool remember_touch(std::int64_t fid, const KeyBytes& key, std::int64_t entry_tick) {
+  bool remember_touch(std::int64_t fid, const EntryAddress& address, std::int64_t entry_tick) {
     std::lock_guard lock(touches_mutex_);
-    std::int64_t& clock = clocks_[fid];
-    clock = std::max(clock, entry_tick) + 1;
-    touches_.insert_or_assign(touch_key(fid, key), Touch{fid, key, clock});
+    const std::int64_t tick = advance_clock_locked(fid, entry_tick + 1);
+    touches_.insert_or_assign(address.slot, Touch{fid, address, tick});
     return touches_.size() >= kMaxPendingTouches;
   }
 
-  // Evicts the `count` least recently used entries of `fid`, inside the caller's write
-  // transaction, and returns how many it deleted. A candidate this process has used since its
-  // tick was written gets that use written instead (its second chance), and the candidates are
-  // chosen again: each remembered use is written at most once, when it would have mattered.
-  std::int64_t evict(Session& session, std::int64_t fid, std::int64_t count) {
-    std::vector<KeyBytes> chosen;
-    std::vector<Touch> rescued;
-    for (;;) {
-      chosen.clear();
-      rescued.clear();
-      sqlite::Statement& select = session.victims;
-      select.bind_int(1, fid).bind_int(2, count);
-      while (select.step()) {
-        const std::string key = select.column_blob(0);
-        KeyBytes bytes{};
-        std::copy_n(key.begin(), std::min(key.size(), bytes.size()), bytes.begin());
-        const std::int64_t tick = select.column_int(1);
-        chosen.push_back(bytes);
-        std::lock_guard lock(touches_mutex_);
-        const auto it = touches_.find(touch_key(fid, bytes));
-        if (it == touches_.end()) continue;
-        if (it->second.tick > tick) rescued.push_back(it->second);
-        touches_.erase(it);
+  // A row's slot and key, as the sampling and expiry statements select them (columns 0, 1).
+  static EntryAddress read_address(const sqlite::Statement& select) {
+    EntryAddress address;
+    address.slot = select.column_int(0);
+    const std::string key = select.column_blob(1);
+    std::copy_n(key.begin(), std::min(key.size(), address.key.size()), address.key.begin());
+    return address;
+  }
+
+  // The kSampled entries of `fid` nearest `slot` in key order (half below, half above, more on
+  // one side when the other runs out), inside the caller's write transaction.
+  static std::vector<Candidate> sample_near(Session& session, std::int64_t fid, std::int64_t slot) {
+    const auto read = [&](sqlite::Statement& select) {
+      std::vector<Candidate> side;
+      select.bind_int(1, fid).bind_int(2, slot).bind_int(3, kSampled);
+      while (select.step()) side.push_back(Candidate{read_address(select), select.column_int(2)});
+      select.reset();
+      return side;
+    };
+    const std::vector<Candidate> below = read(session.below);
+    const std::vector<Candidate> above = read(session.above);
+    const std::size_t half = static_cast<std::size_t>(kSampled) / 2;
+    const std::size_t from_below =
+        std::min(below.size(),
+                 std::max(half, static_cast<std::size_t>(kSampled) - std::min(above.size(), half)));
+    std::vector<Candidate> sample(below.begin(),
+                                  below.begin() + static_cast<std::ptrdiff_t>(from_below));
+    const std::size_t from_above =
+        std::min(above.size(), static_cast<std::size_t>(kSampled) - from_below);
+    sample.insert(sample.end(), above.begin(),
+                  above.begin() + static_cast<std::ptrdiff_t>(from_above));
+    return sample;
+  }
+
+  // Deletes the row at `address`, inside the caller's write transaction, with its remembered
+  // use; 1 when there was one, else 0.
+  std::int64_t delete_row(Session& session, const EntryAddress& address) {
+    session.delete_entry.bind_int(1, address.slot).run();
+    std::lock_guard lock(touches_mutex_);
+    touches_.erase(address.slot);
+    return session.connection.changes();
+  }
+
+  // Evicts up to `count` of `sample`'s least recently used entries, inside the caller's write
+  // transaction, and returns how many it deleted (a candidate a ttl put just dropped counts
+  // nothing). A use this process remembers counts as the entry's tick, unwritten.
+  std::int64_t evict(Session& session, std::vector<Candidate>& sample, std::int64_t count) {
+    {
+      std::lock_guard lock(touches_mutex_);
+      for (Candidate& candidate : sample) {
+        const auto it = touches_.find(candidate.address.slot);
+        if (it != touches_.end()) candidate.tick = std::max(candidate.tick, it->second.tick);
       }
-      select.reset();  // before writing: a statement must not step over rows being changed
-      if (rescued.empty()) break;
-      for (const Touch& touch : rescued) write_touch(session, touch);
     }
+    std::sort(sample.begin(), sample.end(), [](const Candidate& a, const Candidate& b) {
+      return a.tick != b.tick ? a.tick < b.tick : a.address.slot < b.address.slot;
+    });
     std::int64_t deleted = 0;
-    for (const KeyBytes& bytes : chosen) {
-      session.delete_entry.bind_int(1, fid).bind_blob(2, bytes.data(), bytes.size()).run();
-      deleted += session.connection.changes();
+    for (const Candidate& candidate : sample) {
+      if (deleted >= count) break;
+      deleted += delete_row(session, candidate.address);
     }
     return deleted;
   }
@@ -782,29 +905,19 @@ class SqliteStore final : public Store {
   // Deletes up to kExpiredPerPut rows of `fid` written at or before `cutoff`, inside the caller's
   // write transaction, and returns how many it deleted. Their remembered uses go with them.
   std::int64_t drop_expired(Session& session, std::int64_t fid, std::int64_t cutoff) {
-    std::vector<KeyBytes> chosen;
+    std::vector<EntryAddress> chosen;
     sqlite::Statement& select = session.expired;
     select.bind_int(1, fid).bind_int(2, cutoff).bind_int(3, kExpiredPerPut);
-    while (select.step()) {
-      const std::string key = select.column_blob(0);
-      KeyBytes bytes{};
-      std::copy_n(key.begin(), std::min(key.size(), bytes.size()), bytes.begin());
-      chosen.push_back(bytes);
-    }
+    while (select.step()) chosen.push_back(read_address(select));
     select.reset();  // before deleting: a statement must not step over rows being changed
     std::int64_t deleted = 0;
-    for (const KeyBytes& bytes : chosen) {
-      session.delete_entry.bind_int(1, fid).bind_blob(2, bytes.data(), bytes.size()).run();
-      deleted += session.connection.changes();
-      std::lock_guard lock(touches_mutex_);
-      touches_.erase(touch_key(fid, bytes));
-    }
+    for (const EntryAddress& address : chosen) deleted += delete_row(session, address);
     return deleted;
   }
 
   static void write_touch(Session& session, const Touch& touch) {
-    session.touch.bind_int(1, touch.fid)
-        .bind_blob(2, touch.key.data(), touch.key.size())
+    session.touch.bind_int(1, touch.address.slot)
+        .bind_blob(2, touch.address.key.data(), touch.address.key.size())
         .bind_int(3, touch.tick)
         .run();
   }
@@ -855,8 +968,8 @@ class SqliteStore final : public Store {
   std::size_t open_sessions_ = 0;
 
   std::mutex touches_mutex_;
-  std::unordered_map<TouchKey, Touch, TouchKeyHash> touches_;  // fid + key bytes -> the latest use
-  std::unordered_map<std::int64_t, std::int64_t> clocks_;      // fid -> this process's latest tick
+  std::unordered_map<std::int64_t, Touch> touches_;        // slot -> the latest use there
+  std::unordered_map<std::int64_t, std::int64_t> clocks_;  // fid -> this process's latest tick
 
   std::mutex fids_mutex_;
   // function id -> fid, found by string_view without a copy on every hit

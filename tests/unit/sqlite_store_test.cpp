@@ -17,6 +17,8 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <list>
+#include <random>
 #include <thread>
 
 namespace tests {
@@ -109,7 +111,7 @@ TEST_F(SqliteStoreTest, AnOlderLayoutIsRebuiltWithOneWarning) {
   put_value(*store, fn_, key(1), "v", 10);
   EXPECT_EQ(value_at(*store, fn_, key(1)), "v");
   RawDatabase raw(path_);
-  EXPECT_EQ(raw.text("PRAGMA user_version"), "4");
+  EXPECT_EQ(raw.text("PRAGMA user_version"), "5");
   EXPECT_EQ(raw.text("SELECT count(*) FROM picocache_entries"), "1");
   store.reset();
   open_store(url_);
@@ -135,7 +137,7 @@ TEST_F(SqliteStoreTest, ALayoutThreeFileIsRebuiltWithTheVersionColumns) {
   store->record_use(versioned, 1234);
   put_value(*store, versioned, key(1), "v", 10);
   RawDatabase raw(path_);
-  EXPECT_EQ(raw.text("PRAGMA user_version"), "4");
+  EXPECT_EQ(raw.text("PRAGMA user_version"), "5");
   EXPECT_EQ(raw.text("SELECT family || ' ' || version || ' ' || last_used FROM "
                      "picocache_functions WHERE size = 1"),
             "0123456789abcdef0123456789abcdef v:2 1234");
@@ -144,7 +146,7 @@ TEST_F(SqliteStoreTest, ALayoutThreeFileIsRebuiltWithTheVersionColumns) {
 TEST_F(SqliteStoreTest, ANewerLayoutIsLeftByteIdenticalAndTheProcessRunsUncached) {
   {
     RawDatabase raw(path_);
-    raw.execute("CREATE TABLE future (x); INSERT INTO future VALUES (42); PRAGMA user_version = 5");
+    raw.execute("CREATE TABLE future (x); INSERT INTO future VALUES (42); PRAGMA user_version = 6");
   }
   const std::string before = file_bytes(path_);
   try {
@@ -201,24 +203,48 @@ TEST_F(SqliteStoreTest, HitsOnAWorkingSetLargerThanABatchWriteNothing) {
   EXPECT_EQ(raw.text("PRAGMA data_version"), before) << "a hit committed a write to the file";
 }
 
-// The remembered uses still decide what is evicted, exactly: at a full cache of 1500 where every
-// entry but one was hit after the last insert, the next insert evicts that one, then the entry
-// hit first, and each remembered use is written once, when an eviction reaches its entry.
-TEST_F(SqliteStoreTest, RememberedHitsDecideEvictionsExactly) {
+// Up to maxsize 16 (kSampled in sqlite_store.cpp) a put samples the whole function: the order
+// is exact LRU, remembered hits included, as a reference LRU list says over a random sequence.
+TEST_F(SqliteStoreTest, UpToMaxsizeSixteenTheOrderIsExactLru) {
   std::unique_ptr<Store> store = open_store(url_);
-  constexpr std::uint64_t kEntries = 1500;
-  for (std::uint64_t n = 0; n < kEntries; ++n) put_value(*store, fn_, key(n), "v", kEntries);
-  for (std::uint64_t n = 0; n < kEntries; ++n) {
-    if (n == 700) continue;
-    ASSERT_TRUE(value_at(*store, fn_, key(n))) << n;
+  constexpr std::uint64_t kMaxsize = 16;
+  std::list<std::uint64_t> reference;  // most recently used first
+  std::mt19937 random(11);
+  for (int step = 0; step < 2000; ++step) {
+    const std::uint64_t n = random() % 40;
+    const auto found = std::find(reference.begin(), reference.end(), n);
+    const std::optional<std::string> value = value_at(*store, fn_, key(n));
+    if (found == reference.end()) {
+      ASSERT_EQ(value, std::nullopt) << "step " << step << ": " << n << " was kept";
+      put_value(*store, fn_, key(n), std::to_string(n), kMaxsize);
+      reference.push_front(n);
+      if (reference.size() > kMaxsize) reference.pop_back();
+    } else {
+      ASSERT_EQ(value, std::to_string(n)) << "step " << step << ": " << n << " was evicted";
+      reference.splice(reference.begin(), reference, found);
+    }
   }
-  put_value(*store, fn_, key(kEntries), "new", kEntries);
-  EXPECT_EQ(store->peek(fn_, key(700)), std::nullopt) << "the least recently used was kept";
-  EXPECT_TRUE(store->peek(fn_, key(0)));
-  put_value(*store, fn_, key(kEntries + 1), "new", kEntries);
-  EXPECT_EQ(store->peek(fn_, key(0)), std::nullopt) << "the first entry hit is next";
-  EXPECT_TRUE(store->peek(fn_, key(1)));
-  EXPECT_TRUE(store->peek(fn_, key(kEntries)));
+  EXPECT_EQ(store->size(fn_), kMaxsize);
+}
+
+// Above it, a put evicts the least recently used of the 16 entries nearest its key in key order
+// (a key's top bits order a function's rows; these keys are numbers there): the globally oldest
+// entry stays until a put lands near it.
+TEST_F(SqliteStoreTest, AboveItAPutEvictsTheLeastRecentlyUsedNearItsKey) {
+  std::unique_ptr<Store> store = open_store(url_);
+  const auto near = [](std::uint64_t n) { return Key128{n << 56, 0}; };
+  constexpr std::uint64_t kEntries = 120;
+  for (std::uint64_t n = 0; n < kEntries; ++n) put_value(*store, fn_, near(2 * n), "v", kEntries);
+  for (std::uint64_t n = 0; n < kEntries; ++n) {
+    if (n == 10 || n == 50) continue;  // 20, the oldest entry, and 100 are not hit
+    ASSERT_TRUE(value_at(*store, fn_, near(2 * n))) << n;
+  }
+  put_value(*store, fn_, near(101), "new", kEntries);  // samples 86..100 and 102..116
+  EXPECT_EQ(store->peek(fn_, near(100)), std::nullopt) << "the oldest of the sample was kept";
+  EXPECT_TRUE(store->peek(fn_, near(20))) << "an entry outside the sample was evicted";
+  put_value(*store, fn_, near(21), "new", kEntries);  // samples 6..20 and 22..36
+  EXPECT_EQ(store->peek(fn_, near(20)), std::nullopt);
+  EXPECT_TRUE(store->peek(fn_, near(101)));
   EXPECT_EQ(store->size(fn_), kEntries);
 }
 

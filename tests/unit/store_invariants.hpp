@@ -1,7 +1,7 @@
 // What the crash and load tests check in a store after the fact, read straight from it: the
 // SQLite file's integrity and each function's size row against its real entry count, and the
 // Redis store's recency index against its values. The queries know the store's layout (SQLite:
-// picocache_functions(fid, id, name, size, ...) and picocache_entries(fid, key, ...) (layout 4,
+// picocache_functions(fid, id, name, size, ...) and picocache_entries(fid, key, ...) (layout 5,
 // sqlite_store.cpp); Redis: P gen holding GEN, P gGEN:lru, P gGEN:v:KEY and P name, with
 // P = picocache:{FAMILY}:ID: (layout 4, redis_store.cpp)); they are kept
 // here, in one place, so a change of layout changes only this file.
@@ -54,8 +54,10 @@ class SqliteFile {
   std::vector<FunctionCount> functions() {
     std::vector<FunctionCount> counts;
     for (const auto& row :
-         query("SELECT f.id, f.name, f.size, (SELECT COUNT(*) FROM picocache_entries e "
-               "WHERE e.fid = f.fid) FROM picocache_functions f ORDER BY f.name")) {
+         // An unordered function's size is its count (sqlite_store.cpp keeps none for it).
+         query("SELECT id, name, coalesce(size, n), n FROM (SELECT f.*, (SELECT COUNT(*) FROM "
+               "picocache_entries e WHERE e.fid = f.fid) AS n FROM picocache_functions f) "
+               "ORDER BY name")) {
       counts.push_back({row.at(0), row.at(1), std::stoll(row.at(2)), std::stoll(row.at(3))});
     }
     return counts;
