@@ -92,7 +92,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <mutex>
@@ -160,6 +159,9 @@ struct EntryAddress {
 };
 
 constexpr int kSlotKeyBits = 39;
+// The statements spell a function's slot range out as `slot BETWEEN (fid << 39) AND
+// ((fid + 1) << 39) - 1` (Statement keeps a pointer to its SQL, so it is a literal).
+static_assert(kSlotKeyBits == 39, "change the statements' `<< 39` with kSlotKeyBits");
 // The most function versions a file can number (fid < 2^24, so a slot stays a positive int64).
 constexpr std::int64_t kMostFids = std::int64_t{1} << (63 - kSlotKeyBits);
 
