@@ -107,7 +107,8 @@ inline std::vector<int> resident(const Cached& cached, const std::vector<int>& k
   std::vector<int> held;
   for (const int n : keys) {
     std::string arguments;
-    picocache::Encoder encoder(arguments, picocache::EncodeMode::key);
+    picocache::Encoder encoder(arguments, cached.fn->typed() ? picocache::EncodeMode::typed_key
+                                                             : picocache::EncodeMode::key);
     encoder.write(n);
     std::optional<std::string> found;
     if (picocache::detail::lookup(*cached.fn, picocache::hash_key(arguments), arguments,
