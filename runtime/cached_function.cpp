@@ -1,5 +1,6 @@
 // CachedFunction's identity and its place in the registry.
 #include "function_registry.hpp"
+#include "memory_tier.hpp"
 
 #include <picocache/memoize.hpp>
 
@@ -47,6 +48,9 @@ CachedFunction::CachedFunction(FunctionAddress address, const char* qualified_na
                                FunctionOptions options)
     : CachedFunction(address, qualified_name, signature, "", 0, maxsize, typed, options) {}
 
-CachedFunction::~CachedFunction() { detail::FunctionRegistry::instance().remove(*this); }
+CachedFunction::~CachedFunction() {
+  detail::tier_forget(*this);
+  detail::FunctionRegistry::instance().remove(*this);
+}
 
 }  // namespace picocache

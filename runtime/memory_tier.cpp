@@ -165,6 +165,14 @@ class Tier {
     forget(function->second);
   }
 
+  void forget_function(const CachedFunction& fn) {
+    std::lock_guard lock(mutex_);
+    auto function = functions_.find(&fn);
+    if (function == functions_.end()) return;
+    total_bytes_ -= function->second.bytes;
+    functions_.erase(function);
+  }
+
   void clear_all() {
     std::lock_guard lock(mutex_);
     for (auto& [fn, entries] : functions_) {
@@ -302,11 +310,16 @@ struct DecodingScope {
   DecodingScope& operator=(const DecodingScope&) = delete;
 };
 
+// Set once tier() has made the tier: what a function's destructor checks, so that one run at
+// exit in a program that never called a cached function does not make it.
+std::atomic<bool> tier_made{false};
+
 Tier& tier() {
   static Tier* instance = [] {
     auto* created = new Tier;  // never destroyed: cached calls may run during static destruction
     pthread_atfork([] { tier().lock_for_fork(); }, [] { tier().unlock_after_fork(); },
                    [] { tier().unlock_after_fork(); });
+    tier_made.store(true, std::memory_order_release);
     return created;
   }();
   return *instance;
@@ -376,6 +389,9 @@ void tier_clear(CachedFunction& fn) {
 }
 void tier_clear_all() {
   if (!t_decoding) tier().clear_all();
+}
+void tier_forget(const CachedFunction& fn) {
+  if (!t_decoding && tier_made.load(std::memory_order_acquire)) tier().forget_function(fn);
 }
 TierUsage tier_usage() { return t_decoding ? TierUsage{} : tier().usage(); }
 TierUsage tier_usage(const CachedFunction& fn) {

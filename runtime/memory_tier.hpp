@@ -83,6 +83,9 @@ void tier_insert(CachedFunction& fn, const Key128& key, std::string_view argumen
 
 // Drops `fn`'s entries (cache_clear in this process).
 void tier_clear(CachedFunction& fn);
+// Forgets `fn` altogether (its destructor): a CachedFunction built later at the same address is
+// another function and must find none of these entries.
+void tier_forget(const CachedFunction& fn);
 // Drops every entry (the process switched stores: configure()).
 void tier_clear_all();
 

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
 #include <vector>
@@ -183,6 +184,25 @@ TEST_F(MemoryTierTest, ACodecThatCallsACachedFunctionWhileDecodingATierHitNeverD
   EXPECT_EQ(tiered::square_calls, 1);  // the nested calls hit the store
   EXPECT_GE(store_counters().memory_hits - before, 2u);
   EXPECT_TRUE(warnings().empty());
+}
+
+// A CachedFunction destroyed (a hand-written one's scope ended) takes its tier entries with it: a
+// new one built at the same address, for another function, never gets the old one's results.
+TEST_F(MemoryTierTest, ANewFunctionAtADestroyedOnesAddressFindsNoneOfItsResults) {
+  alignas(CachedFunction) unsigned char storage[sizeof(CachedFunction)];
+  const auto call = [](CachedFunction& fn, long result) {
+    return memoize<long>(fn, [](Encoder& e) { e.write(7); }, [&] { return result; });
+  };
+  auto* first = new (storage)
+      CachedFunction{address_of(&tiered::square), "tiered::first", "long (int)", unbounded, false};
+  EXPECT_EQ(call(*first, 1), 1);
+  EXPECT_EQ(call(*first, 0), 1);  // a hit
+  first->~CachedFunction();
+  auto* second = new (storage)
+      CachedFunction{address_of(&tiered::square), "tiered::second", "long (int)", unbounded, false};
+  EXPECT_EQ(call(*second, 2), 2) << "the destroyed function's result was served";
+  EXPECT_EQ(detail::tier_usage(*second).entries, 1u);
+  second->~CachedFunction();
 }
 
 TEST_F(MemoryTierTest, AHotKeyIsAnsweredFromMemoryAndCountedAsAHit) {
