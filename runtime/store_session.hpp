@@ -53,8 +53,8 @@ class StoreSession {
       return false;
     }
     try {
-      operation(*current,
-                FunctionRef{fn.id(), fn.display_name(), fn.family_id(), fn.code_version()});
+      operation(*current, FunctionRef{fn.id(), fn.display_name(), fn.family_id(), fn.code_version(),
+                                      fn.maxsize() == unbounded});
     } catch (const StoreError& error) {
       failed(access, std::string(doing) + " " + fn.display_name(), error);
       return false;

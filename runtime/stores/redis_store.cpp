@@ -55,9 +55,11 @@
 //
 // Generations in the client. Each process caches each function's generation for a second: a hit
 // with a fresh generation is one round trip of GET and `ZADD lru XX CH <now> <entry>` (CH tells
-// whether the index still has the entry). A hit with no fresh generation runs the read script
-// (also one round trip), which reads the generation with the entry. A put learns the generation
-// from its script's reply.
+// whether the index still has the entry); for a function of maxsize none, whose entries are never
+// evicted for maxsize, just the GET (its entries' scores stay their write times: should a later
+// build bound the function, its first evictions go by write time). A hit with no fresh generation
+// runs the read script (also one round trip), which reads the generation with the entry. A put
+// learns the generation from its script's reply.
 //
 // Bounded work. A put evicts at most kEvictBudget entries beyond maxsize (after maxsize shrank,
 // the size converges to it over the next puts), checks kGhostSample entries for ghosts, removes
@@ -783,6 +785,7 @@ class RedisStore final : public Store {
           const std::string base = prefix + "g" + *generation;
           const std::string value_key = base + ":v:" + hex;
           const std::string lru_key = base + ":lru";
+          if (use && fn.unordered) return read_value_only(pool, connection, value_key);
           connection.append({"GET", value_key});
           if (use) {
             connection.append({"ZADD", lru_key, "XX", "CH", score, hex});
@@ -811,6 +814,18 @@ class RedisStore final : public Store {
           }
           return std::nullopt;
         });
+  }
+
+  // A hit of a function of maxsize none: one GET, no recency (nothing of it is evicted for
+  // maxsize). A value whose index entry Redis evicted is served too: it was stored for this
+  // generation, so it is this call's result; the index only lacks it for size() (see the top).
+  std::optional<StoredEntry> read_value_only(ConnectionPool& pool, Connection& connection,
+                                             const std::string& value_key) {
+    const ReplyPtr value = connection.call({"GET", value_key});
+    if (value->type == REDIS_REPLY_ERROR) error_reply(pool, "get", *value);
+    if (value->type == REDIS_REPLY_NIL) return std::nullopt;
+    if (value->type != REDIS_REPLY_STRING) pool.fail("get", "unexpected reply type to GET");
+    return unpack_entry(reply_text(*value));
   }
 
   // A read through the read script, which also returns the function's current generation.

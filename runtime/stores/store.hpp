@@ -22,12 +22,15 @@ namespace picocache {
 // `family` (32 hex chars, CachedFunction::family_id()) is the same for every code version of one
 // function and `version` (CachedFunction::code_version(): "fp:<hex>" or "v:<text>") tells them
 // apart; empty in refs made by tools that only know the id. (Defaulted so that a ref made from
-// an id and a name alone stays warning-free.)
+// an id and a name alone stays warning-free.) `unordered` is true when the caller's function has
+// maxsize none: nothing of it is ever evicted for maxsize, so a store may skip recording a hit's
+// use (Redis then answers a hit with one GET). False (the default) keeps every use recorded.
 struct FunctionRef {
   std::string_view id;
   std::string_view name;
   std::string_view family = {};
   std::string_view version = {};
+  bool unordered = false;
 };
 
 // One listed function version. `family` and `version` are "" when no use was ever recorded for

@@ -332,6 +332,33 @@ TEST_F(RedisStoreTest, AHitIsOneRoundTripOfGetAndZaddXx) {
   EXPECT_EQ(delta, expected);
 }
 
+// maxsize none: nothing is evicted for maxsize, so a hit records no use and is a single GET, as
+// a raw read of the value would be. The entry's score stays its write time.
+TEST_F(RedisStoreTest, AHitOfAFunctionOfMaxsizeNoneIsOneGetAndRecordsNoUse) {
+  RoundTripCounter proxy(server_->port());
+  auto store = open_store("redis://127.0.0.1:" + std::to_string(proxy.port()));
+  FunctionRef unordered_fib = fib;
+  unordered_fib.unordered = true;
+  put_value(*store, unordered_fib, key_of(1), value_of(1), unbounded_maxsize);
+
+  RawRedis raw(*server_);
+  const std::string lru = lru_key(raw, function_id);
+  const std::string written = raw.command({"ZSCORE", lru, key_of(1).to_hex()}).text;
+  const auto before = raw.command_calls();
+  const int trips = proxy.round_trips();
+  EXPECT_EQ(value_at(*store, unordered_fib, key_of(1)), value_of(1));
+  EXPECT_FALSE(value_at(*store, unordered_fib, key_of(2)));
+  EXPECT_EQ(proxy.round_trips() - trips, 2);
+  const auto delta = calls_between(before, raw.command_calls());
+  const std::map<std::string, long long> expected = {{"get", 2}};
+  EXPECT_EQ(delta, expected);
+  EXPECT_EQ(raw.command({"ZSCORE", lru, key_of(1).to_hex()}).text, written);
+  // The same function seen by a bounded caller records its use again.
+  std::this_thread::sleep_for(2ms);
+  EXPECT_EQ(value_at(*store, fib, key_of(1)), value_of(1));
+  EXPECT_NE(raw.command({"ZSCORE", lru, key_of(1).to_hex()}).text, written);
+}
+
 TEST_F(RedisStoreTest, AMissIsTwoRoundTripsTheSecondOnePutScript) {
   RoundTripCounter proxy(server_->port());
   auto store = open_store("redis://127.0.0.1:" + std::to_string(proxy.port()));
