@@ -773,7 +773,9 @@ class RedisStore final : public Store {
   std::optional<StoredEntry> read(const FunctionRef& fn, const Key128& key, bool use) {
     const std::string prefix = key_prefix(fn);
     const std::string hex = key.to_hex();
-    const std::string score = use ? recency_score() : std::string();
+    // A function of maxsize none records no use (see the top): its score is '' as a peek's.
+    const bool records_use = use && !fn.unordered;
+    const std::string score = records_use ? recency_score() : std::string();
     const std::optional<std::string> generation = known_generation(fn.id, true);
     return routed(
         prefix, "get",
@@ -784,8 +786,8 @@ class RedisStore final : public Store {
           // out in one write. CH makes ZADD say whether the index still has the entry.
           const std::string base = prefix + "g" + *generation;
           const std::string value_key = base + ":v:" + hex;
+          if (use && !records_use) return read_value_only(pool, connection, value_key);
           const std::string lru_key = base + ":lru";
-          if (use && fn.unordered) return read_value_only(pool, connection, value_key);
           connection.append({"GET", value_key});
           if (use) {
             connection.append({"ZADD", lru_key, "XX", "CH", score, hex});
@@ -795,10 +797,7 @@ class RedisStore final : public Store {
           connection.flush();
           const ReplyPtr value = connection.receive();
           const ReplyPtr index = connection.receive();
-          if (value->type == REDIS_REPLY_ERROR) error_reply(pool, "get", *value);
-          if (value->type != REDIS_REPLY_NIL && value->type != REDIS_REPLY_STRING) {
-            pool.fail("get", "unexpected reply type to GET");
-          }
+          check_get_reply(pool, *value);
           const bool found = value->type == REDIS_REPLY_STRING;
           const bool indexed = use ? index->type == REDIS_REPLY_INTEGER && index->integer == 1
                                    : index->type == REDIS_REPLY_STRING;
@@ -822,10 +821,17 @@ class RedisStore final : public Store {
   std::optional<StoredEntry> read_value_only(ConnectionPool& pool, Connection& connection,
                                              const std::string& value_key) {
     const ReplyPtr value = connection.call({"GET", value_key});
-    if (value->type == REDIS_REPLY_ERROR) error_reply(pool, "get", *value);
+    check_get_reply(pool, *value);
     if (value->type == REDIS_REPLY_NIL) return std::nullopt;
-    if (value->type != REDIS_REPLY_STRING) pool.fail("get", "unexpected reply type to GET");
     return unpack_entry(reply_text(*value));
+  }
+
+  // Fails the call unless a GET's reply is a value or nil.
+  static void check_get_reply(ConnectionPool& pool, const redisReply& reply) {
+    if (reply.type == REDIS_REPLY_ERROR) error_reply(pool, "get", reply);
+    if (reply.type != REDIS_REPLY_NIL && reply.type != REDIS_REPLY_STRING) {
+      pool.fail("get", "unexpected reply type to GET");
+    }
   }
 
   // A read through the read script, which also returns the function's current generation.
