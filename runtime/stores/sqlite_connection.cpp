@@ -13,6 +13,9 @@ FailureKind kind_of(sqlite3* db) {
   return code == SQLITE_BUSY || code == SQLITE_LOCKED ? FailureKind::timeout : FailureKind::error;
 }
 
+// The SQL of Connection::TransactionStatement's values, in order.
+constexpr const char* kTransactionSql[] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+
 }  // namespace
 
 Connection::Connection(const std::string& path, std::string label, bool create)
@@ -29,7 +32,34 @@ Connection::Connection(const std::string& path, std::string label, bool create)
 
 Connection::~Connection() {
   // Statements are finalized by their owners first; close_v2 tolerates stragglers.
-  if (db_) sqlite3_close_v2(db_);
+  if (!db_) return;
+  for (sqlite3_stmt* statement : transaction_statements_) sqlite3_finalize(statement);
+  sqlite3_close_v2(db_);
+}
+
+void Connection::abandon() {
+  db_ = nullptr;
+  transaction_statements_.fill(nullptr);
+}
+
+int Connection::step_transaction_statement(TransactionStatement which) {
+  sqlite3_stmt*& statement = transaction_statements_[static_cast<std::size_t>(which)];
+  if (!statement &&
+      sqlite3_prepare_v3(db_, kTransactionSql[static_cast<int>(which)], -1,
+                         SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+    return sqlite3_errcode(db_);
+  }
+  const int result = sqlite3_step(statement);
+  sqlite3_reset(statement);
+  return result == SQLITE_DONE ? SQLITE_OK : result;
+}
+
+void Connection::run_transaction_statement(TransactionStatement which) {
+  if (step_transaction_statement(which) != SQLITE_OK) {
+    throw StoreError(fmt::format("{}: {} failed: {}", label_,
+                                 kTransactionSql[static_cast<int>(which)], sqlite3_errmsg(db_)),
+                     kind_of(db_));
+  }
 }
 
 void Connection::execute(const char* sql) {
@@ -133,15 +163,18 @@ std::string Statement::column_blob(int column) const {
 }
 
 WriteTransaction::WriteTransaction(Connection& connection) : connection_(connection) {
-  connection_.execute("BEGIN IMMEDIATE");
+  connection_.run_transaction_statement(Connection::TransactionStatement::begin);
 }
 
 WriteTransaction::~WriteTransaction() {
-  if (open_) sqlite3_exec(connection_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (open_) {
+    static_cast<void>(
+        connection_.step_transaction_statement(Connection::TransactionStatement::rollback));
+  }
 }
 
 void WriteTransaction::commit() {
-  connection_.execute("COMMIT");
+  connection_.run_transaction_statement(Connection::TransactionStatement::commit);
   open_ = false;
 }
 

@@ -5,6 +5,7 @@
 
 #include "stores/store.hpp"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -56,7 +57,7 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs one or more statements without results (schema, pragmas, BEGIN/COMMIT).
+  // Runs one or more statements without results (schema, pragmas).
   void execute(const char* sql);
   // Rows changed by the last INSERT/UPDATE/DELETE.
   std::int64_t changes() const;
@@ -69,11 +70,22 @@ class Connection {
 
   // Forgets the handle without closing it: for connections inherited across fork(), which
   // SQLite forbids using (or closing) in the child.
-  void abandon() { db_ = nullptr; }
+  void abandon();
 
  private:
+  friend class WriteTransaction;
+  // A transaction's statements, prepared once per connection: every put runs BEGIN and COMMIT,
+  // and parsing them each time cost a parse and a code generation per miss.
+  enum class TransactionStatement { begin, commit, rollback };
+  // Steps `which` once and resets it: SQLITE_OK, or SQLite's error code (the message is the
+  // connection's errmsg).
+  int step_transaction_statement(TransactionStatement which);
+  // The same, throwing a StoreError that names the statement on failure.
+  void run_transaction_statement(TransactionStatement which);
+
   sqlite3* db_ = nullptr;
   std::string label_;
+  std::array<sqlite3_stmt*, 3> transaction_statements_{};
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back when an exception leaves the scope. IMMEDIATE takes the
