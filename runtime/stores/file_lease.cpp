@@ -75,9 +75,12 @@ std::shared_ptr<FileLeases::Open> FileLeases::current_open_locked() {
     open_.reset();
     held_.clear();
   }
+  const auto now = std::chrono::steady_clock::now();
+  if (open_ && now < path_checked_at_ + kPathCheckInterval) return open_;
   struct stat named{};
   if (open_ && ::stat(lock_path_.c_str(), &named) == 0 && named.st_dev == open_->device &&
       named.st_ino == open_->inode) {
+    path_checked_at_ = now;
     return open_;
   }
   const int fd = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -94,6 +97,7 @@ std::shared_ptr<FileLeases::Open> FileLeases::current_open_locked() {
     ::close(fd);
     throw;
   }
+  path_checked_at_ = now;
   return open_;
 }
 
