@@ -11,7 +11,8 @@
 //                                function already holding W keys
 //   BM_SqliteMiss_Evicting/W     the same into a full function of maxsize W/2: each evicts one
 //   BM_RawInsert/W               a prepared INSERT of the same bytes under a random key into a
-//                                plain two-column table of W rows, one transaction each
+//                                plain two-column table of W rows with keys spread as the
+//                                inserted ones are, one transaction each
 //   BM_PassThrough_MaxsizeZero   a cached call of a maxsize=0 function (the body is trivial)
 //   BM_EntryCheck/N              the argument check every hit verifies, for N argument bytes
 // Targets: each hit row <= 1.5x BM_RawSelect at the same W, each miss row <= 1.5x BM_RawInsert
@@ -82,8 +83,22 @@ struct Database {
   }
 };
 
+// Row n's key in a raw table: n itself for the SELECT's table (dense keys, the harder baseline: its
+// b-tree is packed), spread over the keys for the INSERT's, whose random new keys must land among
+// the W rows as memoize's hashed keys land among the function's entries (with keys 0..W-1 they all
+// landed above them, so the W rows never came into play and the row did not grow with W).
+enum class RawKeys { dense, spread };
+
+std::int64_t raw_key(RawKeys keys, int n) {
+  if (keys == RawKeys::dense) return n;
+  std::uint64_t z = static_cast<std::uint64_t>(n) + 0x9e3779b97f4a7c15ULL;  // splitmix64
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return static_cast<std::int64_t>((z ^ (z >> 31)) >> 1);
+}
+
 // A plain two-column table of W rows of the stored values' size, made once per W and role.
-std::string raw_table(Database& database, const char* role, int working_set) {
+std::string raw_table(Database& database, const char* role, int working_set, RawKeys keys) {
   const std::string table = std::string("raw_") + role + "_" + std::to_string(working_set);
   database.exec("CREATE TABLE IF NOT EXISTS " + table + " (k INTEGER PRIMARY KEY, v BLOB)");
   sqlite3_stmt* count = database.prepare("SELECT count(*) FROM " + table);
@@ -94,7 +109,7 @@ std::string raw_table(Database& database, const char* role, int working_set) {
   sqlite3_stmt* insert = database.prepare("INSERT INTO " + table + " VALUES (?1, ?2)");
   for (int n = 0; n < working_set; ++n) {
     const std::string value = stored_bytes(n);
-    sqlite3_bind_int64(insert, 1, n);
+    sqlite3_bind_int64(insert, 1, raw_key(keys, n));
     sqlite3_bind_blob(insert, 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
     if (sqlite3_step(insert) != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(database.db));
     sqlite3_reset(insert);
@@ -107,7 +122,7 @@ std::string raw_table(Database& database, const char* role, int working_set) {
 void BM_RawSelect(benchmark::State& state) {
   const int working_set = static_cast<int>(state.range(0));
   Database database;
-  const std::string table = raw_table(database, "select", working_set);
+  const std::string table = raw_table(database, "select", working_set, RawKeys::dense);
   sqlite3_stmt* select = database.prepare("SELECT v FROM " + table + " WHERE k = ?1");
   const std::vector<int> keys = shuffled(0, working_set);
   std::size_t i = 0;
@@ -129,14 +144,15 @@ void BM_RawSelect(benchmark::State& state) {
 void BM_RawInsert(benchmark::State& state) {
   const int working_set = static_cast<int>(state.range(0));
   Database database;
-  const std::string table = raw_table(database, "insert", working_set);
+  const std::string table = raw_table(database, "insert", working_set, RawKeys::spread);
   sqlite3_stmt* insert = database.prepare("INSERT INTO " + table + " VALUES (?1, ?2)");
   const std::string value = stored_bytes(0);
-  // Random keys above the W rows, as memoize's hashed keys land anywhere in its b-tree; static,
-  // so that no key repeats across this benchmark's runs.
+  // Random keys among the W rows' spread keys, as memoize's hashed keys land anywhere in its
+  // b-tree; static, so that no key repeats across this benchmark's runs (two random 63-bit keys
+  // meet with odds of about 2^-40 in a run).
   static std::mt19937_64 random(7);
   for (auto _ : state) {
-    const auto key = static_cast<std::int64_t>(random() >> 1) + working_set;
+    const auto key = static_cast<std::int64_t>(random() >> 1);
     sqlite3_bind_int64(insert, 1, key);
     sqlite3_bind_blob(insert, 2, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
     if (sqlite3_step(insert) != SQLITE_DONE) {
