@@ -14,6 +14,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -87,7 +88,7 @@ class Tier {
   TierFound find(CachedFunction& fn, const Key128& key, std::string_view arguments, Use&& use) {
     if (budget() == 0) return TierFound::absent;
     std::unique_lock lock(mutex_);
-    FunctionEntries& entries = functions_[&fn];  // a reference: rehashing keeps it valid
+    FunctionEntries& entries = entries_of(fn);
     const std::chrono::nanoseconds now = coarse_monotonic_now();
     if (now >= entries.next_check) {
       // A second has passed: read the store's clear generation, outside the lock (it may cost a
@@ -129,7 +130,7 @@ class Tier {
               std::string_view value, std::int64_t written_at) {
     const std::uint64_t bytes = arguments.size() + value.size() + kEntryOverhead;
     std::lock_guard lock(mutex_);
-    FunctionEntries& entries = functions_[&fn];
+    FunctionEntries& entries = entries_of(fn);
     if (TierEntry* found = entries.entries.find(key)) remove(entries, *found);  // no older value
     if (bytes > budget() || arguments.size() + value.size() > TierEntry::kMostBytes) return;
     // Allocate first: a failure (std::bad_alloc, ignored by tier_insert) leaves everything as
@@ -170,6 +171,7 @@ class Tier {
     auto function = functions_.find(&fn);
     if (function == functions_.end()) return;
     total_bytes_ -= function->second.bytes;
+    recent_functions_.fill(RecentFunction{});  // none may point at the erased entries
     functions_.erase(function);
   }
 
@@ -292,10 +294,28 @@ class Tier {
     }
   }
 
+  // fn's entries, made empty when absent; called with mutex_ held. A small direct-mapped cache
+  // of recent functions answers first: the map's hash and bucket walk were 6% of a tier hit
+  // (perf, 100 keys). Map nodes never move (rehashing keeps references valid), so a cached
+  // pointer stays good until forget_function() erases a node, which empties the cache.
+  FunctionEntries& entries_of(const CachedFunction& fn) {
+    RecentFunction& recent =
+        recent_functions_[(reinterpret_cast<std::uintptr_t>(&fn) >> 4) % kRecentFunctions];
+    if (recent.fn != &fn) recent = RecentFunction{&fn, &functions_[&fn]};
+    return *recent.entries;
+  }
+
+  struct RecentFunction {
+    const CachedFunction* fn = nullptr;
+    FunctionEntries* entries = nullptr;
+  };
+  static constexpr std::size_t kRecentFunctions = 16;
+
   std::mutex mutex_;
   std::atomic<std::uint64_t> budget_;
   std::uint64_t total_bytes_ = 0;
   std::unordered_map<const CachedFunction*, FunctionEntries> functions_;
+  std::array<RecentFunction, kRecentFunctions> recent_functions_{};
 };
 
 // Whether this thread is decoding a kept value under the tier's lock: a result type's codec that
