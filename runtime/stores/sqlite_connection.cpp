@@ -56,9 +56,7 @@ int Connection::step_transaction_statement(TransactionStatement which) {
 
 void Connection::run_transaction_statement(TransactionStatement which) {
   if (step_transaction_statement(which) != SQLITE_OK) {
-    throw StoreError(fmt::format("{}: {} failed: {}", label_,
-                                 kTransactionSql[static_cast<int>(which)], sqlite3_errmsg(db_)),
-                     kind_of(db_));
+    fail(kTransactionSql[static_cast<int>(which)]);
   }
 }
 

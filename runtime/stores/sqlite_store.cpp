@@ -204,14 +204,14 @@ void set_up_layout(sqlite::Connection& connection) {
   const std::int64_t found = read_layout(connection);
   if (found > kLayoutVersion) refuse_newer(connection, found);
   // A page cache of 16 MiB per connection (SQLite's default is 2 MiB): an entry row is about
-  // twice a plain table's (its key, check and times), so at 100,000 entries the default held too
-  // few of the leaves and a hit read a page from the file (a pread) that a raw SELECT did not.
-  // It grows only as pages are read, up to min(16 MiB, the file) per concurrently calling thread.
-  // A checkpoint once the WAL holds 4,000 pages (SQLite's default is 1,000): misses put their
-  // entries on random pages, so nearly every commit dirties a page of its own and a checkpoint
-  // copies about one page per miss; over 4,000 commits a function's pages recur and are copied
-  // once, with a quarter of the fsyncs. The WAL file grows to about 16 MiB, and the miss that
-  // runs a checkpoint writes up to that much (SQLite's default: 4 MiB).
+  // half as large again as a plain table's (its key, check and times), so at 100,000 entries the
+  // default held too few of the leaves and a hit read a page from the file (a pread) that a raw
+  // SELECT did not. It grows only as pages are read, up to min(16 MiB, the file) per concurrently
+  // calling thread. A checkpoint once the WAL holds 4,000 pages (SQLite's default is 1,000): misses
+  // put their entries on random pages, so nearly every commit dirties a page of its own and a
+  // checkpoint copies about one page per miss; over 4,000 commits a function's pages recur and are
+  // copied once, with a quarter of the fsyncs. The WAL file grows to about 16 MiB, and the miss
+  // that runs a checkpoint writes up to that much (SQLite's default: 4 MiB).
   connection.execute(
       "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; "
       "PRAGMA wal_autocheckpoint = 4000");
