@@ -20,6 +20,7 @@
 
 #include <picocache/codec/codec_limits.hpp>
 #include <picocache/codec/codec_traits.hpp>
+#include <picocache/codec/cold_path.hpp>
 #include <picocache/codec/decode_error.hpp>
 #include <picocache/codec/exception_mode.hpp>
 
@@ -67,6 +68,14 @@ class Decoder {
   // An unsigned LEB128 varint, as Encoder::write_varint writes it. Fails on truncation, on more
   // than 64 bits and on a padded (non-canonical) encoding; returns 0 after a failure.
   std::uint64_t read_varint() {
+    // Most varints (lengths, counts, small integers) are one byte: read it here, inline.
+    if (!failed() && position_ < in_.size()) {
+      const auto first = static_cast<std::uint8_t>(in_[position_]);
+      if (first < 0x80) {
+        ++position_;
+        return first;
+      }
+    }
     const std::size_t start = position_;
     std::uint64_t value = 0;
     for (unsigned shift = 0;; shift += 7) {
@@ -115,9 +124,7 @@ class Decoder {
     const std::size_t start = position_;
     const std::uint64_t size = read_varint();
     if (size > remaining()) {
-      fail("length " + std::to_string(size) + " exceeds the " + std::to_string(remaining()) +
-               " bytes left",
-           start);
+      fail_length(size, start);
       return {};
     }
     return read_raw(static_cast<std::size_t>(size));
@@ -244,12 +251,10 @@ class Decoder {
   };
 
   void enter(std::size_t built_bytes) {
-    const std::size_t at = position_;
     if (++depth_ > limits_.max_depth) {
-      fail("nested deeper than the depth limit of " + std::to_string(limits_.max_depth) + " levels",
-           at);
+      fail_depth();
     } else if (++elements_ > limits_.max_elements) {
-      fail("more values than the element limit of " + std::to_string(limits_.max_elements), at);
+      fail_elements();
     }
     built_bytes_ += built_bytes;
     if (built_bytes_ > build_budget_) {
@@ -330,15 +335,32 @@ class Decoder {
   bool require(std::size_t size, const char* what) const {
     if (failed()) return false;
     if (size > remaining()) {
-      fail("truncated: needed " + std::to_string(size) + " bytes of " + what + ", " +
-               std::to_string(remaining()) + " left",
-           position_);
+      fail_truncated(size, what);
       return false;
     }
     return true;
   }
 
-  void fail_oversize() const {
+  // The failures of the reads above, out of line (cold_path.hpp).
+  PICOCACHE_COLD void fail_truncated(std::size_t size, const char* what) const {
+    fail("truncated: needed " + std::to_string(size) + " bytes of " + what + ", " +
+             std::to_string(remaining()) + " left",
+         position_);
+  }
+  PICOCACHE_COLD void fail_length(std::uint64_t size, std::size_t start) const {
+    fail("length " + std::to_string(size) + " exceeds the " + std::to_string(remaining()) +
+             " bytes left",
+         start);
+  }
+  PICOCACHE_COLD void fail_depth() const {
+    fail("nested deeper than the depth limit of " + std::to_string(limits_.max_depth) + " levels",
+         position_);
+  }
+  PICOCACHE_COLD void fail_elements() const {
+    fail("more values than the element limit of " + std::to_string(limits_.max_elements),
+         position_);
+  }
+  PICOCACHE_COLD void fail_oversize() const {
     fail("the value's " + std::to_string(in_.size()) + " bytes exceed the size limit of " +
              std::to_string(limits_.max_size),
          0);
