@@ -128,6 +128,8 @@ class Tier {
 
   void insert(CachedFunction& fn, const Key128& key, std::string_view arguments,
               std::string_view value, std::int64_t written_at) {
+    // Off: nothing to keep, and nothing older to drop (set_budget(0) emptied the tier).
+    if (budget() == 0) return;
     const std::uint64_t bytes = arguments.size() + value.size() + kEntryOverhead;
     std::lock_guard lock(mutex_);
     FunctionEntries& entries = entries_of(fn);
