@@ -17,11 +17,12 @@ inline std::int64_t epoch_ms() {
       .count();
 }
 
-// Whether an entry written at `written_at` is older than `ttl` at `now` (both epoch
-// milliseconds). kNoTtl: never. An entry written "in the future" (a writer whose clock ran
-// ahead) is not expired: its age is unknown, and eviction still bounds it.
-inline bool expired(std::int64_t written_at, std::chrono::milliseconds ttl, std::int64_t now) {
-  return ttl != kNoTtl && now - written_at >= ttl.count();
+// Whether an entry written at `written_at` (epoch milliseconds) is older than `ttl` now.
+// kNoTtl: never, and without reading the clock (this runs on every hit). An entry written "in
+// the future" (a writer whose clock ran ahead) is not expired: its age is unknown, and eviction
+// still bounds it.
+inline bool expired(std::int64_t written_at, std::chrono::milliseconds ttl) {
+  return ttl != kNoTtl && epoch_ms() - written_at >= ttl.count();
 }
 
 }  // namespace picocache::detail

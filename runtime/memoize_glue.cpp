@@ -64,8 +64,8 @@ bool read_stored(CachedFunction& fn, const Key128& key, std::string_view argumen
     return true;
   }
   // Older than the function's ttl now (the store's own expiry may lag, or was set with another
-  // ttl): a miss, whose store replaces the entry. (No ttl: no clock read.)
-  if (fn.ttl() != kNoTtl && expired(entry->written_at, fn.ttl(), epoch_ms())) return true;
+  // ttl): a miss, whose store replaces the entry.
+  if (expired(entry->written_at, fn.ttl())) return true;
   value = std::move(entry->value);
   if (written_at != nullptr) *written_at = entry->written_at;
   return true;

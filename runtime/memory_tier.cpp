@@ -110,7 +110,7 @@ class Tier {
     if (found == nullptr || found->arguments() != arguments) {
       return entries.dropped.count(key) != 0 ? TierFound::dropped : TierFound::absent;
     }
-    if (fn.ttl() != kNoTtl && expired(found->written_at, fn.ttl(), epoch_ms())) {
+    if (expired(found->written_at, fn.ttl())) {
       // Too old, here as in the store: absent (not dropped: the store is asked, and misses too).
       remove(entries, *found);
       return TierFound::absent;

@@ -537,7 +537,7 @@ class TtlEntries {
   bool fresh(const FunctionRef& fn, std::uint64_t n) {
     const std::optional<StoredEntry> entry = store_.get(fn, key(n));
     return entry && entry->value == "v" + std::to_string(n) &&
-           !detail::expired(entry->written_at, kTtl, detail::epoch_ms());
+           !detail::expired(entry->written_at, kTtl);
   }
   static Key128 key(std::uint64_t n) { return hash_key(std::to_string(n)); }
 
