@@ -151,16 +151,11 @@ class Decoder {
     const std::size_t elements_left =
         elements_ < limits_.max_elements ? limits_.max_elements - elements_ : 0;
     if (count > elements_left) {
-      fail("count " + std::to_string(count) + " exceeds the element limit (" +
-               std::to_string(limits_.max_elements) + " values, " + std::to_string(elements_) +
-               " read)",
-           start);
+      fail_count_over_elements(count, start);
       return 0;
     }
     if (min_element_bytes != 0 && count > remaining() / min_element_bytes) {
-      fail("count " + std::to_string(count) + " exceeds the " + std::to_string(remaining()) +
-               " bytes left",
-           start);
+      fail_count_over_bytes(count, start);
       return 0;
     }
     return static_cast<std::size_t>(count);
@@ -349,6 +344,17 @@ class Decoder {
   }
   PICOCACHE_COLD void fail_length(std::uint64_t size, std::size_t start) const {
     fail("length " + std::to_string(size) + " exceeds the " + std::to_string(remaining()) +
+             " bytes left",
+         start);
+  }
+  PICOCACHE_COLD void fail_count_over_elements(std::uint64_t count, std::size_t start) const {
+    fail("count " + std::to_string(count) + " exceeds the element limit (" +
+             std::to_string(limits_.max_elements) + " values, " + std::to_string(elements_) +
+             " read)",
+         start);
+  }
+  PICOCACHE_COLD void fail_count_over_bytes(std::uint64_t count, std::size_t start) const {
+    fail("count " + std::to_string(count) + " exceeds the " + std::to_string(remaining()) +
              " bytes left",
          start);
   }
