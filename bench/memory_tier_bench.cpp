@@ -1,21 +1,25 @@
 // The in-process tier's cost (issue #15), on one thread, for a function of an `int` returning a
 // 64-byte std::string, with working sets of 100, 10,000 and 100,000 keys hit in a shuffled order:
-//   BM_TierHit/W          a hit through memoize answered by the tier (hash, lookup, argument
-//                         comparison, copy of the stored bytes, decode), SQLite store behind it
-//   BM_UnorderedMapHit/W  a std::unordered_map<int, std::string> lookup and copy of the same
-//                         values: what a hand-written memo costs
+//   BM_TierHit/W           a hit through memoize answered by the tier (hash, lookup, argument
+//                          comparison, copy of the stored bytes, decode), SQLite store behind it,
+//                          of a maxsize=none function holding the W keys
+//   BM_TierHit_HalfFull/W  the same for a function of maxsize W/2 after all W keys were called,
+//                          timed over the W/2 it keeps (the last W/2: the tier's order is exact
+//                          LRU), so that each hit also moves its entry to the front
+//   BM_UnorderedMapHit/W   a std::unordered_map<int, std::string> lookup and copy of the same
+//                          values: what a hand-written memo costs
 // Target: BM_TierHit at most 0.25 us (within 3x of functools.lru_cache's 0.08 us).
 // Run (a Release or RelWithDebInfo build):
 //   build/bench/picocache-bench-memory-tier --benchmark_repetitions=5
-//       --benchmark_report_aggregates_only=true
+//       --benchmark_report_aggregates_only=true --benchmark_enable_random_interleaving=true
+#include "working_set_rows.hpp"
+
 #include <picocache/picocache.hpp>
 
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <filesystem>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -23,53 +27,7 @@
 
 namespace {
 
-constexpr std::size_t kResultSize = 64;
-
-std::string make_result(int n) {
-  std::string text = std::to_string(n);
-  text.resize(kResultSize, 'x');
-  return text;
-}
-
-std::vector<int> shuffled(int count) {
-  std::vector<int> keys(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) keys[static_cast<std::size_t>(i)] = i;
-  std::shuffle(keys.begin(), keys.end(), std::mt19937(42));
-  return keys;
-}
-
-template <int kWorkingSet>
-std::string value_of(int n);
-
-template <int kWorkingSet>
-picocache::CachedFunction& function_of() {
-  static const std::string name = "bench::tier_value_of<" + std::to_string(kWorkingSet) + ">";
-  static picocache::CachedFunction fn{picocache::address_of(&value_of<kWorkingSet>), name.c_str(),
-                                      "std::string (int)", picocache::unbounded, false};
-  return fn;
-}
-
-template <int kWorkingSet>
-std::string value_of(int n) {
-  return picocache::memoize<std::string>(
-      function_of<kWorkingSet>(), [&](picocache::Encoder& e) { e.write(n); },
-      [&]() { return make_result(n); });
-}
-
-using Call = std::string (*)(int);
-
-Call call_for(std::int64_t working_set) {
-  switch (working_set) {
-    case 100:
-      return &value_of<100>;
-    case 10'000:
-      return &value_of<10'000>;
-    case 100'000:
-      return &value_of<100'000>;
-    default:
-      throw std::invalid_argument("no cached function for this working set");
-  }
-}
+using bench::Row;
 
 void configure_once() {
   static const bool configured = [] {
@@ -81,16 +39,12 @@ void configure_once() {
   static_cast<void>(configured);
 }
 
-void BM_TierHit(benchmark::State& state) {
-  configure_once();
-  const int working_set = static_cast<int>(state.range(0));
-  const Call call = call_for(working_set);
-  for (int n = 0; n < working_set; ++n) benchmark::DoNotOptimize(call(n));  // stored, kept
-  const std::vector<int> keys = shuffled(working_set);
+// Times calls of `keys` in turn, each of which the tier must answer.
+void tier_hits(benchmark::State& state, const bench::Cached& cached, const std::vector<int>& keys) {
   const std::uint64_t before = picocache::store_counters().memory_hits;
   std::size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(call(keys[i]));
+    benchmark::DoNotOptimize(cached.call(keys[i]));
     if (++i == keys.size()) i = 0;
   }
   const std::uint64_t answered = picocache::store_counters().memory_hits - before;
@@ -99,11 +53,27 @@ void BM_TierHit(benchmark::State& state) {
   }
 }
 
+void BM_TierHit(benchmark::State& state) {
+  configure_once();
+  const int working_set = static_cast<int>(state.range(0));
+  const bench::Cached cached = bench::cached<Row::hit_unbounded>(working_set);
+  bench::fill_once(cached, working_set);
+  tier_hits(state, cached, bench::shuffled(0, working_set));
+}
+
+void BM_TierHit_HalfFull(benchmark::State& state) {
+  configure_once();
+  const int working_set = static_cast<int>(state.range(0));
+  const bench::Cached cached = bench::cached<Row::hit_half_full>(working_set);
+  bench::fill_once(cached, working_set);
+  tier_hits(state, cached, bench::shuffled(working_set / 2, working_set / 2));
+}
+
 void BM_UnorderedMapHit(benchmark::State& state) {
   const int working_set = static_cast<int>(state.range(0));
   std::unordered_map<int, std::string> memo;
-  for (int n = 0; n < working_set; ++n) memo.emplace(n, make_result(n));
-  const std::vector<int> keys = shuffled(working_set);
+  for (int n = 0; n < working_set; ++n) memo.emplace(n, bench::make_result(n));
+  const std::vector<int> keys = bench::shuffled(0, working_set);
   std::size_t i = 0;
   for (auto _ : state) {
     std::string copy = memo.find(keys[i])->second;
@@ -112,8 +82,9 @@ void BM_UnorderedMapHit(benchmark::State& state) {
   }
 }
 
-BENCHMARK(BM_TierHit)->Arg(100)->Arg(10'000)->Arg(100'000);
-BENCHMARK(BM_UnorderedMapHit)->Arg(100)->Arg(10'000)->Arg(100'000);
+BENCHMARK(BM_TierHit)->Apply(bench::working_sets);
+BENCHMARK(BM_TierHit_HalfFull)->Apply(bench::working_sets);
+BENCHMARK(BM_UnorderedMapHit)->Apply(bench::working_sets);
 
 }  // namespace
 
