@@ -1,6 +1,6 @@
 // The in-process tier; see memory_tier.hpp. One mutex guards it: a hit holds it for a hash
-// lookup, a list splice and the decoding of the result, well under a microsecond for small
-// results.
+// lookup, a move to the front of its list and the decoding of the result, well under a microsecond
+// for small results.
 #include "memory_tier.hpp"
 
 #include "entry_age.hpp"
@@ -22,7 +22,6 @@
 #include <cstring>
 #include <ctime>
 #include <deque>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -33,7 +32,7 @@ namespace picocache::detail {
 namespace {
 
 // Bytes an entry costs beyond its value and arguments: its slot (128 bytes, the table 40-80%
-// full), its list node and the allocations' headers.
+// full) and the allocations' headers.
 constexpr std::uint64_t kEntryOverhead = 256;
 
 std::uint64_t cost(const TierEntry& entry) {
@@ -63,10 +62,9 @@ struct Key128Hash {
   }
 };
 
-// One function's entries, most recently used first.
+// One function's entries, with their recency.
 struct FunctionEntries {
   TierTable entries;
-  std::list<Key128> recency;
   std::uint64_t bytes = 0;
   // Keys dropped to keep within maxsize, oldest first (see TierFound::dropped).
   std::unordered_set<Key128, Key128Hash> dropped;
@@ -118,10 +116,11 @@ class Tier {
     if (!use(found->value())) return TierFound::absent;
     if (fn.maxsize() == unbounded) {
       // Nothing is evicted for maxsize, only for the budget: a second chance (CLOCK) is order
-      // enough there, and a hit then touches no list node (a cache miss each at 100,000 keys).
+      // enough there, and a hit then touches no neighbour's slot (a cache miss each at 100,000
+      // keys).
       found->referenced = true;
     } else {
-      entries.recency.splice(entries.recency.begin(), entries.recency, found->recency);
+      entries.entries.make_newest(*found);
     }
     return TierFound::hit;
   }
@@ -141,19 +140,12 @@ class Tier {
     kept.key = key;
     kept.keep(arguments, value);
     kept.written_at = written_at;
-    entries.recency.push_front(key);
-    kept.recency = entries.recency.begin();
-    try {
-      entries.entries.insert(key) = std::move(kept);
-    } catch (...) {
-      entries.recency.pop_front();  // no key in the list without its entry
-      throw;
-    }
+    entries.entries.insert(std::move(kept));
     entries.bytes += bytes;
     total_bytes_ += bytes;
     entries.dropped.erase(key);
     while (entries.entries.size() > fn.maxsize()) {
-      const Key128 oldest = entries.recency.back();
+      const Key128 oldest = entries.entries.oldest()->key;
       remove_oldest(entries);
       remember_dropped(entries, oldest, fn.maxsize());
     }
@@ -206,7 +198,7 @@ class Tier {
     std::lock_guard lock(mutex_);
     budget_.store(bytes, std::memory_order_relaxed);
     for (auto& [fn, entries] : functions_) {
-      while (total_bytes_ > budget() && !entries.recency.empty()) evict_one(entries);
+      while (total_bytes_ > budget() && entries.entries.size() != 0) evict_one(entries);
     }
   }
 
@@ -238,7 +230,6 @@ class Tier {
   // Empties one function's entries (the caller fixes total_bytes_).
   static void forget(FunctionEntries& entries) {
     entries.entries.clear();
-    entries.recency.clear();
     entries.bytes = 0;
     entries.dropped.clear();
     entries.dropped_order.clear();
@@ -258,23 +249,20 @@ class Tier {
   void remove(FunctionEntries& entries, TierEntry& found) {
     const std::uint64_t bytes = cost(found);
     const Key128 key = found.key;  // `found` is the table's slot, emptied by erase()
-    entries.recency.erase(found.recency);
     entries.entries.erase(key);
     entries.bytes -= bytes;
     total_bytes_ -= bytes;
   }
 
-  void remove_oldest(FunctionEntries& entries) {
-    remove(entries, *entries.entries.find(entries.recency.back()));
-  }
+  void remove_oldest(FunctionEntries& entries) { remove(entries, *entries.entries.oldest()); }
 
   // For the budget: the oldest entry not used since it last reached the end (second chance).
   void evict_one(FunctionEntries& entries) {
-    for (std::size_t turns = entries.recency.size(); turns > 0; --turns) {
-      TierEntry& oldest = *entries.entries.find(entries.recency.back());
+    for (std::size_t turns = entries.entries.size(); turns > 0; --turns) {
+      TierEntry& oldest = *entries.entries.oldest();
       if (!oldest.referenced) break;
       oldest.referenced = false;
-      entries.recency.splice(entries.recency.begin(), entries.recency, oldest.recency);
+      entries.entries.make_newest(oldest);
     }
     remove_oldest(entries);
   }
@@ -282,11 +270,11 @@ class Tier {
   // Over the budget: the inserting function's oldest entries go first (never its newest), then
   // the oldest of whichever function holds the most bytes.
   void shrink_to_budget(FunctionEntries& inserting) {
-    while (total_bytes_ > budget() && inserting.recency.size() > 1) evict_one(inserting);
+    while (total_bytes_ > budget() && inserting.entries.size() > 1) evict_one(inserting);
     while (total_bytes_ > budget()) {
       FunctionEntries* largest = nullptr;
       for (auto& [fn, entries] : functions_) {
-        if (&entries != &inserting && !entries.recency.empty() &&
+        if (&entries != &inserting && entries.entries.size() != 0 &&
             (largest == nullptr || entries.bytes > largest->bytes)) {
           largest = &entries;
         }

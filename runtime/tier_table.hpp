@@ -5,6 +5,11 @@
 // keys, where libstdc++'s std::unordered_map reads the bucket, the node before the wanted one
 // (buckets point at their predecessor), the node and then the value's own allocation (perf: 28%
 // of a tier hit was that walk).
+//
+// The table also keeps its entries' recency: a doubly linked list through the slots themselves
+// (indices, not pointers, fixed up whenever an entry moves). Moving a hit entry to the front then
+// reads its two neighbours' slots, in parallel; a std::list node of its own was one more
+// dependent cache miss before those (perf: 95 ns of a 415 ns hit at 50,000 keys).
 #pragma once
 
 #include <picocache/key.hpp>
@@ -12,7 +17,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <list>
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -28,10 +32,14 @@ struct alignas(64) TierEntry {
   // The most bytes an entry keeps (its sizes are 32-bit); the tier keeps no larger value.
   static constexpr std::size_t kMostBytes = 0xffffffffu;
 
+  static constexpr std::uint32_t kNone = 0xffffffffu;  // no neighbour: the list's end
+
   Key128 key;
-  std::int64_t written_at = 0;          // when the store got it (epoch ms): for the ttl
-  std::list<Key128>::iterator recency;  // in its function's list
-  std::unique_ptr<char[]> heap;         // the bytes when they do not fit inline
+  std::int64_t written_at = 0;  // when the store got it (epoch ms): for the ttl
+  // The slots of the next more and the next less recently used entries (TierTable's list).
+  std::uint32_t newer = kNone;
+  std::uint32_t older = kNone;
+  std::unique_ptr<char[]> heap;  // the bytes when they do not fit inline
   std::uint32_t arguments_size = 0;
   std::uint32_t value_size = 0;
   bool occupied = false;  // false: an empty slot
@@ -74,16 +82,28 @@ class TierTable {
     }
   }
 
-  // A new slot for `key`, which must be absent; the caller keeps its bytes (TierEntry::keep)
-  // before any other call, since a slot is empty until then. Moves other entries when the
-  // table grows.
-  TierEntry& insert(const Key128& key) {
+  // Adds `entry` (kept: TierEntry::keep), whose key must be absent, as the most recently used.
+  // Moves other entries when the table grows; an allocation failure throws before anything
+  // changed.
+  TierEntry& insert(TierEntry&& entry) {
     if ((size_ + 1) * 5 > slots_.size() * 4) grow();  // at most 80% full
-    std::size_t i = home(key);
+    std::size_t i = home(entry.key);
     while (slots_[i].occupied) i = (i + 1) & mask_;
+    slots_[i] = std::move(entry);
     ++size_;
-    slots_[i].key = key;
+    link_newest(static_cast<std::uint32_t>(i));
     return slots_[i];
+  }
+
+  // The least recently used entry, or null when empty. Valid until the next insert() or erase().
+  TierEntry* oldest() { return size_ == 0 ? nullptr : &slots_[oldest_]; }
+
+  // Makes `entry` (one of this table's) the most recently used.
+  void make_newest(TierEntry& entry) {
+    const auto i = static_cast<std::uint32_t>(&entry - slots_.data());
+    if (i == newest_) return;
+    unlink(i);
+    link_newest(i);
   }
 
   // Removes `key`'s entry, if any. Moves entries of the same probe run back into the hole, so
@@ -92,6 +112,7 @@ class TierTable {
     TierEntry* found = find(key);
     if (found == nullptr) return;
     std::size_t hole = static_cast<std::size_t>(found - slots_.data());
+    unlink(static_cast<std::uint32_t>(hole));
     slots_[hole] = TierEntry{};
     --size_;
     for (std::size_t i = (hole + 1) & mask_; slots_[i].occupied; i = (i + 1) & mask_) {
@@ -99,6 +120,7 @@ class TierTable {
       if (((i - home(slots_[i].key)) & mask_) >= ((i - hole) & mask_)) {
         slots_[hole] = std::move(slots_[i]);
         slots_[i] = TierEntry{};
+        relink_moved(static_cast<std::uint32_t>(hole));
         hole = i;
       }
     }
@@ -108,6 +130,7 @@ class TierTable {
     slots_.clear();
     mask_ = 0;
     size_ = 0;
+    newest_ = oldest_ = TierEntry::kNone;
   }
 
  private:
@@ -117,23 +140,61 @@ class TierTable {
     return static_cast<std::size_t>(key.lo ^ (key.hi * 0x9e3779b97f4a7c15ULL)) & mask;
   }
 
-  // Twice the slots (16 at first). An allocation failure throws before anything changed.
+  // Puts the (unlinked) entry at slot i at the list's newest end.
+  void link_newest(std::uint32_t i) {
+    slots_[i].older = newest_;
+    slots_[i].newer = TierEntry::kNone;
+    if (newest_ != TierEntry::kNone) slots_[newest_].newer = i;
+    newest_ = i;
+    if (oldest_ == TierEntry::kNone) oldest_ = i;
+  }
+
+  // Takes the entry at slot i out of the list (its own links are left as they were).
+  void unlink(std::uint32_t i) {
+    const TierEntry& entry = slots_[i];
+    (entry.newer == TierEntry::kNone ? newest_ : slots_[entry.newer].older) = entry.older;
+    (entry.older == TierEntry::kNone ? oldest_ : slots_[entry.older].newer) = entry.newer;
+  }
+
+  // The entry now at slot i came from another slot: its neighbours point at i from now on.
+  void relink_moved(std::uint32_t i) {
+    const TierEntry& entry = slots_[i];
+    (entry.newer == TierEntry::kNone ? newest_ : slots_[entry.newer].older) = i;
+    (entry.older == TierEntry::kNone ? oldest_ : slots_[entry.older].newer) = i;
+  }
+
+  // Twice the slots (16 at first), the order kept. An allocation failure throws before anything
+  // changed.
   void grow() {
     std::vector<TierEntry> bigger(slots_.empty() ? 16 : slots_.size() * 2);
     const std::size_t mask = bigger.size() - 1;
-    for (TierEntry& entry : slots_) {
-      if (!entry.occupied) continue;
+    std::uint32_t newest = TierEntry::kNone;
+    std::uint32_t oldest = TierEntry::kNone;
+    // Oldest first, each becoming the newest of the bigger table's list.
+    for (std::uint32_t from = oldest_; from != TierEntry::kNone;) {
+      TierEntry& entry = slots_[from];
+      const std::uint32_t next = entry.newer;
       std::size_t i = slot_of(entry.key, mask);
       while (bigger[i].occupied) i = (i + 1) & mask;
       bigger[i] = std::move(entry);
+      bigger[i].older = newest;
+      bigger[i].newer = TierEntry::kNone;
+      if (newest != TierEntry::kNone) bigger[newest].newer = static_cast<std::uint32_t>(i);
+      newest = static_cast<std::uint32_t>(i);
+      if (oldest == TierEntry::kNone) oldest = newest;
+      from = next;
     }
     slots_ = std::move(bigger);
     mask_ = mask;
+    newest_ = newest;
+    oldest_ = oldest;
   }
 
   std::vector<TierEntry> slots_;  // a power of two of them, or none
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
+  std::uint32_t newest_ = TierEntry::kNone;  // the list's ends: slots, or kNone when empty
+  std::uint32_t oldest_ = TierEntry::kNone;
 };
 
 }  // namespace picocache::detail

@@ -1,10 +1,13 @@
 // The in-process tier's hash table (runtime/tier_table.hpp) against std::unordered_map: random
 // inserts, replacements and erases over few and many keys, keys that share a home slot, growth,
-// entries kept in their slot and in a block of their own.
+// entries kept in their slot and in a block of their own; and its recency list against a
+// std::list, through the entries' moves by growth and erases.
 #include "tier_table.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <list>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -31,8 +34,11 @@ void expect_same(TierTable& table,
 
 void put(TierTable& table, const Key128& key, const std::string& value) {
   table.erase(key);
-  TierEntry& slot = table.insert(key);
-  slot.keep("a" + value, value);
+  TierEntry entry;
+  entry.key = key;
+  entry.keep("a" + value, value);
+  TierEntry* inserted = &table.insert(std::move(entry));
+  EXPECT_EQ(inserted, table.find(key));
 }
 
 TEST(TierTable, RandomOperationsMatchAnUnorderedMap) {
@@ -73,6 +79,63 @@ TEST(TierTable, AbsentKeysAndClear) {
   EXPECT_EQ(table.find(Key128{7919, 1}), nullptr);
   put(table, Key128{5, 5}, "again");
   EXPECT_EQ(table.find(Key128{5, 5})->value(), "again");
+}
+
+TEST(TierTable, RecencyFollowsInsertsUsesAndErases) {
+  for (const std::uint64_t distinct : {2u, 30u, 3000u}) {
+    std::mt19937_64 random(distinct + 1);
+    TierTable table;
+    std::list<Key128> expected;  // most recently used first
+    for (int step = 0; step < 30'000; ++step) {
+      // Few values of `lo`: long probe runs, so erases move entries (and their links).
+      const Key128 key{random() % (distinct / 2 + 1), random() % 2};
+      const auto listed = std::find(expected.begin(), expected.end(), key);
+      const std::uint64_t action = random() % 4;
+      if (action == 0) {
+        table.erase(key);
+        if (listed != expected.end()) expected.erase(listed);
+      } else if (listed == expected.end()) {
+        put(table, key, std::to_string(step));
+        expected.push_front(key);
+      } else if (action == 1) {
+        table.make_newest(*table.find(key));
+        expected.splice(expected.begin(), expected, listed);
+      } else {
+        put(table, key, std::to_string(step));  // erase and insert: the newest again
+        expected.splice(expected.begin(), expected, listed);
+      }
+      ASSERT_EQ(table.size(), expected.size());
+      if (expected.empty()) {
+        ASSERT_EQ(table.oldest(), nullptr);
+      } else {
+        ASSERT_NE(table.oldest(), nullptr);
+        ASSERT_EQ(table.oldest()->key, expected.back()) << "step " << step;
+      }
+    }
+    // Taken oldest first, the entries leave in the list's order.
+    while (!expected.empty()) {
+      ASSERT_EQ(table.oldest()->key, expected.back());
+      table.erase(expected.back());
+      expected.pop_back();
+    }
+    EXPECT_EQ(table.oldest(), nullptr);
+  }
+}
+
+TEST(TierTable, GrowthKeepsTheOrder) {
+  TierTable table;
+  for (std::uint64_t i = 0; i < 5000; ++i) {  // grows from 16 slots to 8192
+    put(table, Key128{i * 31, i}, std::to_string(i));
+    if (i % 2 == 1) table.make_newest(*table.find(Key128{(i - 1) * 31, i - 1}));
+  }
+  // Pairs (0, 1), (2, 3), ... were made newest in turn with the even key last.
+  for (std::uint64_t i = 0; i < 5000; i += 2) {
+    ASSERT_EQ(table.oldest()->key, (Key128{(i + 1) * 31, i + 1}));
+    table.erase(table.oldest()->key);
+    ASSERT_EQ(table.oldest()->key, (Key128{i * 31, i}));
+    table.erase(table.oldest()->key);
+  }
+  EXPECT_EQ(table.size(), 0u);
 }
 
 }  // namespace
